@@ -1,0 +1,308 @@
+import cors from '@fastify/cors';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { storeAttachment } from '../../commands/attachments.js';
+import { createContact, updateContact } from '../../commands/contacts.js';
+import { createConversation } from '../../commands/conversations.js';
+import { createMessage } from '../../commands/messages.js';
+import { DomainError, notFound } from '../../core/errors.js';
+import { MAX_NAME_CHARS } from '../../core/limits.js';
+import type { Contact, Inbox } from '../../core/model.js';
+import { findContactByToken, findInboxByToken } from '../../storage/contacts.js';
+import { getConversation, listMessages } from '../../storage/conversations.js';
+import type { Sql } from '../../storage/db.js';
+import { acceptUploads, uploadDescription, uploadQuery } from '../../server/plugins/attachments.js';
+import {
+  attachmentIds,
+  attachmentRefSchema,
+  clientMessageId,
+  contactAttributesSchema,
+  customerMessageSchema,
+  errorSchema,
+  messageContent,
+  messagesQuery,
+} from '../../server/schemas.js';
+
+/**
+ * The client API: what the widget (and any custom app) uses, per inbox token.
+ * Public and cross-origin (the widget runs on the customer's site), so CORS is
+ * open here and nowhere else. A caller reaches only its own contact's
+ * conversations, and never sees private notes.
+ */
+declare module 'fastify' {
+  interface FastifyRequest {
+    inbox: Inbox | null;
+    contact: Contact | null;
+  }
+}
+
+const tags = ['client API (widget)'];
+const contactHeader = z.object({ 'x-contact-token': z.string().max(200).describe('Token from POST …/contacts, kept by the client') });
+const inboxParams = z.object({ inboxToken: z.string().max(100) });
+const convParams = inboxParams.extend({ id: z.coerce.number().int().positive() });
+
+const publicAssignee = z.object({ id: z.number(), name: z.string(), agentNo: z.string().nullable() }).nullable();
+const customerConversation = z.object({
+  id: z.number(),
+  status: z.enum(['open', 'pending', 'resolved']),
+  assignee: publicAssignee.describe('The agent serving this conversation, if any'),
+  lastSeq: z.number(),
+  createdAt: z.string(),
+});
+
+async function customerConversations(sql: Sql, contactId: number, id?: number) {
+  const rows = await sql.query(
+    `SELECT c.id, c.status, c.last_seq, c.created_at, a.id AS agent_id, a.name AS agent_name, a.agent_no
+     FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id
+     WHERE c.contact_id = $1 AND ($2::bigint IS NULL OR c.id = $2) ORDER BY c.id DESC LIMIT 20`,
+    [contactId, id ?? null],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    assignee: r.agent_id ? { id: r.agent_id, name: r.agent_name, agentNo: r.agent_no } : null,
+    lastSeq: r.last_seq,
+    createdAt: r.created_at.toISOString(),
+  }));
+}
+
+export const widgetClientApi: FastifyPluginAsync = async (app) => {
+  const ctx = app.zhike;
+  await app.register(cors, { origin: '*', methods: ['GET', 'POST', 'PATCH'], allowedHeaders: ['Content-Type', 'X-Contact-Token'], maxAge: 86400 });
+  app.decorateRequest('inbox', null);
+  app.decorateRequest('contact', null);
+
+  /** Every client route resolves the inbox; routes with the header also resolve the contact. */
+  app.addHook('preHandler', async (req: FastifyRequest<{ Params: { inboxToken?: string } }>) => {
+    const token = req.params.inboxToken;
+    if (!token) return;
+    const inbox = await findInboxByToken(ctx.db, token);
+    if (!inbox) throw new DomainError('inbox_not_found', 'unknown inbox token: check data-inbox in the widget snippet', 404);
+    req.inbox = inbox;
+    const contactToken = req.headers['x-contact-token'];
+    if (typeof contactToken === 'string' && contactToken) {
+      const contact = await findContactByToken(ctx.db, inbox.workspaceId, contactToken);
+      if (!contact) throw new DomainError('contact_unknown', 'unknown contact token: create a new contact with POST …/contacts', 401);
+      req.contact = contact;
+    }
+  });
+  const contactOf = (req: FastifyRequest) => {
+    if (!req.contact) throw new DomainError('contact_required', 'send the X-Contact-Token header from POST …/contacts', 401);
+    return req.contact;
+  };
+
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/widget/:inboxToken/config',
+    {
+      schema: {
+        tags,
+        summary: 'Public settings of an inbox (title, greeting, colour, language)',
+        params: inboxParams,
+        response: {
+          200: z.object({
+            title: z.string(),
+            greeting: z.string().nullable(),
+            color: z.string(),
+            locale: z.enum(['zh-CN', 'en']),
+            agentsOnline: z.number().describe('Agents online right now (0 → the widget says replies may take longer)'),
+          }),
+          404: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const inbox = req.inbox!;
+      const online = await ctx.db.query(
+        `SELECT count(*) AS n FROM agents WHERE workspace_id = $1 AND active AND availability = 'online' AND last_seen_at > now() - interval '90 seconds'`,
+        [inbox.workspaceId],
+      );
+      return {
+        title: inbox.settings.title ?? inbox.name,
+        greeting: inbox.settings.greeting ?? null,
+        color: inbox.settings.color ?? '#1677ff',
+        locale: inbox.settings.locale ?? 'zh-CN',
+        agentsOnline: online[0].n,
+      };
+    },
+  );
+
+  r.post(
+    '/widget/:inboxToken/contacts',
+    {
+      schema: {
+        tags,
+        summary: 'Create a contact (a visitor) and get the token that identifies them',
+        description: 'Keep contactToken (the widget keeps it in localStorage) and send it as X-Contact-Token.',
+        params: inboxParams,
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            email: z.email().max(320).optional(),
+            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/).optional(),
+            attributes: contactAttributesSchema.default({}),
+          })
+          .default({ attributes: {} }),
+        response: { 201: z.object({ contactToken: z.string(), contact: z.object({ id: z.number(), name: z.string().nullable() }) }), 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const inbox = req.inbox!;
+      const { attributes, ...fields } = req.body;
+      const ua = req.headers['user-agent'];
+      const { contact, contactToken } = await createContact(ctx, {
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        fields,
+        attributes: { ...attributes, userAgent: attributes.userAgent ?? ua?.slice(0, 500) },
+      });
+      return reply.code(201).send({ contactToken, contact: { id: contact.id, name: contact.name } });
+    },
+  );
+
+  r.patch(
+    '/widget/:inboxToken/contact',
+    {
+      schema: {
+        tags,
+        summary: 'The visitor tells us their name, e-mail or phone',
+        params: inboxParams,
+        headers: contactHeader,
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            email: z.email().max(320).optional(),
+            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/).optional(),
+          })
+          .strict(),
+        response: { 200: z.object({ id: z.number(), name: z.string().nullable() }), 401: errorSchema },
+      },
+    },
+    async (req) => {
+      const contact = contactOf(req);
+      const updated = await updateContact(ctx, { type: 'customer', id: contact.id }, contact.workspaceId, contact.id, req.body);
+      return { id: updated.id, name: updated.name };
+    },
+  );
+
+  r.get(
+    '/widget/:inboxToken/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'The contact’s conversations, newest first',
+        params: inboxParams,
+        headers: contactHeader,
+        response: { 200: z.object({ conversations: z.array(customerConversation) }), 401: errorSchema },
+      },
+    },
+    async (req) => ({ conversations: await customerConversations(ctx.db, contactOf(req).id) }),
+  );
+
+  r.post(
+    '/widget/:inboxToken/conversations',
+    {
+      schema: {
+        tags,
+        summary: 'Start a conversation',
+        params: inboxParams,
+        headers: contactHeader,
+        response: { 201: customerConversation, 401: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const contact = contactOf(req);
+      const inbox = req.inbox!;
+      const conv = await createConversation(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, contactId: contact.id, channel: 'web' });
+      return reply.code(201).send({ id: conv.id, status: conv.status, assignee: null, lastSeq: conv.lastSeq, createdAt: conv.createdAt });
+    },
+  );
+
+  r.post(
+    '/widget/:inboxToken/conversations/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Send a message as the customer',
+        description:
+          'Answers only after the message is stored. Always send a clientMessageId and resend with the same id when unsure: the original comes back (200) instead of a copy (201). ' +
+          'A resolved conversation answers 409 conversation_resolved: start a new one.',
+        params: convParams,
+        headers: contactHeader,
+        body: z.object({ content: messageContent.default(''), clientMessageId, attachmentIds: attachmentIds.optional() }),
+        response: { 200: customerMessageSchema, 201: customerMessageSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const contact = contactOf(req);
+      const { message, duplicate } = await createMessage(ctx, {
+        workspaceId: contact.workspaceId,
+        conversationId: req.params.id,
+        contactId: contact.id,
+        senderType: 'customer',
+        senderId: contact.id,
+        senderName: contact.name,
+        content: req.body.content,
+        clientMessageId: req.body.clientMessageId,
+        attachmentIds: req.body.attachmentIds,
+        channel: 'web',
+      });
+      const { private: _p, ...visible } = message;
+      return reply.code(duplicate ? 200 : 201).send(visible);
+    },
+  );
+
+  r.get(
+    '/widget/:inboxToken/conversations/:id/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Messages of one of the contact’s conversations (no private notes)',
+        params: convParams,
+        headers: contactHeader,
+        querystring: messagesQuery,
+        response: { 200: z.object({ conversation: customerConversation, messages: z.array(customerMessageSchema) }), 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const contact = contactOf(req);
+      const conv = await getConversation(ctx.db, contact.workspaceId, req.params.id, contact.id);
+      if (!conv) throw notFound('conversation');
+      const [conversation] = await customerConversations(ctx.db, contact.id, conv.id);
+      const messages = await listMessages(ctx.db, { conversationId: conv.id, ...req.query, includePrivate: false });
+      return { conversation, messages: messages.map(({ private: _p, ...m }) => m) };
+    },
+  );
+
+  app.register(async (scope) => {
+    acceptUploads(scope);
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/widget/:inboxToken/attachments',
+      {
+        schema: {
+          tags,
+          summary: 'Upload an image or file as the customer',
+          description: uploadDescription,
+          params: inboxParams,
+          headers: contactHeader,
+          querystring: uploadQuery,
+          response: { 201: attachmentRefSchema, 401: errorSchema, 413: errorSchema, 415: errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const contact = contactOf(req);
+        const ref = await storeAttachment(ctx.db, {
+          workspaceId: contact.workspaceId,
+          uploaderType: 'customer',
+          uploaderId: contact.id,
+          filename: req.query.filename,
+          contentType: String(req.headers['content-type']),
+          data: req.body as Buffer,
+        });
+        return reply.code(201).send(ref);
+      },
+    );
+  });
+};

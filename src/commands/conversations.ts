@@ -1,0 +1,123 @@
+import { transitionStatus } from '../core/conversation.js';
+import { DomainError, notFound } from '../core/errors.js';
+import { pendingEvent } from '../core/events.js';
+import type { Actor, Conversation, ConversationStatus } from '../core/model.js';
+import { assertCanAssign, assertCanChangeStatus, type Caller } from '../core/permissions.js';
+import { maybeOne, one, type Sql } from '../storage/db.js';
+import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
+import { runCommand, type CommandContext } from './context.js';
+
+export async function createConversation(
+  ctx: CommandContext,
+  input: { workspaceId: number; inboxId: number; contactId: number; channel?: string },
+): Promise<Conversation> {
+  return runCommand(ctx, async (sql) => {
+    const row = await one(
+      sql,
+      `WITH c AS (INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel) VALUES ($1, $2, $3, $4) RETURNING *)
+       SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
+      [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web'],
+    );
+    const conversation = toConversation(row);
+    const event = pendingEvent('conversation.created', {
+      workspaceId: input.workspaceId,
+      conversationId: conversation.id,
+      actor: { type: 'customer', id: input.contactId },
+      data: { inboxId: input.inboxId, contactId: input.contactId },
+      subject: conversation,
+    });
+    return { result: conversation, events: [event] };
+  });
+}
+
+async function lockConversation(sql: Sql, workspaceId: number, id: number): Promise<Conversation> {
+  const row = await maybeOne(
+    sql,
+    `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1 AND c.workspace_id = $2 FOR UPDATE OF c`,
+    [id, workspaceId],
+  );
+  if (!row) throw notFound('conversation');
+  return toConversation(row);
+}
+
+const withContactName = (row: Record<string, unknown>, conv: Conversation) => toConversation({ ...row, contact_name: conv.contactName });
+
+/** 分配 / 转接 / 接入: sets or clears the assignee. The target must be an active agent of the workspace. */
+export async function assignConversation(
+  ctx: CommandContext,
+  caller: Caller,
+  conversationId: number,
+  assigneeId: number | null,
+): Promise<Conversation> {
+  return runCommand(ctx, async (sql) => {
+    const conv = await lockConversation(sql, caller.workspaceId, conversationId);
+    assertCanAssign(caller, conv, assigneeId);
+    if (assigneeId !== null) {
+      const target = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 AND workspace_id = $2', [assigneeId, caller.workspaceId]);
+      if (!target) throw notFound('agent');
+      if (!target.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
+    }
+    if (conv.assigneeId === assigneeId) return { result: conv, events: [] };
+    const row = await one(sql, 'UPDATE conversations SET assignee_id = $2, updated_at = now() WHERE id = $1 RETURNING *', [
+      conv.id,
+      assigneeId,
+    ]);
+    const conversation = withContactName(row, conv);
+    const event = pendingEvent('conversation.assigned', {
+      workspaceId: caller.workspaceId,
+      conversationId: conv.id,
+      actor: agentActor(caller),
+      data: { from: conv.assigneeId, to: assigneeId },
+      subject: conversation,
+    });
+    return { result: conversation, events: [event] };
+  });
+}
+
+/** 结束会话 / 重新打开 / 待处理. */
+export async function changeConversationStatus(
+  ctx: CommandContext,
+  caller: Caller,
+  conversationId: number,
+  status: ConversationStatus,
+): Promise<Conversation> {
+  return runCommand(ctx, async (sql) => {
+    const conv = await lockConversation(sql, caller.workspaceId, conversationId);
+    assertCanChangeStatus(caller, conv);
+    const to = transitionStatus(conv.status, status);
+    if (!to) return { result: conv, events: [] };
+    const row = await one(
+      sql,
+      `UPDATE conversations SET status = $2, updated_at = now(),
+         resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE NULL END
+       WHERE id = $1 RETURNING *`,
+      [conv.id, to],
+    );
+    const conversation = withContactName(row, conv);
+    const event = pendingEvent('conversation.status_changed', {
+      workspaceId: caller.workspaceId,
+      conversationId: conv.id,
+      actor: agentActor(caller),
+      data: { from: conv.status, to },
+      subject: conversation,
+    });
+    return { result: conversation, events: [event] };
+  });
+}
+
+/**
+ * An agent has read the conversation up to `seq`: clears the unread count.
+ * Not a domain event (no business state changes); the caller broadcasts the new count.
+ */
+export async function markConversationRead(ctx: CommandContext, caller: Caller, conversationId: number): Promise<Conversation> {
+  const row = await maybeOne(
+    ctx.db,
+    `WITH c AS (UPDATE conversations SET unread_count = 0 WHERE id = $1 AND workspace_id = $2 RETURNING *)
+     SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
+    [conversationId, caller.workspaceId],
+  );
+  if (!row) throw notFound('conversation');
+  return toConversation(row);
+}
+
+export const agentActor = (caller: Caller): Actor => ({ type: 'agent', id: caller.agentId });

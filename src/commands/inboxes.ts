@@ -1,0 +1,53 @@
+import { notFound } from '../core/errors.js';
+import { pendingEvent } from '../core/events.js';
+import type { Inbox, InboxSettings } from '../core/model.js';
+import { assertAdmin, type Caller } from '../core/permissions.js';
+import { newToken } from '../lib/tokens.js';
+import { maybeOne, one, type Sql } from '../storage/db.js';
+import { toInbox } from '../storage/rows.js';
+import { runCommand, type CommandContext } from './context.js';
+import { agentActor } from './conversations.js';
+
+export async function insertInbox(sql: Sql, workspaceId: number, name: string, settings: InboxSettings): Promise<Inbox> {
+  const row = await one(
+    sql,
+    `INSERT INTO inboxes (workspace_id, name, channel_type, token, settings) VALUES ($1, $2, 'web', $3, $4::jsonb) RETURNING *`,
+    [workspaceId, name, newToken('ib_', 18), JSON.stringify(settings)],
+  );
+  return toInbox(row);
+}
+
+export async function createInbox(ctx: CommandContext, caller: Caller, input: { name: string; settings: InboxSettings }): Promise<Inbox> {
+  assertAdmin(caller);
+  return runCommand(ctx, async (sql) => {
+    const inbox = await insertInbox(sql, caller.workspaceId, input.name, input.settings);
+    const event = pendingEvent('inbox.created', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: {}, subject: inbox });
+    return { result: inbox, events: [event] };
+  });
+}
+
+export async function updateInbox(
+  ctx: CommandContext,
+  caller: Caller,
+  inboxId: number,
+  patch: { name?: string; settings?: InboxSettings },
+): Promise<Inbox> {
+  assertAdmin(caller);
+  return runCommand(ctx, async (sql) => {
+    const current = await maybeOne(sql, 'SELECT * FROM inboxes WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [inboxId, caller.workspaceId]);
+    if (!current) throw notFound('inbox');
+    const row = await one(
+      sql,
+      `UPDATE inboxes SET name = COALESCE($2, name), settings = settings || COALESCE($3::jsonb, '{}'::jsonb) WHERE id = $1 RETURNING *`,
+      [inboxId, patch.name ?? null, patch.settings ? JSON.stringify(patch.settings) : null],
+    );
+    const inbox = toInbox(row);
+    const fields = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+    const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { fields }, subject: inbox });
+    return { result: inbox, events: [event] };
+  });
+}
+
+export async function listInboxes(sql: Sql, workspaceId: number): Promise<Inbox[]> {
+  return (await sql.query('SELECT * FROM inboxes WHERE workspace_id = $1 ORDER BY id', [workspaceId])).map(toInbox);
+}

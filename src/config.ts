@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+
+/** Runtime configuration, from the environment. Every variable is documented in the README. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Embedded database (PGlite) lives here when DATABASE_URL is not set. */
+  dataDir: string;
+  databaseUrl?: string;
+  /** PostgreSQL schema (tests isolate themselves with one each). */
+  databaseSchema?: string;
+  databasePoolSize: number;
+  redisUrl?: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  /** Where the built console and widget are served from. */
+  staticDir: string;
+  instanceId: string;
+  logLevel: string;
+  /** Trust X-Forwarded-* from a reverse proxy (needed for per-client rate limits behind one). */
+  trustProxy: boolean;
+  /** Login attempts allowed per client IP per minute. */
+  loginRateLimit: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: path.resolve(env.ZHIKE_DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    databaseSchema: env.DATABASE_SCHEMA || undefined,
+    databasePoolSize: Number(env.DATABASE_POOL_SIZE ?? 20),
+    redisUrl: env.REDIS_URL || undefined,
+    adminEmail: env.ZHIKE_ADMIN_EMAIL || undefined,
+    adminPassword: env.ZHIKE_ADMIN_PASSWORD || undefined,
+    staticDir: path.resolve(env.ZHIKE_STATIC_DIR ?? path.join(projectRoot(), 'dist', 'public')),
+    instanceId: env.ZHIKE_INSTANCE_ID ?? `${process.pid}-${crypto.randomBytes(3).toString('hex')}`,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    trustProxy: env.ZHIKE_TRUST_PROXY === 'true',
+    loginRateLimit: Number(env.ZHIKE_LOGIN_RATE_LIMIT ?? 10),
+    ...overrides,
+  };
+}
+
+/** The folder holding package.json, whether we run from src/ (tests) or dist/ (npm start). */
+export function projectRoot(): string {
+  let dir = import.meta.dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('package.json not found above ' + import.meta.dirname);
+    dir = up;
+  }
+  return dir;
+}

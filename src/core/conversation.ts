@@ -1,0 +1,106 @@
+import { DomainError } from './errors.js';
+import { MAX_MESSAGE_CHARS } from './limits.js';
+import type { ContentType, Conversation, ConversationStatus, SenderType } from './model.js';
+
+/**
+ * The conversation state machine and message rules. Pure: it takes the current
+ * state and returns what changes; storage and transport apply it.
+ */
+
+export interface NewMessageInput {
+  senderType: SenderType;
+  content: string;
+  contentType: ContentType;
+  private: boolean;
+  attachmentCount: number;
+}
+
+export interface ConversationChanges {
+  status?: ConversationStatus;
+  assigneeId?: number;
+  unreadCount?: number;
+  lastMessagePreview?: string;
+  resolvedAt?: null;
+}
+
+const PREVIEW_CHARS = 120;
+
+/** Validates a new message against the limits; throws a DomainError naming the limit. */
+export function validateMessage(input: NewMessageInput): void {
+  if (input.content.length > MAX_MESSAGE_CHARS) {
+    throw new DomainError(
+      'message_too_long',
+      `message content is ${input.content.length} characters; the limit is ${MAX_MESSAGE_CHARS}`,
+      400,
+      { limit: MAX_MESSAGE_CHARS },
+    );
+  }
+  if (input.content.trim() === '' && input.attachmentCount === 0) {
+    throw new DomainError('message_empty', 'a message needs text content or at least one attachment', 400);
+  }
+  if (input.private && input.senderType === 'customer') {
+    throw new DomainError('forbidden', 'customers cannot write private notes', 403);
+  }
+}
+
+/**
+ * What a new message does to its conversation.
+ * - A customer writing to a resolved conversation must start a new one: each 会话
+ *   is routed, timed and quality-inspected on its own.
+ * - Agents reopen a resolved conversation explicitly before replying (notes are fine).
+ * - A customer message moves a pending conversation back to open and counts as unread.
+ * - An agent's public reply to an unassigned conversation assigns it to them.
+ */
+export function applyMessage(
+  conv: Pick<Conversation, 'status' | 'unreadCount' | 'assigneeId'>,
+  input: NewMessageInput & { senderId: number | null },
+): ConversationChanges {
+  validateMessage(input);
+  if (conv.status === 'resolved' && !input.private) {
+    if (input.senderType === 'customer') {
+      throw new DomainError(
+        'conversation_resolved',
+        'this conversation has ended; start a new conversation to write again',
+        409,
+      );
+    }
+    if (input.senderType === 'agent') {
+      throw new DomainError('conversation_resolved', 'this conversation is resolved; reopen it before replying', 409);
+    }
+  }
+  const changes: ConversationChanges = {};
+  if (!input.private) changes.lastMessagePreview = previewOf(input);
+  if (input.senderType === 'customer') {
+    changes.unreadCount = conv.unreadCount + 1;
+    if (conv.status === 'pending') changes.status = 'open';
+  }
+  // An agent who answers an unassigned conversation has taken it (接入).
+  if (input.senderType === 'agent' && !input.private && conv.assigneeId === null && input.senderId !== null) {
+    changes.assigneeId = input.senderId;
+  }
+  return changes;
+}
+
+export function previewOf(input: Pick<NewMessageInput, 'content' | 'contentType'>): string {
+  const text = input.content.replace(/\s+/g, ' ').trim();
+  if (text) return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+  return input.contentType === 'image' ? '[图片]' : '[文件]';
+}
+
+/** Status changes allowed from each status. Setting the current status again is a no-op, not an error. */
+const TRANSITIONS: Record<ConversationStatus, ConversationStatus[]> = {
+  open: ['pending', 'resolved'],
+  pending: ['open', 'resolved'],
+  resolved: ['open'],
+};
+
+export function transitionStatus(from: ConversationStatus, to: ConversationStatus): ConversationStatus | null {
+  if (from === to) return null;
+  if (!TRANSITIONS[from].includes(to)) {
+    throw new DomainError('invalid_status_change', `a ${from} conversation cannot become ${to}; reopen it first`, 409, {
+      from,
+      to,
+    });
+  }
+  return to;
+}

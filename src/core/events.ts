@@ -1,0 +1,54 @@
+import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Inbox, Message } from './model.js';
+
+/**
+ * Domain events. Every state change produces one, written to the append-only
+ * event log in the same transaction as the change, then dispatched to listeners
+ * (realtime fan-out, metrics, and later automation, QA, SLA, analytics, webhooks).
+ *
+ * `data` is what the event log stores: small, ids and changes only.
+ * `subject` is the full, current record for in-process listeners; it is not persisted.
+ */
+export interface EventMap {
+  'conversation.created': { data: { inboxId: number; contactId: number }; subject: Conversation };
+  'message.created': {
+    data: { messageId: number; seq: number; senderType: Message['senderType']; private: boolean };
+    subject: { message: Message; conversation: Conversation };
+  };
+  'conversation.assigned': { data: { from: number | null; to: number | null }; subject: Conversation };
+  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus }; subject: Conversation };
+  'contact.created': { data: { inboxId: number | null }; subject: Contact };
+  'contact.updated': { data: { fields: string[] }; subject: Contact };
+  'agent.created': { data: { role: Agent['role'] }; subject: Agent };
+  'agent.updated': { data: { fields: string[] }; subject: Agent };
+  'agent.presence_changed': { data: { from: Availability; to: Availability }; subject: Agent };
+  'inbox.created': { data: Record<string, never>; subject: Inbox };
+  'inbox.updated': { data: { fields: string[] }; subject: Inbox };
+}
+
+export type EventType = keyof EventMap;
+
+export interface DomainEvent<T extends EventType = EventType> {
+  /** Position in the workspace's event log; assigned on insert. */
+  id: number;
+  type: T;
+  workspaceId: number;
+  conversationId: number | null;
+  actor: Actor;
+  data: EventMap[T]['data'];
+  subject: EventMap[T]['subject'];
+  createdAt: string;
+}
+
+/** An event before it is written: the log assigns `id` and `createdAt`. */
+export type PendingEvent<T extends EventType = EventType> = Omit<DomainEvent<T>, 'id' | 'createdAt'>;
+
+export function pendingEvent<T extends EventType>(
+  type: T,
+  fields: { workspaceId: number; conversationId?: number | null; actor: Actor; data: EventMap[T]['data']; subject: EventMap[T]['subject'] },
+): PendingEvent<T> {
+  return { type, conversationId: fields.conversationId ?? null, ...fields };
+}
+
+export function isEvent<T extends EventType>(event: DomainEvent, type: T): event is DomainEvent<T> {
+  return event.type === type;
+}

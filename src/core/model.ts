@@ -1,0 +1,140 @@
+/**
+ * The domain's shapes. These are what the API returns and what events carry,
+ * so the console, the widget and later listeners (QA, analytics) share one vocabulary.
+ * Times are ISO-8601 strings in UTC.
+ */
+export type Role = 'admin' | 'supervisor' | 'agent';
+export const ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
+
+/** 进行中 / 待处理 / 已结束 */
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+export const CONVERSATION_STATUSES: readonly ConversationStatus[] = ['open', 'pending', 'resolved'];
+
+/** Who wrote a message. QA timing rules and response-time metrics depend on it. */
+export type SenderType = 'customer' | 'agent' | 'bot' | 'system';
+
+/** 在线 / 小休 / 离线. 小休 keeps current chats but takes no new ones. */
+export type Availability = 'online' | 'away' | 'offline';
+export const AVAILABILITIES: readonly Availability[] = ['online', 'away', 'offline'];
+
+export type ContentType = 'text' | 'image' | 'file';
+
+export type ChannelType = 'web' | 'api';
+
+export interface Actor {
+  type: SenderType | 'admin_api';
+  id: number | null;
+}
+
+export interface AttachmentRef {
+  id: number;
+  /** Capability URL path: unguessable, so an <img> can load it without headers. */
+  url: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  seq: number;
+  senderType: SenderType;
+  senderId: number | null;
+  senderName: string | null;
+  content: string;
+  contentType: ContentType;
+  private: boolean;
+  attachments: AttachmentRef[];
+  clientMessageId: string | null;
+  channel: ChannelType;
+  createdAt: string;
+}
+
+export interface Conversation {
+  id: number;
+  workspaceId: number;
+  inboxId: number;
+  contactId: number;
+  /** null until the customer gives a name; UIs show 访客 #id */
+  contactName: string | null;
+  status: ConversationStatus;
+  assigneeId: number | null;
+  lastSeq: number;
+  /** Customer messages the agents have not read yet. */
+  unreadCount: number;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+  channel: ChannelType;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+}
+
+export interface Contact {
+  id: number;
+  workspaceId: number;
+  inboxId: number | null;
+  /** null until the customer gives a name; UIs show 访客 #id */
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  /** Browser, OS, language, first page, referrer: what the widget reported. */
+  attributes: ContactAttributes;
+  createdAt: string;
+  lastSeenAt: string | null;
+}
+
+export interface ContactAttributes {
+  browser?: string;
+  os?: string;
+  userAgent?: string;
+  language?: string;
+  firstPageUrl?: string;
+  firstPageTitle?: string;
+  referrer?: string;
+  timezone?: string;
+  screen?: string;
+}
+
+export interface Agent {
+  id: number;
+  workspaceId: number;
+  email: string;
+  name: string;
+  /** 工号, shown to customers: "工号 1024 小王 为您服务" */
+  agentNo: string | null;
+  role: Role;
+  active: boolean;
+  availability: Availability;
+  createdAt: string;
+}
+
+export interface Inbox {
+  id: number;
+  workspaceId: number;
+  name: string;
+  channelType: ChannelType;
+  /** Public token the widget snippet carries (data-inbox). Not a secret: it only opens the client API. */
+  token: string;
+  settings: InboxSettings;
+  createdAt: string;
+}
+
+export interface InboxSettings {
+  /** Widget title, e.g. 在线客服 */
+  title?: string;
+  /** Greeting shown at the top of the panel */
+  greeting?: string;
+  /** Brand colour of the launcher and header, #rrggbb */
+  color?: string;
+  /** Default widget language */
+  locale?: 'zh-CN' | 'en';
+}
+
+export interface Workspace {
+  id: number;
+  name: string;
+  locale: 'zh-CN' | 'en';
+  createdAt: string;
+}

@@ -1,0 +1,51 @@
+import { isEvent, type DomainEvent } from '../core/events.js';
+import type { Conversation } from '../core/model.js';
+import type { Listener } from '../events/dispatcher.js';
+import type { Db } from '../storage/db.js';
+import type { PublicAgent, RealtimeBus } from '../realtime/bus.js';
+
+/**
+ * Realtime delivery as a listener: committed events become bus messages, which
+ * every instance's gateway fans out to the WebSocket clients allowed to see them.
+ */
+export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
+  const assigneeOf = async (conv: Conversation): Promise<PublicAgent | null> => {
+    if (conv.assigneeId === null) return null;
+    const rows = await db.query('SELECT id, name, agent_no FROM agents WHERE id = $1', [conv.assigneeId]);
+    return rows[0] ? { id: rows[0].id, name: rows[0].name, agentNo: rows[0].agent_no } : null;
+  };
+  const conversationChange = async (e: DomainEvent, conv: Conversation, change: 'created' | 'assigned' | 'status') =>
+    bus.publish({ t: 'conversation', workspaceId: e.workspaceId, contactId: conv.contactId, change, conversation: conv, assignee: await assigneeOf(conv) });
+
+  return {
+    name: 'realtime',
+    events: [
+      'message.created',
+      'conversation.created',
+      'conversation.assigned',
+      'conversation.status_changed',
+      'agent.presence_changed',
+      'agent.created',
+      'agent.updated',
+      'contact.updated',
+    ],
+    async handle(e) {
+      if (isEvent(e, 'message.created')) {
+        const { message, conversation } = e.subject;
+        await bus.publish({ t: 'message', workspaceId: e.workspaceId, contactId: conversation.contactId, message, conversation });
+      } else if (isEvent(e, 'conversation.created')) {
+        await conversationChange(e, e.subject, 'created');
+      } else if (isEvent(e, 'conversation.assigned')) {
+        await conversationChange(e, e.subject, 'assigned');
+      } else if (isEvent(e, 'conversation.status_changed')) {
+        await conversationChange(e, e.subject, 'status');
+      } else if (isEvent(e, 'agent.presence_changed')) {
+        await bus.publish({ t: 'presence', workspaceId: e.workspaceId, agentId: e.subject.id, availability: e.data.to });
+      } else if (isEvent(e, 'agent.created') || isEvent(e, 'agent.updated')) {
+        await bus.publish({ t: 'agent', workspaceId: e.workspaceId, agent: e.subject });
+      } else if (isEvent(e, 'contact.updated')) {
+        await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
+      }
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { Agent, Availability, Contact, Conversation, Message } from '../core/model.js';
+
+/**
+ * What crosses instances. Every instance fans these out to its own WebSocket
+ * connections; the gateway decides per audience (agents of the workspace, the
+ * conversation's customer) what each may see.
+ */
+export interface PublicAgent {
+  id: number;
+  name: string;
+  agentNo: string | null;
+}
+
+export type BusMessage =
+  | { t: 'message'; workspaceId: number; contactId: number; message: Message; conversation: Conversation }
+  | {
+      t: 'conversation';
+      workspaceId: number;
+      contactId: number;
+      change: 'created' | 'assigned' | 'status' | 'read';
+      conversation: Conversation;
+      assignee: PublicAgent | null;
+    }
+  | {
+      t: 'typing';
+      workspaceId: number;
+      contactId: number;
+      conversationId: number;
+      from: 'agent' | 'customer';
+      senderId: number;
+      name: string | null;
+      on: boolean;
+    }
+  | { t: 'presence'; workspaceId: number; agentId: number; availability: Availability }
+  | { t: 'agent'; workspaceId: number; agent: Agent }
+  | { t: 'contact'; workspaceId: number; contact: Contact };
+
+export type BusHandler = (msg: BusMessage) => void;
+
+export interface RealtimeBus {
+  readonly kind: 'memory' | 'redis';
+  /** Delivers to every subscriber on every instance, this one included, in publish order per instance. */
+  publish(msg: BusMessage): Promise<void>;
+  subscribe(handler: BusHandler): void;
+  close(): Promise<void>;
+}
+
+/** Single-process bus: delivery is immediate and in order. */
+export class MemoryBus implements RealtimeBus {
+  readonly kind = 'memory' as const;
+  private handlers: BusHandler[] = [];
+
+  async publish(msg: BusMessage): Promise<void> {
+    for (const h of this.handlers) h(msg);
+  }
+
+  subscribe(handler: BusHandler): void {
+    this.handlers.push(handler);
+  }
+
+  async close(): Promise<void> {
+    this.handlers = [];
+  }
+}
+
+export async function openBus(redisUrl: string | undefined, instanceId: string, onError: (err: unknown) => void): Promise<RealtimeBus> {
+  if (!redisUrl) return new MemoryBus();
+  const { RedisBus } = await import('./redis-bus.js');
+  return RedisBus.connect(redisUrl, instanceId, onError);
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { AVAILABILITIES } from '../core/model.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID } from '../core/limits.js';
+
+/**
+ * WebSocket frames a client may send, one JSON object per frame. Endpoint: /api/v1/ws.
+ * The first frame must be `hello`; agents authenticate with their session token (or the
+ * console's cookie), customers with the inbox token and their contact token.
+ */
+const id = z.number().int().positive();
+
+export const helloFrame = z.object({
+  type: z.literal('hello'),
+  /** Agent session token (same as the API's bearer token). Optional when the session cookie is sent. */
+  token: z.string().max(200).optional(),
+  /** Customer: the inbox's public token (data-inbox). */
+  inboxToken: z.string().max(100).optional(),
+  /** Customer: the contact token from POST /widget/{inboxToken}/contacts. */
+  contactToken: z.string().max(200).optional(),
+  /** Resume after a reconnect: conversation id → the last seq the client holds. */
+  resume: z.record(z.string().regex(/^\d{1,15}$/), z.number().int().min(0)).optional(),
+});
+
+export const clientFrame = z.discriminatedUnion('type', [
+  helloFrame,
+  /** Start (or restart) the live stream of one conversation after `afterSeq`; missed messages come first. */
+  z.object({ type: z.literal('sync'), conversationId: id, afterSeq: z.number().int().min(0) }),
+  /** Send a message; the server answers `ack` with the stored message once it is durable. */
+  z.object({
+    type: z.literal('send'),
+    ref: z.string().max(100).optional(),
+    conversationId: id,
+    /** At most MAX_MESSAGE_CHARS characters; the core answers message_too_long beyond. */
+    content: z.string().default(''),
+    clientMessageId: z.string().min(1).max(MAX_CLIENT_MESSAGE_ID),
+    private: z.boolean().optional(),
+    attachmentIds: z.array(id).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
+  }),
+  z.object({ type: z.literal('typing'), conversationId: id, on: z.boolean() }),
+  z.object({ type: z.literal('presence'), availability: z.enum(AVAILABILITIES) }),
+  z.object({ type: z.literal('ping') }),
+]);
+
+export type ClientFrame = z.infer<typeof clientFrame>;

@@ -1,0 +1,651 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket, type RawData } from 'ws';
+import { setAvailability } from '../commands/agents.js';
+import { authenticate, type Session } from '../commands/auth.js';
+import type { CommandContext } from '../commands/context.js';
+import { createMessage } from '../commands/messages.js';
+import { DomainError } from '../core/errors.js';
+import { MAX_WS_FRAME_BYTES } from '../core/limits.js';
+import type { Availability, Contact, Inbox, Message } from '../core/model.js';
+import { assertCanReply } from '../core/permissions.js';
+import { findContactByToken, findInboxByToken } from '../storage/contacts.js';
+import { getConversation, listMessages } from '../storage/conversations.js';
+import type { Metrics } from '../server/metrics.js';
+import type { BusMessage, RealtimeBus } from './bus.js';
+import { clientFrame, type ClientFrame } from './frames.js';
+
+export const WS_PATH = '/api/v1/ws';
+const HELLO_TIMEOUT_MS = 10_000;
+const PING_INTERVAL_MS = 30_000;
+const PRESENCE_HEARTBEAT_MS = 20_000;
+/** A client this far behind is dropped; it reconnects and resyncs from its last seq. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Frames per second a connection may send, with a burst allowance. */
+const FRAME_RATE = 20;
+const FRAME_BURST = 60;
+const RESYNC_PAGE = 500;
+
+interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface GatewayDeps extends CommandContext {
+  bus: RealtimeBus;
+  log: Log;
+  metrics: Metrics;
+  cookieName: string;
+}
+
+/** Per-conversation delivery state of one connection: the highest seq sent, and a queue while a gap is filled. */
+interface Stream {
+  seq: number;
+  busy: Promise<void> | null;
+}
+
+abstract class Conn {
+  alive = true;
+  tokens = FRAME_BURST;
+  lastRefill = Date.now();
+  streams: Map<number, Stream> | null = null;
+  constructor(readonly ws: WebSocket) {}
+  abstract readonly role: 'agent' | 'customer';
+  abstract readonly workspaceId: number;
+  abstract readonly includePrivate: boolean;
+}
+
+class AgentConn extends Conn {
+  readonly role = 'agent' as const;
+  readonly includePrivate = true;
+  constructor(ws: WebSocket, readonly session: Session) {
+    super(ws);
+  }
+  get workspaceId() {
+    return this.session.caller.workspaceId;
+  }
+}
+
+class CustomerConn extends Conn {
+  readonly role = 'customer' as const;
+  readonly includePrivate = false;
+  constructor(
+    ws: WebSocket,
+    readonly inbox: Inbox,
+    readonly contact: Contact,
+    /** Conversations of this contact: typing and sync are accepted only for these. */
+    readonly owned: Set<number>,
+  ) {
+    super(ws);
+  }
+  get workspaceId() {
+    return this.inbox.workspaceId;
+  }
+}
+
+/**
+ * The WebSocket gateway. One endpoint for agents and customers. Each instance
+ * keeps its own connections and receives every bus message; it sends each
+ * connection what its audience may see. Per connection and conversation, messages
+ * go out exactly once and in seq order: a gap (a message arrived before an earlier
+ * one, or frames were missed) is filled from the database before going on.
+ */
+export class Gateway {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    clientTracking: false,
+    // Frames over MAX_WS_FRAME_BYTES get an error frame; only absurd ones close the socket.
+    maxPayload: 16 * MAX_WS_FRAME_BYTES,
+  });
+  private readonly agents = new Map<number, Set<AgentConn>>();
+  private readonly customers = new Map<number, Set<CustomerConn>>();
+  private readonly unauthenticated = new Set<WebSocket>();
+  /** conversation id → contact id, for routing agents' typing to the right customer. */
+  private readonly conversationContact = new Map<number, number>();
+  private readonly pingTimer: NodeJS.Timeout;
+  private readonly presenceTimer: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(private readonly deps: GatewayDeps) {
+    deps.bus.subscribe((msg) => this.onBus(msg));
+    this.pingTimer = setInterval(() => this.pingAll(), PING_INTERVAL_MS);
+    this.pingTimer.unref();
+    this.presenceTimer = setInterval(() => void this.heartbeatPresence(), PRESENCE_HEARTBEAT_MS);
+    this.presenceTimer.unref();
+  }
+
+  attach(server: http.Server): void {
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path !== WS_PATH || this.closing) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+    });
+  }
+
+  get connectionCount(): number {
+    let n = this.unauthenticated.size;
+    for (const set of this.agents.values()) n += set.size;
+    for (const set of this.customers.values()) n += set.size;
+    return n;
+  }
+
+  /** Graceful shutdown: tell every client to reconnect elsewhere (1012 service restart). */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.pingTimer);
+    clearInterval(this.presenceTimer);
+    const all: WebSocket[] = [...this.unauthenticated];
+    for (const set of this.agents.values()) for (const c of set) all.push(c.ws);
+    for (const set of this.customers.values()) for (const c of set) all.push(c.ws);
+    for (const ws of all) ws.close(1012, 'server restarting');
+    await new Promise((r) => setTimeout(r, all.length ? 50 : 0));
+    for (const ws of all) ws.terminate();
+    this.wss.close();
+  }
+
+  // ── connection lifecycle ────────────────────────────────────────────────
+
+  private onConnection(ws: WebSocket, req: http.IncomingMessage): void {
+    const cookieToken = readCookie(req.headers.cookie, this.deps.cookieName);
+    this.unauthenticated.add(ws);
+    const helloTimer = setTimeout(() => {
+      this.sendError(ws, undefined, 'hello_timeout', 'send a hello frame within 10 seconds of connecting');
+      ws.close(4001, 'hello timeout');
+    }, HELLO_TIMEOUT_MS);
+    let conn: Conn | null = null;
+    let authenticating = false;
+    ws.on('pong', () => {
+      if (conn) conn.alive = true;
+    });
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      this.unauthenticated.delete(ws);
+      if (conn) this.unregister(conn);
+    });
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const frame = this.parse(ws, data, isBinary);
+      if (!frame) return;
+      if (conn) {
+        if (!this.takeToken(conn)) {
+          this.deps.metrics.wsFrames.inc({ outcome: 'rate_limited' });
+          this.sendError(ws, refOf(frame), 'rate_limited', `too many frames: at most ${FRAME_RATE} per second`);
+          return;
+        }
+        this.deps.metrics.wsFrames.inc({ outcome: 'ok' });
+        void this.handle(conn, frame);
+        return;
+      }
+      if (frame.type !== 'hello') {
+        this.sendError(ws, refOf(frame), 'hello_required', 'the first frame must be {"type":"hello", ...}');
+        return;
+      }
+      if (authenticating) return;
+      authenticating = true;
+      void this.authenticate(ws, frame, cookieToken)
+        .then((c) => {
+          authenticating = false;
+          if (!c) return;
+          clearTimeout(helloTimer);
+          this.unauthenticated.delete(ws);
+          if (ws.readyState !== ws.OPEN) return;
+          conn = c;
+          this.register(c);
+          this.ready(c, frame.resume);
+        })
+        .catch((err) => {
+          authenticating = false;
+          this.deps.log.error({ err }, 'websocket hello failed');
+          this.sendError(ws, undefined, 'internal_error', 'could not authenticate; try again');
+        });
+    });
+  }
+
+  private parse(ws: WebSocket, data: RawData, isBinary: boolean): ClientFrame | null {
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+    if (isBinary) {
+      this.deps.metrics.wsFrames.inc({ outcome: 'invalid' });
+      this.sendError(ws, undefined, 'invalid_frame', 'frames must be JSON text, not binary');
+      return null;
+    }
+    if (size > MAX_WS_FRAME_BYTES) {
+      this.deps.metrics.wsFrames.inc({ outcome: 'invalid' });
+      this.sendError(ws, undefined, 'frame_too_large', `a frame may be at most ${MAX_WS_FRAME_BYTES} bytes`, {
+        limit: MAX_WS_FRAME_BYTES,
+      });
+      return null;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      this.deps.metrics.wsFrames.inc({ outcome: 'invalid' });
+      this.sendError(ws, undefined, 'invalid_json', 'the frame is not valid JSON');
+      return null;
+    }
+    const parsed = clientFrame.safeParse(json);
+    if (!parsed.success) {
+      this.deps.metrics.wsFrames.inc({ outcome: 'invalid' });
+      const ref = typeof (json as { ref?: unknown })?.ref === 'string' ? ((json as { ref: string }).ref).slice(0, 100) : undefined;
+      const issue = parsed.error.issues[0];
+      this.sendError(ws, ref, 'invalid_frame', `${issue.path.join('.') || 'frame'}: ${issue.message}`);
+      return null;
+    }
+    return parsed.data;
+  }
+
+  private async authenticate(ws: WebSocket, hello: Extract<ClientFrame, { type: 'hello' }>, cookieToken: string | null): Promise<Conn | null> {
+    const { db } = this.deps;
+    if (hello.inboxToken || hello.contactToken) {
+      const inbox = hello.inboxToken ? await findInboxByToken(db, hello.inboxToken) : null;
+      const contact = inbox && hello.contactToken ? await findContactByToken(db, inbox.workspaceId, hello.contactToken) : null;
+      if (!inbox || !contact) {
+        this.sendError(ws, undefined, 'unauthorized', 'unknown inbox token or contact token; create a contact first');
+        ws.close(4003, 'unauthorized');
+        return null;
+      }
+      const rows = await db.query<{ id: number }>('SELECT id FROM conversations WHERE contact_id = $1', [contact.id]);
+      return new CustomerConn(ws, inbox, contact, new Set(rows.map((r) => r.id)));
+    }
+    const token = hello.token ?? cookieToken;
+    const session = token ? await authenticate(db, token) : null;
+    if (!session) {
+      this.sendError(ws, undefined, 'unauthorized', 'log in again: the session token is missing, expired or revoked');
+      ws.close(4003, 'unauthorized');
+      return null;
+    }
+    return new AgentConn(ws, session);
+  }
+
+  private register(conn: Conn): void {
+    if (conn instanceof AgentConn) {
+      const set = this.agents.get(conn.workspaceId) ?? new Set();
+      set.add(conn);
+      this.agents.set(conn.workspaceId, set);
+      void this.deps.db.query('UPDATE agents SET last_seen_at = now() WHERE id = $1', [conn.session.agent.id]).catch(() => {});
+    } else if (conn instanceof CustomerConn) {
+      const set = this.customers.get(conn.contact.id) ?? new Set();
+      set.add(conn);
+      this.customers.set(conn.contact.id, set);
+      void this.deps.db.query('UPDATE contacts SET last_seen_at = now() WHERE id = $1', [conn.contact.id]).catch(() => {});
+    }
+    this.deps.metrics.wsConnections.inc({ role: conn.role });
+  }
+
+  private unregister(conn: Conn): void {
+    if (conn instanceof AgentConn) {
+      const set = this.agents.get(conn.workspaceId);
+      set?.delete(conn);
+      if (set?.size === 0) this.agents.delete(conn.workspaceId);
+    } else if (conn instanceof CustomerConn) {
+      const set = this.customers.get(conn.contact.id);
+      set?.delete(conn);
+      if (set?.size === 0) this.customers.delete(conn.contact.id);
+    }
+    this.deps.metrics.wsConnections.dec({ role: conn.role });
+  }
+
+  private ready(conn: Conn, resume: Record<string, number> | undefined): void {
+    const who =
+      conn instanceof AgentConn
+        ? { agent: conn.session.agent }
+        : { contact: { id: (conn as CustomerConn).contact.id, name: (conn as CustomerConn).contact.name } };
+    this.send(conn.ws, JSON.stringify({ type: 'ready', role: conn.role, ...who, serverTime: new Date().toISOString() }));
+    for (const [id, seq] of Object.entries(resume ?? {})) this.sync(conn, Number(id), seq);
+  }
+
+  // ── frames from clients ─────────────────────────────────────────────────
+
+  private async handle(conn: Conn, frame: ClientFrame): Promise<void> {
+    try {
+      switch (frame.type) {
+        case 'hello':
+          this.sendError(conn.ws, undefined, 'already_authenticated', 'this connection is already authenticated');
+          return;
+        case 'ping':
+          this.send(conn.ws, '{"type":"pong"}');
+          return;
+        case 'sync':
+          if (!(await this.mayAccess(conn, frame.conversationId))) throw notFoundConversation();
+          this.sync(conn, frame.conversationId, frame.afterSeq);
+          return;
+        case 'send':
+          return await this.handleSend(conn, frame);
+        case 'typing':
+          return await this.handleTyping(conn, frame.conversationId, frame.on);
+        case 'presence':
+          if (!(conn instanceof AgentConn)) throw new DomainError('forbidden', 'only agents have a presence status', 403);
+          await setAvailability(this.deps, conn.session.caller, frame.availability as Availability);
+          return;
+      }
+    } catch (err) {
+      const ref = refOf(frame);
+      if (err instanceof DomainError) {
+        this.sendError(conn.ws, ref, err.code, err.message, err.details);
+      } else {
+        this.deps.log.error({ err, frame: frame.type }, 'websocket frame failed');
+        this.sendError(conn.ws, ref, 'internal_error', 'the server could not handle this frame; retry it');
+      }
+    }
+  }
+
+  private async handleSend(conn: Conn, frame: Extract<ClientFrame, { type: 'send' }>): Promise<void> {
+    let result;
+    if (conn instanceof AgentConn) {
+      const conv = await getConversation(this.deps.db, conn.workspaceId, frame.conversationId);
+      if (!conv) throw notFoundConversation();
+      assertCanReply(conn.session.caller, conv, frame.private ?? false);
+      result = await createMessage(this.deps, {
+        workspaceId: conn.workspaceId,
+        conversationId: frame.conversationId,
+        senderType: 'agent',
+        senderId: conn.session.agent.id,
+        senderName: conn.session.agent.name,
+        content: frame.content,
+        private: frame.private,
+        attachmentIds: frame.attachmentIds,
+        clientMessageId: frame.clientMessageId,
+      });
+    } else {
+      const c = conn as CustomerConn;
+      if (frame.private) throw new DomainError('forbidden', 'customers cannot write private notes', 403);
+      result = await createMessage(this.deps, {
+        workspaceId: c.workspaceId,
+        conversationId: frame.conversationId,
+        contactId: c.contact.id,
+        senderType: 'customer',
+        senderId: c.contact.id,
+        senderName: c.contact.name,
+        content: frame.content,
+        attachmentIds: frame.attachmentIds,
+        clientMessageId: frame.clientMessageId,
+        channel: 'web',
+      });
+    }
+    this.send(conn.ws, JSON.stringify({ type: 'ack', ref: frame.ref, message: result.message, duplicate: result.duplicate }));
+  }
+
+  private async handleTyping(conn: Conn, conversationId: number, on: boolean): Promise<void> {
+    if (conn instanceof CustomerConn) {
+      if (!conn.owned.has(conversationId)) throw notFoundConversation();
+      await this.deps.bus.publish({
+        t: 'typing',
+        workspaceId: conn.workspaceId,
+        contactId: conn.contact.id,
+        conversationId,
+        from: 'customer',
+        senderId: conn.contact.id,
+        name: conn.contact.name,
+        on,
+      });
+      return;
+    }
+    const agent = (conn as AgentConn).session.agent;
+    let contactId = this.conversationContact.get(conversationId);
+    if (contactId === undefined) {
+      const conv = await getConversation(this.deps.db, conn.workspaceId, conversationId);
+      if (!conv) throw notFoundConversation();
+      contactId = conv.contactId;
+      this.rememberContact(conversationId, contactId);
+    }
+    await this.deps.bus.publish({
+      t: 'typing',
+      workspaceId: conn.workspaceId,
+      contactId,
+      conversationId,
+      from: 'agent',
+      senderId: agent.id,
+      name: agent.name,
+      on,
+    });
+  }
+
+  private async mayAccess(conn: Conn, conversationId: number): Promise<boolean> {
+    if (conn instanceof CustomerConn) return conn.owned.has(conversationId);
+    return (await getConversation(this.deps.db, conn.workspaceId, conversationId)) !== null;
+  }
+
+  // ── fan-out of bus messages ─────────────────────────────────────────────
+
+  private onBus(msg: BusMessage): void {
+    switch (msg.t) {
+      case 'message': {
+        const { message, conversation } = msg;
+        this.rememberContact(conversation.id, msg.contactId);
+        const agentFrame = JSON.stringify({ type: 'message', message, conversation });
+        for (const c of this.agents.get(msg.workspaceId) ?? []) this.deliver(c, message, agentFrame);
+        if (!message.private) {
+          const customerFrame = JSON.stringify({ type: 'message', message: forCustomer(message) });
+          for (const c of this.customers.get(msg.contactId) ?? []) {
+            if (c.workspaceId === msg.workspaceId) this.deliver(c, message, customerFrame);
+          }
+        }
+        return;
+      }
+      case 'conversation': {
+        this.rememberContact(msg.conversation.id, msg.contactId);
+        this.broadcastAgents(msg.workspaceId, { type: 'conversation', change: msg.change, conversation: msg.conversation });
+        if (msg.change === 'read') return; // agents' read state is not the customer's business
+        const customerFrame = JSON.stringify({
+          type: 'conversation',
+          change: msg.change,
+          conversation: { id: msg.conversation.id, status: msg.conversation.status, assignee: msg.assignee },
+        });
+        for (const c of this.customers.get(msg.contactId) ?? []) {
+          if (c.workspaceId !== msg.workspaceId) continue;
+          c.owned.add(msg.conversation.id);
+          this.send(c.ws, customerFrame);
+        }
+        return;
+      }
+      case 'typing': {
+        const frame = JSON.stringify({
+          type: 'typing',
+          conversationId: msg.conversationId,
+          from: msg.from,
+          name: msg.name,
+          on: msg.on,
+        });
+        for (const c of this.agents.get(msg.workspaceId) ?? []) {
+          if (!(msg.from === 'agent' && c.session.agent.id === msg.senderId)) this.send(c.ws, frame);
+        }
+        if (msg.from === 'agent') {
+          for (const c of this.customers.get(msg.contactId) ?? []) if (c.workspaceId === msg.workspaceId) this.send(c.ws, frame);
+        }
+        return;
+      }
+      case 'presence':
+        this.broadcastAgents(msg.workspaceId, { type: 'presence', agentId: msg.agentId, availability: msg.availability });
+        return;
+      case 'agent':
+        this.broadcastAgents(msg.workspaceId, { type: 'agent', agent: msg.agent });
+        // a deactivated agent's open consoles are disconnected at once
+        if (!msg.agent.active) {
+          for (const c of this.agents.get(msg.workspaceId) ?? []) if (c.session.agent.id === msg.agent.id) c.ws.close(4003, 'deactivated');
+        }
+        return;
+      case 'contact':
+        this.broadcastAgents(msg.workspaceId, { type: 'contact', contact: msg.contact });
+        return;
+    }
+  }
+
+  private broadcastAgents(workspaceId: number, payload: object): void {
+    const set = this.agents.get(workspaceId);
+    if (!set || set.size === 0) return;
+    const frame = JSON.stringify(payload);
+    for (const c of set) this.send(c.ws, frame);
+  }
+
+  /**
+   * Sends `message` to `conn` exactly once and in order. Without a known position
+   * for the conversation (the client never synced it) the message starts the stream.
+   */
+  private deliver(conn: Conn, message: Message, frame: string): void {
+    const streams = (conn.streams ??= new Map());
+    const st = streams.get(message.conversationId);
+    if (!st) {
+      streams.set(message.conversationId, { seq: message.seq, busy: null });
+      this.send(conn.ws, frame);
+      return;
+    }
+    if (st.busy || message.seq > st.seq + 1) {
+      this.enqueue(conn, message.conversationId, st, () => this.deliverNow(conn, st, message, frame));
+      return;
+    }
+    if (message.seq <= st.seq) return;
+    st.seq = message.seq;
+    this.send(conn.ws, frame);
+  }
+
+  private deliverNow(conn: Conn, st: Stream, message: Message, frame: string): void | Promise<void> {
+    if (message.seq <= st.seq) return;
+    if (message.seq === st.seq + 1) {
+      st.seq = message.seq;
+      this.send(conn.ws, frame);
+      return;
+    }
+    // A gap: fetch what is missing (never more than exists), then send this one.
+    const from = st.seq;
+    return this.fill(conn, st, message.conversationId, from, message.seq - 1).then(() => {
+      if (message.seq > st.seq) {
+        st.seq = message.seq;
+        this.send(conn.ws, frame);
+      }
+    });
+  }
+
+  /** Client asks for everything after `afterSeq` (reconnect, or opening a conversation). */
+  private sync(conn: Conn, conversationId: number, afterSeq: number): void {
+    const streams = (conn.streams ??= new Map());
+    let st = streams.get(conversationId);
+    if (!st) {
+      st = { seq: afterSeq, busy: null };
+      streams.set(conversationId, st);
+      const s = st;
+      this.enqueue(conn, conversationId, s, () => this.fill(conn, s, conversationId, afterSeq, undefined));
+      return;
+    }
+    const s = st;
+    this.enqueue(conn, conversationId, s, () => {
+      if (afterSeq >= s.seq) {
+        // the client holds more than we sent on this connection: continue from there
+        s.seq = afterSeq;
+        return this.fill(conn, s, conversationId, afterSeq, undefined);
+      }
+      // the client missed some before our position: send just those
+      return this.fill(conn, s, conversationId, afterSeq, s.seq, false);
+    });
+  }
+
+  /** Runs `task` after whatever is queued for this conversation on this connection. */
+  private enqueue(conn: Conn, conversationId: number, st: Stream, task: () => void | Promise<void>): void {
+    const run = (st.busy ?? Promise.resolve()).then(task).catch((err) => {
+      this.deps.log.warn({ err, conversationId }, 'resync failed; closing the connection so the client resyncs');
+      conn.ws.close(1011, 'resync failed');
+    });
+    st.busy = run;
+    void run.then(() => {
+      if (st.busy === run) st.busy = null;
+    });
+  }
+
+  /** Sends messages in (after, upTo] from the database, page by page, advancing the stream. */
+  private async fill(conn: Conn, st: Stream, conversationId: number, after: number, upTo: number | undefined, advance = true): Promise<void> {
+    let cursor = after;
+    for (;;) {
+      const page = await listMessages(this.deps.db, {
+        conversationId,
+        after: cursor,
+        upTo,
+        includePrivate: conn.includePrivate,
+        limit: RESYNC_PAGE,
+      });
+      for (const m of page) {
+        this.send(conn.ws, JSON.stringify({ type: 'message', message: conn.includePrivate ? m : forCustomer(m) }));
+        cursor = m.seq;
+      }
+      if (advance) st.seq = Math.max(st.seq, upTo ?? cursor);
+      if (page.length < RESYNC_PAGE) return;
+    }
+  }
+
+  // ── housekeeping ────────────────────────────────────────────────────────
+
+  private send(ws: WebSocket, frame: string): void {
+    if (ws.readyState !== ws.OPEN) return;
+    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      ws.close(1013, 'too slow: reconnect and resync');
+      return;
+    }
+    ws.send(frame);
+  }
+
+  private sendError(ws: WebSocket, ref: string | undefined, code: string, message: string, details?: Record<string, unknown>): void {
+    this.send(ws, JSON.stringify({ type: 'error', ref, code, message, ...(details ? { details } : {}) }));
+  }
+
+  private takeToken(conn: Conn): boolean {
+    const now = Date.now();
+    conn.tokens = Math.min(FRAME_BURST, conn.tokens + ((now - conn.lastRefill) / 1000) * FRAME_RATE);
+    conn.lastRefill = now;
+    if (conn.tokens < 1) return false;
+    conn.tokens -= 1;
+    return true;
+  }
+
+  private rememberContact(conversationId: number, contactId: number): void {
+    if (this.conversationContact.size > 50_000) this.conversationContact.clear();
+    this.conversationContact.set(conversationId, contactId);
+  }
+
+  private pingAll(): void {
+    const check = (c: Conn) => {
+      if (!c.alive) {
+        c.ws.terminate();
+        return;
+      }
+      c.alive = false;
+      c.ws.ping();
+    };
+    for (const set of this.agents.values()) set.forEach(check);
+    for (const set of this.customers.values()) set.forEach(check);
+  }
+
+  /** Agents with an open console anywhere count as connected (routing reads last_seen_at). */
+  private async heartbeatPresence(): Promise<void> {
+    const ids = new Set<number>();
+    for (const set of this.agents.values()) for (const c of set) ids.add(c.session.agent.id);
+    if (ids.size === 0) return;
+    await this.deps.db.query('UPDATE agents SET last_seen_at = now() WHERE id = ANY($1::bigint[])', [[...ids]]).catch((err) => {
+      this.deps.log.warn({ err }, 'presence heartbeat failed');
+    });
+  }
+}
+
+/** Customers see who answered, never internal ids beyond what they need. */
+function forCustomer(m: Message): Omit<Message, 'private'> {
+  const { private: _p, ...rest } = m;
+  return rest;
+}
+
+function refOf(frame: unknown): string | undefined {
+  const ref = (frame as { ref?: unknown })?.ref;
+  return typeof ref === 'string' ? ref : undefined;
+}
+
+const notFoundConversation = () => new DomainError('conversation_not_found', 'conversation not found (or not yours)', 404);
+
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}

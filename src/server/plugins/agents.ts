@@ -1,0 +1,67 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createAgent, listAgents, MIN_PASSWORD_LENGTH, updateAgent } from '../../commands/agents.js';
+import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { ROLES } from '../../core/model.js';
+import { callerOf, requireAgent } from '../context.js';
+import { agentSchema, errorSchema, idParam } from '../schemas.js';
+
+const password = z.string().min(MIN_PASSWORD_LENGTH, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
+const agentNo = z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, '工号 is 1–20 letters, digits or -').nullable();
+
+/** Agents (客服): everyone may list them (to transfer); only admins manage them. */
+export const agentsPlugin: FastifyPluginAsync = async (app) => {
+  app.addHook('onRequest', requireAgent);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = app.zhike;
+  const tags = ['agents'];
+
+  r.get(
+    '/agents',
+    { schema: { tags, summary: 'Agents of the workspace with their status', response: { 200: z.object({ agents: z.array(agentSchema) }) } } },
+    async (req) => ({ agents: await listAgents(ctx.db, callerOf(req).workspaceId) }),
+  );
+
+  r.post(
+    '/agents',
+    {
+      schema: {
+        tags,
+        summary: 'Create an agent (admin only)',
+        body: z.object({
+          email: z.email().max(320),
+          name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+          role: z.enum(ROLES).default('agent'),
+          password,
+          agentNo: agentNo.optional(),
+        }),
+        response: { 201: agentSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createAgent(ctx, callerOf(req), req.body)),
+  );
+
+  r.patch(
+    '/agents/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an agent’s name, role, 工号 or password, or deactivate them (admin only)',
+        description: 'Deactivating ends their sessions and returns their open conversations to the unassigned list.',
+        params: idParam,
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            role: z.enum(ROLES).optional(),
+            active: z.boolean().optional(),
+            agentNo: agentNo.optional(),
+            password: password.optional(),
+          })
+          .strict(),
+        response: { 200: agentSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => updateAgent(ctx, callerOf(req), req.params.id, req.body),
+  );
+};

@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { readAttachment, storeAttachment, unsupportedType } from '../../commands/attachments.js';
+import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../../core/limits.js';
+import { callerOf, requireAgent } from '../context.js';
+import { attachmentRefSchema, errorSchema } from '../schemas.js';
+
+export const uploadQuery = z.object({ filename: z.string().max(255).default('file').describe('Original file name, for display') });
+
+export const uploadDescription =
+  `Send the file as the raw request body with its Content-Type (${Object.keys(ALLOWED_ATTACHMENT_TYPES).join(', ')}), ` +
+  `at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB. Then pass the returned id in a message's attachmentIds.`;
+
+/** In the calling scope, accept the allowed file types as raw bodies up to the limit; refuse others clearly. */
+export function acceptUploads(scope: FastifyInstance): void {
+  scope.addContentTypeParser(Object.keys(ALLOWED_ATTACHMENT_TYPES), { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
+  scope.addContentTypeParser('*', (req, _payload, done) => done(unsupportedType(String(req.headers['content-type'] ?? '')), undefined));
+}
+
+/** Agents upload files; anyone holding an attachment's capability URL may download it. */
+export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
+  const ctx = app.zhike;
+
+  app.register(async (scope) => {
+    scope.addHook('onRequest', requireAgent);
+    acceptUploads(scope);
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/attachments',
+      {
+        schema: {
+          tags: ['attachments'],
+          summary: 'Upload an attachment (agent)',
+          description: uploadDescription,
+          querystring: uploadQuery,
+          response: { 201: attachmentRefSchema, 413: errorSchema, 415: errorSchema },
+        },
+      },
+      async (req, reply) => {
+        const caller = callerOf(req);
+        const ref = await storeAttachment(ctx.db, {
+          workspaceId: caller.workspaceId,
+          uploaderType: 'agent',
+          uploaderId: caller.agentId,
+          filename: req.query.filename,
+          contentType: String(req.headers['content-type']),
+          data: req.body as Buffer,
+        });
+        return reply.code(201).send(ref);
+      },
+    );
+  });
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/attachments/:key/:filename',
+    {
+      schema: {
+        tags: ['attachments'],
+        summary: 'Download an attachment by its capability URL',
+        params: z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{32}$/), filename: z.string().max(300) }),
+      },
+    },
+    async (req, reply) => {
+      const file = await readAttachment(ctx.db, req.params.key);
+      if (!file) return reply.code(404).send({ error: { code: 'attachment_not_found', message: 'attachment not found' } });
+      const inline = file.contentType.startsWith('image/');
+      return reply
+        .header('Content-Type', file.contentType)
+        .header('X-Content-Type-Options', 'nosniff')
+        .header('Content-Security-Policy', "default-src 'none'; sandbox")
+        .header('Cross-Origin-Resource-Policy', 'cross-origin')
+        .header('Cache-Control', 'private, max-age=31536000, immutable')
+        .header('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
+        .send(file.data);
+    },
+  );
+};

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { setAvailability } from '../../commands/agents.js';
+import { login, logout, SESSION_DAYS } from '../../commands/auth.js';
+import { AVAILABILITIES } from '../../core/model.js';
+import { maybeOne } from '../../storage/db.js';
+import { toWorkspace } from '../../storage/rows.js';
+import { callerOf, requireAgent, SESSION_COOKIE, tokenOf } from '../context.js';
+import { agentSchema, errorSchema } from '../schemas.js';
+
+/** Login, logout, the current agent and their presence status. */
+export const authPlugin: FastifyPluginAsync = async (app) => {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = app.zhike;
+
+  r.post(
+    '/auth/login',
+    {
+      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with e-mail and password',
+        description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. Rate-limited to ${ctx.config.loginRateLimit} attempts per minute per client.`,
+        body: z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(200) }),
+        response: {
+          200: z.object({ token: z.string(), agent: agentSchema, expiresAt: z.string() }),
+          401: errorSchema,
+          429: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const result = await login(ctx.db, req.body.email, req.body.password, req.headers['user-agent']);
+      if (!result) {
+        return reply.code(401).send({ error: { code: 'invalid_credentials', message: 'wrong e-mail or password' } });
+      }
+      // Logging in puts the agent on duty (在线); they can switch to 小休 at any time.
+      const agent = await setAvailability(ctx, { agentId: result.agent.id, workspaceId: result.agent.workspaceId, role: result.agent.role }, 'online');
+      reply.setCookie(SESSION_COOKIE, result.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+        maxAge: SESSION_DAYS * 86_400,
+      });
+      return { token: result.token, agent, expiresAt: result.expiresAt.toISOString() };
+    },
+  );
+
+  app.register(async (authed) => {
+    authed.addHook('onRequest', requireAgent);
+    const a = authed.withTypeProvider<ZodTypeProvider>();
+
+    a.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } }, async (req, reply) => {
+      const token = tokenOf(req);
+      if (token) await logout(ctx.db, token);
+      await setAvailability(ctx, callerOf(req), 'offline');
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    });
+
+    a.get(
+      '/me',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'The logged-in agent and their workspace',
+          response: { 200: z.object({ agent: agentSchema, workspace: z.object({ id: z.number(), name: z.string(), locale: z.string() }) }) },
+        },
+      },
+      async (req) => {
+        const ws = await maybeOne(ctx.db, 'SELECT * FROM workspaces WHERE id = $1', [req.session!.agent.workspaceId]);
+        const workspace = toWorkspace(ws!);
+        return { agent: req.session!.agent, workspace: { id: workspace.id, name: workspace.name, locale: workspace.locale } };
+      },
+    );
+
+    a.post(
+      '/me/availability',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Set my status: online (在线), away (小休: keeps current chats, takes no new ones) or offline',
+          body: z.object({ availability: z.enum(AVAILABILITIES) }),
+          response: { 200: agentSchema },
+        },
+      },
+      async (req) => setAvailability(ctx, callerOf(req), req.body.availability),
+    );
+  });
+};

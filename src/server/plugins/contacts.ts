@@ -1,0 +1,68 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { updateContact } from '../../commands/contacts.js';
+import { agentActor } from '../../commands/conversations.js';
+import { notFound } from '../../core/errors.js';
+import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { getContact } from '../../storage/contacts.js';
+import { listConversations } from '../../storage/conversations.js';
+import { callerOf, requireAgent } from '../context.js';
+import { contactSchema, conversationSchema, errorSchema, idParam } from '../schemas.js';
+
+/** The contact side panel: who the customer is and their past conversations. */
+export const contactsPlugin: FastifyPluginAsync = async (app) => {
+  app.addHook('onRequest', requireAgent);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = app.zhike;
+  const tags = ['contacts'];
+
+  r.get(
+    '/contacts/:id',
+    {
+      schema: {
+        tags,
+        summary: 'A contact with their conversations (newest first)',
+        params: idParam,
+        response: { 200: z.object({ contact: contactSchema, conversations: z.array(conversationSchema) }), 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const contact = await getContact(ctx.db, caller.workspaceId, req.params.id);
+      if (!contact) throw notFound('contact');
+      const conversations = await listConversations(ctx.db, {
+        workspaceId: caller.workspaceId,
+        callerId: caller.agentId,
+        contactId: contact.id,
+        status: 'all',
+        assignee: 'all',
+        limit: 50,
+      });
+      return { contact, conversations };
+    },
+  );
+
+  r.patch(
+    '/contacts/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Edit a contact’s name, e-mail or phone (null clears a field)',
+        params: idParam,
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(MAX_NAME_CHARS).nullable().optional(),
+            email: z.email().max(320).nullable().optional(),
+            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/, 'a phone number has 3–30 digits, spaces, + - ( )').nullable().optional(),
+          })
+          .strict(),
+        response: { 200: contactSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      return updateContact(ctx, agentActor(caller), caller.workspaceId, req.params.id, req.body);
+    },
+  );
+};

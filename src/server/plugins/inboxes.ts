@@ -1,0 +1,48 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createInbox, listInboxes, updateInbox } from '../../commands/inboxes.js';
+import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { callerOf, requireAgent } from '../context.js';
+import { errorSchema, idParam, inboxSchema, inboxSettingsSchema } from '../schemas.js';
+
+/** Inboxes (接入渠道). A web inbox's token goes into the widget snippet. */
+export const inboxesPlugin: FastifyPluginAsync = async (app) => {
+  app.addHook('onRequest', requireAgent);
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const ctx = app.zhike;
+  const tags = ['inboxes'];
+
+  r.get(
+    '/inboxes',
+    { schema: { tags, summary: 'The workspace’s inboxes with their public token', response: { 200: z.object({ inboxes: z.array(inboxSchema) }) } } },
+    async (req) => ({ inboxes: await listInboxes(ctx.db, callerOf(req).workspaceId) }),
+  );
+
+  r.post(
+    '/inboxes',
+    {
+      schema: {
+        tags,
+        summary: 'Create a web inbox (admin only)',
+        body: z.object({ name: z.string().trim().min(1).max(MAX_NAME_CHARS), settings: inboxSettingsSchema.default({}) }),
+        response: { 201: inboxSchema, 403: errorSchema },
+      },
+    },
+    async (req, reply) => reply.code(201).send(await createInbox(ctx, callerOf(req), req.body)),
+  );
+
+  r.patch(
+    '/inboxes/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Rename an inbox or change its widget settings (admin only)',
+        params: idParam,
+        body: z.object({ name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(), settings: inboxSettingsSchema.optional() }).strict(),
+        response: { 200: inboxSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => updateInbox(ctx, callerOf(req), req.params.id, req.body),
+  );
+};

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyPluginAsync } from 'fastify';
+import { demoPage } from './demo-page.js';
+
+/**
+ * The built front ends: the agent console (SPA at /), the widget (/widget.js)
+ * and the demo shop page (/demo). Built into dist/public by `npm run build`.
+ */
+export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise<string | null> }> = async (app, opts) => {
+  const root = app.zhike.config.staticDir;
+  const built = fs.existsSync(path.join(root, 'index.html'));
+  const notBuilt = (reply: import('fastify').FastifyReply) =>
+    reply.code(503).type('text/plain; charset=utf-8').send('The console is not built yet: run `npm run build` (npm start does it for you).');
+
+  if (fs.existsSync(root)) {
+    await app.register(fastifyStatic, { root, index: false, wildcard: false, maxAge: '1y', immutable: true, prefix: '/assets/', decorateReply: true, serve: false });
+  }
+
+  app.get('/assets/*', { schema: { hide: true } }, (req, reply) => {
+    const rel = (req.params as { '*': string })['*'];
+    if (!fs.existsSync(root)) return notBuilt(reply);
+    return reply.header('Cache-Control', 'public, max-age=31536000, immutable').sendFile(path.join('assets', rel), root);
+  });
+
+  app.get('/widget.js', { schema: { hide: true } }, (_req, reply) => {
+    if (!fs.existsSync(path.join(root, 'widget.js'))) return notBuilt(reply);
+    // Embedded on customers' sites: cross-origin by design, cached briefly so updates roll out.
+    return reply
+      .header('Cross-Origin-Resource-Policy', 'cross-origin')
+      .header('Access-Control-Allow-Origin', '*')
+      .header('Cache-Control', 'public, max-age=300')
+      .type('application/javascript; charset=utf-8')
+      .sendFile('widget.js', root, { cacheControl: false });
+  });
+
+  app.get('/demo', { schema: { hide: true } }, async (_req, reply) => {
+    const token = await opts.defaultInboxToken();
+    return reply.type('text/html; charset=utf-8').send(demoPage(token));
+  });
+
+  /** Console routes are client-side: any other GET that wants HTML gets the SPA shell. */
+  app.setNotFoundHandler((req, reply) => {
+    const wantsHtml = req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    if (wantsHtml) {
+      if (!built) return notBuilt(reply);
+      return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+    }
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+};

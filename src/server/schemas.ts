@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { AVAILABILITIES, CONVERSATION_STATUSES, ROLES } from '../core/model.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from '../core/limits.js';
+
+/**
+ * Shared API shapes. The comments (`describe`) are the API documentation: they
+ * end up in /api/v1/openapi.json.
+ */
+export const idParam = z.object({ id: z.coerce.number().int().positive().describe('Record id') });
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable machine-readable code, e.g. message_too_long'),
+      message: z.string().describe('What was wrong and what to do'),
+      details: z.record(z.string(), z.unknown()).optional().describe('e.g. { limit: 5000 }'),
+    }),
+  })
+  .describe('Every 4xx/5xx answer has this shape');
+
+export const attachmentRefSchema = z.object({
+  id: z.number(),
+  url: z.string().describe('Capability URL: unguessable, loads without headers'),
+  name: z.string(),
+  contentType: z.string(),
+  size: z.number(),
+});
+
+export const messageSchema = z
+  .object({
+    id: z.number(),
+    conversationId: z.number(),
+    seq: z.number().describe('Per-conversation sequence number, 1, 2, 3… in the order the server stored them'),
+    senderType: z.enum(['customer', 'agent', 'bot', 'system']),
+    senderId: z.number().nullable(),
+    senderName: z.string().nullable(),
+    content: z.string().describe('Plain text; clients must render it as text, never as HTML'),
+    contentType: z.enum(['text', 'image', 'file']),
+    private: z.boolean().describe('Private note (内部备注): agents only, never shown to the customer'),
+    attachments: z.array(attachmentRefSchema),
+    clientMessageId: z.string().nullable(),
+    channel: z.string(),
+    createdAt: z.string().describe('Server time, ISO-8601'),
+  })
+  .describe('A message');
+
+export const customerMessageSchema = messageSchema.omit({ private: true });
+
+export const conversationSchema = z.object({
+  id: z.number(),
+  workspaceId: z.number(),
+  inboxId: z.number(),
+  contactId: z.number(),
+  contactName: z.string().nullable(),
+  status: z.enum(CONVERSATION_STATUSES),
+  assigneeId: z.number().nullable(),
+  lastSeq: z.number().describe('seq of the newest message'),
+  unreadCount: z.number(),
+  lastMessageAt: z.string().nullable(),
+  lastMessagePreview: z.string().nullable(),
+  channel: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+
+export const contactAttributesSchema = z
+  .object({
+    browser: z.string().max(200).optional(),
+    os: z.string().max(200).optional(),
+    userAgent: z.string().max(500).optional(),
+    language: z.string().max(50).optional(),
+    firstPageUrl: z.string().max(2000).optional(),
+    firstPageTitle: z.string().max(500).optional(),
+    referrer: z.string().max(2000).optional(),
+    timezone: z.string().max(100).optional(),
+    screen: z.string().max(50).optional(),
+  })
+  .describe('What the widget knows about the visitor’s browser and first page');
+
+export const contactSchema = z.object({
+  id: z.number(),
+  workspaceId: z.number(),
+  inboxId: z.number().nullable(),
+  name: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  attributes: contactAttributesSchema,
+  createdAt: z.string(),
+  lastSeenAt: z.string().nullable(),
+});
+
+export const agentSchema = z.object({
+  id: z.number(),
+  workspaceId: z.number(),
+  email: z.string(),
+  name: z.string(),
+  agentNo: z.string().nullable().describe('工号'),
+  role: z.enum(ROLES),
+  active: z.boolean(),
+  availability: z.enum(AVAILABILITIES),
+  createdAt: z.string(),
+});
+
+export const inboxSettingsSchema = z
+  .object({
+    title: z.string().max(MAX_NAME_CHARS).optional().describe('Widget header, e.g. 在线客服'),
+    greeting: z.string().max(500).optional().describe('Shown at the top of the chat panel'),
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1677ff').optional(),
+    locale: z.enum(['zh-CN', 'en']).optional(),
+  })
+  .strict();
+
+export const inboxSchema = z.object({
+  id: z.number(),
+  workspaceId: z.number(),
+  name: z.string(),
+  channelType: z.enum(['web', 'api']),
+  token: z.string().describe('Public inbox token for the widget snippet (data-inbox)'),
+  settings: inboxSettingsSchema,
+  createdAt: z.string(),
+});
+
+/** The length limit is enforced by the domain core, which answers 400 message_too_long with details.limit. */
+export const messageContent = z.string().describe(`Plain text, at most ${MAX_MESSAGE_CHARS} characters (400 message_too_long beyond)`);
+
+export const clientMessageId = z
+  .string()
+  .min(1)
+  .max(MAX_CLIENT_MESSAGE_ID)
+  .describe('Client-generated id (a UUID): a resend with the same id returns the original message, never a copy');
+
+export const attachmentIds = z
+  .array(z.number().int().positive())
+  .max(MAX_ATTACHMENTS_PER_MESSAGE)
+  .describe('Ids returned by the attachment upload');
+
+export const messagesQuery = z.object({
+  after: z.coerce.number().int().min(0).optional().describe('Only messages with seq greater than this, oldest first (resync)'),
+  before: z.coerce.number().int().min(1).optional().describe('Older history: messages with seq less than this'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});

@@ -1,0 +1,27 @@
+import type { Contact, Inbox } from '../core/model.js';
+import { hashToken } from '../lib/tokens.js';
+import { maybeOne, type Sql } from './db.js';
+import { toContact, toInbox } from './rows.js';
+
+export async function findInboxByToken(sql: Sql, token: string): Promise<Inbox | null> {
+  const row = await maybeOne(sql, 'SELECT * FROM inboxes WHERE token = $1', [token]);
+  return row ? toInbox(row) : null;
+}
+
+/** The contact behind a widget's visitor token, only within the inbox's workspace. */
+export async function findContactByToken(sql: Sql, workspaceId: number, contactToken: string): Promise<Contact | null> {
+  const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE token_hash = $1 AND workspace_id = $2', [
+    hashToken(contactToken),
+    workspaceId,
+  ]);
+  return row ? toContact(row) : null;
+}
+
+export async function getContact(sql: Sql, workspaceId: number, id: number): Promise<Contact | null> {
+  const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
+  return row ? toContact(row) : null;
+}
+
+export async function touchContact(sql: Sql, id: number): Promise<void> {
+  await sql.query('UPDATE contacts SET last_seen_at = now() WHERE id = $1', [id]);
+}

@@ -1,0 +1,45 @@
+/**
+ * The storage port. One schema and one SQL dialect (PostgreSQL's) serve both
+ * adapters: PGlite (embedded default, real Postgres in WASM) and PostgreSQL.
+ */
+export type Row = Record<string, any>;
+
+export interface Sql {
+  /** Runs one parameterised statement and returns its rows. */
+  query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+export interface Db extends Sql {
+  readonly dialect: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function one<T extends Row>(sql: Sql, text: string, params?: unknown[]): Promise<T> {
+  const rows = await sql.query<T>(text, params);
+  if (rows.length !== 1) throw new Error(`expected one row, got ${rows.length}: ${text.slice(0, 80)}`);
+  return rows[0];
+}
+
+export async function maybeOne<T extends Row>(sql: Sql, text: string, params?: unknown[]): Promise<T | null> {
+  const rows = await sql.query<T>(text, params);
+  return rows[0] ?? null;
+}
+
+/** PostgreSQL's unique_violation, raised the same way by both adapters. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const e = err as { code?: string; constraint?: string };
+  return e?.code === '23505' && (!constraint || e.constraint === constraint);
+}
+
+export async function openDb(opts: { databaseUrl?: string; dataDir?: string; schema?: string; poolSize?: number }): Promise<Db> {
+  if (opts.databaseUrl) {
+    const { openPostgres } = await import('./postgres.js');
+    return openPostgres(opts.databaseUrl, { schema: opts.schema, poolSize: opts.poolSize });
+  }
+  const { openPglite } = await import('./pglite.js');
+  return openPglite(opts.dataDir);
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite, types } from '@electric-sql/pglite';
+import type { Db, Row, Sql } from './db.js';
+
+/**
+ * PGlite adapter. PGlite is one process per data directory: two processes on one
+ * directory corrupt its WAL (pglite#327), so we hold a lock file beside it.
+ * On Node PGlite does not fsync (pglite#1107): data survives a crashed process,
+ * not a power cut. Production runs on PostgreSQL.
+ */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  let release = () => {};
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    release = lockDirectory(dataDir);
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({
+      dataDir: dataDir ? path.join(dataDir, 'pglite') : undefined,
+      parsers: { [types.INT8]: (v: string) => Number(v) },
+    });
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Sql => ({
+    async query<T extends Row>(text: string, params?: unknown[]) {
+      return (await q.query<T>(text, params as any[])).rows;
+    },
+    async exec(text: string) {
+      await q.exec(text);
+    },
+  });
+  const base = wrap(pg);
+  return {
+    dialect: 'pglite',
+    ...base,
+    tx: (fn) => pg.transaction((t) => fn(wrap(t))),
+    async close() {
+      try {
+        await pg.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** Takes `<dataDir>/zhike.lock`; a lock left by a dead process (crash, SIGKILL) is taken over. */
+function lockDirectory(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, 'zhike.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(lockPath, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `data directory ${dataDir} is in use by process ${pid}. The embedded database (PGlite) allows one ` +
+            `process per data directory: stop that process, or set DATABASE_URL to run several instances on PostgreSQL.`,
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${lockPath}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,55 @@
+import pg from 'pg';
+import type { Db, Row, Sql } from './db.js';
+
+/** PostgreSQL adapter: a connection pool; int8 parsed to number like the PGlite adapter. */
+export async function openPostgres(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<Db> {
+  const typeParsers = {
+    getTypeParser: ((oid: number, format?: any) =>
+      oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  if (opts.schema && !/^[a-z_][a-z0-9_]*$/.test(opts.schema)) throw new Error(`invalid schema name ${opts.schema}`);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 20,
+    types: typeParsers,
+    options: opts.schema ? `-c search_path=${opts.schema}` : undefined,
+  });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  if (opts.schema) {
+    const c = await pool.connect();
+    try {
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+    } finally {
+      c.release();
+    }
+  }
+  const wrap = (q: pg.Pool | pg.PoolClient): Sql => ({
+    async query<T extends Row>(text: string, params?: unknown[]) {
+      return (await q.query(text, params as any[])).rows as T[];
+    },
+    async exec(text: string) {
+      await q.query(text);
+    },
+  });
+  const base = wrap(pool);
+  return {
+    dialect: 'postgres',
+    ...base,
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
