@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    // Two cores: the process-spawning suites (crash, multi-instance, browser) are heavy.
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
