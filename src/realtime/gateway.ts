@@ -50,6 +50,8 @@ abstract class Conn {
   tokens = FRAME_BURST;
   lastRefill = Date.now();
   streams: Map<number, Stream> | null = null;
+  /** Frames that change state are handled in arrival order. */
+  queue: Promise<void> = Promise.resolve();
   constructor(readonly ws: WebSocket) {}
   abstract readonly role: 'agent' | 'customer';
   abstract readonly workspaceId: number;
@@ -178,7 +180,13 @@ export class Gateway {
           return;
         }
         this.deps.metrics.wsFrames.inc({ outcome: 'ok' });
-        void this.handle(conn, frame);
+        if (frame.type === 'ping' || frame.type === 'typing') {
+          void this.handle(conn, frame);
+          return;
+        }
+        // One frame at a time per connection: two quick messages are stored in the order they were sent.
+        const c = conn;
+        c.queue = c.queue.then(() => this.handle(c, frame));
         return;
       }
       if (frame.type !== 'hello') {

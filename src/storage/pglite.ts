@@ -48,21 +48,35 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   };
 }
 
-/** Takes `<dataDir>/zhike.lock`; a lock left by a dead process (crash, SIGKILL) is taken over. */
+/** Lock files this process holds (a second open in the same process is refused too). */
+const held = new Set<string>();
+
+/**
+ * Takes `<dataDir>/zhike.lock`; a lock left by a dead process (crash, SIGKILL) is
+ * taken over. A lock carrying our own pid that we do not hold is stale too: a
+ * restarted container often gets the same pid as the process that crashed.
+ */
 function lockDirectory(dataDir: string): () => void {
-  const lockPath = path.join(dataDir, 'zhike.lock');
+  const lockPath = path.resolve(dataDir, 'zhike.lock');
+  const inUse = (pid: number) =>
+    new Error(
+      `data directory ${dataDir} is in use by process ${pid}. The embedded database (PGlite) allows one ` +
+        `process per data directory: stop that process, or set DATABASE_URL to run several instances on PostgreSQL.`,
+    );
+  if (held.has(lockPath)) throw inUse(process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return () => fs.rmSync(lockPath, { force: true });
+      held.add(lockPath);
+      return () => {
+        held.delete(lockPath);
+        fs.rmSync(lockPath, { force: true });
+      };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(fs.readFileSync(lockPath, 'utf8').trim());
       if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new Error(
-          `data directory ${dataDir} is in use by process ${pid}. The embedded database (PGlite) allows one ` +
-            `process per data directory: stop that process, or set DATABASE_URL to run several instances on PostgreSQL.`,
-        );
+        throw inUse(pid);
       }
       fs.rmSync(lockPath, { force: true });
     }

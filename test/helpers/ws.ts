@@ -58,7 +58,7 @@ export class WsClient {
 
   async hello(frame: object): Promise<any> {
     this.send({ type: 'hello', ...frame });
-    return this.waitFor((f) => f.type === 'ready' || f.type === 'error');
+    return this.next((f) => f.type === 'ready' || f.type === 'error');
   }
 
   messages(conversationId?: number): any[] {

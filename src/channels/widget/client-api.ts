@@ -38,7 +38,8 @@ declare module 'fastify' {
 }
 
 const tags = ['client API (widget)'];
-const contactHeader = z.object({ 'x-contact-token': z.string().max(200).describe('Token from POST …/contacts, kept by the client') });
+// Optional in the schema so a missing token gets the clear 401 below rather than a generic 400.
+const contactHeader = z.object({ 'x-contact-token': z.string().max(200).optional().describe('Required: the token from POST …/contacts, kept by the client') });
 const inboxParams = z.object({ inboxToken: z.string().max(100) });
 const convParams = inboxParams.extend({ id: z.coerce.number().int().positive() });
 

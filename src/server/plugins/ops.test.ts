@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+
+describe('operations endpoints', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite');
+  });
+  afterAll(() => t.close());
+
+  it('GET /healthz answers ok once the database is ready', async () => {
+    const r = await t.app.inject('/healthz');
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ status: 'ok' });
+  });
+
+  it('GET /metrics speaks Prometheus', async () => {
+    const r = await t.app.inject('/metrics');
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toMatch(/text\/plain/);
+    expect(r.body).toContain('zhike_ws_connections');
+    expect(r.body).toContain('zhike_http_request_duration_seconds');
+    expect(r.body).toContain('zhike_process_resident_memory_bytes');
+  });
+
+  it('documents the API in OpenAPI with every route the contract names', async () => {
+    const r = await t.app.inject('/api/v1/openapi.json');
+    expect(r.statusCode).toBe(200);
+    const doc = r.json();
+    expect(doc.openapi).toMatch(/^3\./);
+    const paths = Object.keys(doc.paths);
+    for (const p of [
+      '/api/v1/auth/login',
+      '/api/v1/inboxes',
+      '/api/v1/widget/{inboxToken}/contacts',
+      '/api/v1/widget/{inboxToken}/conversations',
+      '/api/v1/widget/{inboxToken}/conversations/{id}/messages',
+      '/api/v1/conversations',
+      '/api/v1/conversations/{id}/messages',
+      '/api/v1/conversations/{id}/assign',
+      '/api/v1/conversations/{id}/status',
+    ]) {
+      expect(paths, p).toContain(p);
+    }
+    const send = doc.paths['/api/v1/widget/{inboxToken}/conversations/{id}/messages'].post;
+    expect(JSON.stringify(send)).toContain('clientMessageId');
+  });
+
+  it('unknown API routes answer JSON 404', async () => {
+    const r = await t.app.inject('/api/v1/nope');
+    expect(r.statusCode).toBe(404);
+    expect(r.json().error.code).toBe('not_found');
+  });
+});

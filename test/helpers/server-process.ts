@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { projectRoot } from '../../src/config.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './env.js';
+
+const MAIN = path.join(projectRoot(), 'dist', 'app', 'server', 'main.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** The built server (`npm run build`) as a separate OS process, as `npm start` runs it. */
+export class ServerProcess {
+  proc: ChildProcess | null = null;
+  output = '';
+  readonly url: string;
+
+  constructor(
+    readonly port: number,
+    private readonly env: Record<string, string>,
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  static async start(env: Record<string, string>): Promise<ServerProcess> {
+    const s = new ServerProcess(await freePort(), env);
+    await s.start();
+    return s;
+  }
+
+  async start(timeoutMs = 60_000): Promise<void> {
+    if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
+    this.proc = spawn(process.execPath, [MAIN], {
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        ZHIKE_ADMIN_EMAIL: ADMIN_EMAIL,
+        ZHIKE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc = this.proc;
+    proc.stdout!.on('data', (d) => (this.output += d));
+    proc.stderr!.on('data', (d) => (this.output += d));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}:\n${this.output}`);
+      try {
+        const r = await fetch(`${this.url}/healthz`);
+        if (r.ok) return;
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not become healthy in ${timeoutMs} ms:\n${this.output}`);
+  }
+
+  /** SIGKILL: no cleanup at all, like a crash or an OOM kill. */
+  async kill(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+  }
+
+  /** SIGTERM: graceful shutdown; resolves with the exit code. */
+  async stop(): Promise<number | null> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return p?.exitCode ?? null;
+    const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
+    p.kill('SIGTERM');
+    return exited;
+  }
+
+  async login(): Promise<string> {
+    const r = await fetch(`${this.url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
+    });
+    if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
+    return (await r.json()).token;
+  }
+
+  async json(method: string, urlPath: string, opts: { token?: string; contactToken?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
+    const headers: Record<string, string> = {};
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.contactToken) headers['x-contact-token'] = opts.contactToken;
+    const r = await fetch(this.url + urlPath, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await r.text();
+    return { status: r.status, body: text ? JSON.parse(text) : null };
+  }
+}
