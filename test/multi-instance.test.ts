@@ -70,14 +70,20 @@ describe('two instances on PostgreSQL + Redis', () => {
       customer.send({ type: 'send', conversationId: conv.body.id, content: `c${i}`, clientMessageId: `c${i}` });
       agent.send({ type: 'send', conversationId: conv.body.id, content: `a${i}`, clientMessageId: `a${i}` });
     }
-    await customer.waitFor((f) => f.type === 'message' && f.message.content === 'a9', 10_000);
-    await customer.waitFor((f) => f.type === 'message' && f.message.content === 'c9', 10_000);
-    await agent.waitFor((f) => f.type === 'message' && f.message.content === 'c9', 10_000);
-    await agent.waitFor((f) => f.type === 'message' && f.message.content === 'a9', 10_000);
-    const seqsA = customer.messages(conv.body.id).map((m) => m.seq);
-    const seqsB = agent.messages(conv.body.id).map((m) => m.seq);
-    expect(seqsA).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
-    expect(seqsB).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+    const has = (c: WsClient, content: string) => (f: any) => (f.type === 'message' || f.type === 'ack') && f.message.content === content;
+    await customer.waitFor(has(customer, 'a9'), 10_000);
+    await customer.waitFor(has(customer, 'c9'), 10_000);
+    await agent.waitFor(has(agent, 'c9'), 10_000);
+    await agent.waitFor(has(agent, 'a9'), 10_000);
+    // each side holds every message exactly once (its own come back in acks)
+    const all = Array.from({ length: 22 }, (_, i) => i + 1);
+    for (const side of [customer, agent]) {
+      const seqs = side.held(conv.body.id).map((m) => m.seq);
+      expect(seqs.slice().sort((x, y) => x - y)).toEqual(all);
+      // what arrives as `message` frames arrives in seq order
+      const received = side.messages(conv.body.id).map((m) => m.seq);
+      expect(received).toEqual(received.slice().sort((x, y) => x - y));
+    }
 
     await B.json('POST', `/api/v1/conversations/${conv.body.id}/status`, { token, body: { status: 'resolved' } });
     const closed = await customer.waitFor((f) => f.type === 'conversation' && f.conversation.status === 'resolved');

@@ -2,11 +2,14 @@ import type { DomainEvent, PendingEvent } from '../core/events.js';
 import type { EventDispatcher } from '../events/dispatcher.js';
 import type { Db, Sql } from '../storage/db.js';
 import { appendEvents } from '../storage/events.js';
+import type { ConversationStateCache } from './messages.js';
 
-/** What a command needs: the database and the dispatcher for committed events. */
+/** What a command needs: the database, the dispatcher for committed events, and the hot-path cache. */
 export interface CommandContext {
   db: Db;
   events: EventDispatcher;
+  /** Conversation states for the message path (optional: without it every message reads first). */
+  conversationStates?: ConversationStateCache;
 }
 
 /**

@@ -204,6 +204,26 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect((await bob.ws.next((f) => f.type === 'error')).code).toBe('conversation_not_found');
     bob.ws.send({ type: 'send', ref: 'n', conversationId: bob.conv.id, content: 'sneaky', clientMessageId: 'n', private: true });
     expect((await bob.ws.next((f) => f.type === 'error')).code).toBe('forbidden');
+
+    // resuming someone else's conversation in the hello is refused just the same
+    await a.customerSend(alice.contactToken, alice.conv.id, 'alice only');
+    const { contactToken: eveToken } = await a.newContact();
+    const eve = await connect();
+    expect((await eve.hello({ inboxToken: t.inbox.token, contactToken: eveToken, resume: { [alice.conv.id]: 0 } })).type).toBe('ready');
+    expect((await eve.waitFor((f) => f.type === 'error')).code).toBe('conversation_not_found');
+    await a.customerSend(alice.contactToken, alice.conv.id, 'still alice only');
+    await alice.ws.waitFor((f) => f.type === 'message' && f.message.content === 'still alice only');
+    expect(eve.messages()).toEqual([]);
+  });
+
+  it('accepts typing for a conversation created a moment ago', async () => {
+    const { contactToken } = await a.newContact();
+    const ws = await connect();
+    await ws.hello({ inboxToken: t.inbox.token, contactToken });
+    const conv = await a.newConversation(contactToken);
+    const agent = await agentWs();
+    ws.send({ type: 'typing', conversationId: conv.id, on: true });
+    expect(await agent.waitFor((f) => f.type === 'typing' && f.conversationId === conv.id)).toMatchObject({ from: 'customer' });
   });
 
   it('authenticates the console by its session cookie at the upgrade', async () => {

@@ -52,6 +52,8 @@ abstract class Conn {
   streams: Map<number, Stream> | null = null;
   /** Frames that change state are handled in arrival order. */
   queue: Promise<void> = Promise.resolve();
+  /** clientMessageIds this connection is sending right now: they come back in the ack. */
+  sending: Set<string> | null = null;
   constructor(readonly ws: WebSocket) {}
   abstract readonly role: 'agent' | 'customer';
   abstract readonly workspaceId: number;
@@ -304,7 +306,16 @@ export class Gateway {
         ? { agent: conn.session.agent }
         : { contact: { id: (conn as CustomerConn).contact.id, name: (conn as CustomerConn).contact.name } };
     this.send(conn.ws, JSON.stringify({ type: 'ready', role: conn.role, ...who, serverTime: new Date().toISOString() }));
-    for (const [id, seq] of Object.entries(resume ?? {})) this.sync(conn, Number(id), seq);
+    // Resume only what the caller may see: the same check as a `sync` frame.
+    for (const [id, seq] of Object.entries(resume ?? {}).slice(0, 200)) {
+      const conversationId = Number(id);
+      void this.mayAccess(conn, conversationId)
+        .then((ok) => {
+          if (ok) this.sync(conn, conversationId, seq);
+          else this.sendError(conn.ws, undefined, 'conversation_not_found', `cannot resume conversation ${conversationId}: not found (or not yours)`);
+        })
+        .catch((err) => this.deps.log.warn({ err }, 'resume check failed'));
+    }
   }
 
   // ── frames from clients ─────────────────────────────────────────────────
@@ -343,6 +354,16 @@ export class Gateway {
   }
 
   private async handleSend(conn: Conn, frame: Extract<ClientFrame, { type: 'send' }>): Promise<void> {
+    (conn.sending ??= new Set()).add(frame.clientMessageId);
+    try {
+      const result = await this.store(conn, frame);
+      this.send(conn.ws, JSON.stringify({ type: 'ack', ref: frame.ref, message: result.message, duplicate: result.duplicate }));
+    } finally {
+      conn.sending.delete(frame.clientMessageId);
+    }
+  }
+
+  private async store(conn: Conn, frame: Extract<ClientFrame, { type: 'send' }>) {
     let result;
     if (conn instanceof AgentConn) {
       const conv = await getConversation(this.deps.db, conn.workspaceId, frame.conversationId);
@@ -375,12 +396,12 @@ export class Gateway {
         channel: 'web',
       });
     }
-    this.send(conn.ws, JSON.stringify({ type: 'ack', ref: frame.ref, message: result.message, duplicate: result.duplicate }));
+    return result;
   }
 
   private async handleTyping(conn: Conn, conversationId: number, on: boolean): Promise<void> {
     if (conn instanceof CustomerConn) {
-      if (!conn.owned.has(conversationId)) throw notFoundConversation();
+      if (!(await this.mayAccess(conn, conversationId))) throw notFoundConversation();
       await this.deps.bus.publish({
         t: 'typing',
         workspaceId: conn.workspaceId,
@@ -414,7 +435,13 @@ export class Gateway {
   }
 
   private async mayAccess(conn: Conn, conversationId: number): Promise<boolean> {
-    if (conn instanceof CustomerConn) return conn.owned.has(conversationId);
+    if (conn instanceof CustomerConn) {
+      if (conn.owned.has(conversationId)) return true;
+      // created a moment ago (the 'created' event may still be on its way): ask the database
+      const conv = await getConversation(this.deps.db, conn.workspaceId, conversationId, conn.contact.id);
+      if (conv) conn.owned.add(conversationId);
+      return conv !== null;
+    }
     return (await getConversation(this.deps.db, conn.workspaceId, conversationId)) !== null;
   }
 
@@ -495,27 +522,29 @@ export class Gateway {
    * for the conversation (the client never synced it) the message starts the stream.
    */
   private deliver(conn: Conn, message: Message, frame: string): void {
+    // The connection that sent this message gets it in its `ack`; sending it twice would only cost a write.
+    const out = message.clientMessageId && conn.sending?.has(message.clientMessageId) ? null : frame;
     const streams = (conn.streams ??= new Map());
     const st = streams.get(message.conversationId);
     if (!st) {
       streams.set(message.conversationId, { seq: message.seq, busy: null });
-      this.send(conn.ws, frame);
+      if (out) this.send(conn.ws, out);
       return;
     }
     if (st.busy || message.seq > st.seq + 1) {
-      this.enqueue(conn, message.conversationId, st, () => this.deliverNow(conn, st, message, frame));
+      this.enqueue(conn, message.conversationId, st, () => this.deliverNow(conn, st, message, out));
       return;
     }
     if (message.seq <= st.seq) return;
     st.seq = message.seq;
-    this.send(conn.ws, frame);
+    if (out) this.send(conn.ws, out);
   }
 
-  private deliverNow(conn: Conn, st: Stream, message: Message, frame: string): void | Promise<void> {
+  private deliverNow(conn: Conn, st: Stream, message: Message, frame: string | null): void | Promise<void> {
     if (message.seq <= st.seq) return;
     if (message.seq === st.seq + 1) {
       st.seq = message.seq;
-      this.send(conn.ws, frame);
+      if (frame) this.send(conn.ws, frame);
       return;
     }
     // A gap: fetch what is missing (never more than exists), then send this one.
@@ -523,7 +552,7 @@ export class Gateway {
     return this.fill(conn, st, message.conversationId, from, message.seq - 1).then(() => {
       if (message.seq > st.seq) {
         st.seq = message.seq;
-        this.send(conn.ws, frame);
+        if (frame) this.send(conn.ws, frame);
       }
     });
   }
@@ -591,8 +620,22 @@ export class Gateway {
       ws.close(1013, 'too slow: reconnect and resync');
       return;
     }
+    // Frames sent to one socket in the same tick leave in one write: under load an
+    // agent's console receives many messages at once, and each write is a syscall.
+    const socket = (ws as unknown as { _socket?: import('node:net').Socket })._socket;
+    if (socket && !this.corked.has(socket)) {
+      this.corked.add(socket);
+      socket.cork();
+      if (this.corked.size === 1) process.nextTick(this.uncorkAll);
+    }
     ws.send(frame);
   }
+
+  private readonly corked = new Set<import('node:net').Socket>();
+  private readonly uncorkAll = () => {
+    for (const socket of this.corked) socket.uncork();
+    this.corked.clear();
+  };
 
   private sendError(ws: WebSocket, ref: string | undefined, code: string, message: string, details?: Record<string, unknown>): void {
     this.send(ws, JSON.stringify({ type: 'error', ref, code, message, ...(details ? { details } : {}) }));

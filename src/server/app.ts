@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { widgetClientApi } from '../channels/widget/client-api.js';
+import { ConversationStateCache } from '../commands/messages.js';
 import type { Config } from '../config.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
@@ -59,7 +60,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
 
   const metrics = createMetrics();
   const events = new EventDispatcher(app.log);
-  const ctx: AppContext = { db: opts.db, events, bus: opts.bus, config: opts.config, metrics };
+  const ctx: AppContext = { db: opts.db, events, bus: opts.bus, config: opts.config, metrics, conversationStates: new ConversationStateCache() };
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);
 

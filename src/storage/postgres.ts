@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Db, Row, Sql } from './db.js';
 
@@ -26,7 +27,9 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
   }
   const wrap = (q: pg.Pool | pg.PoolClient): Sql => ({
     async query<T extends Row>(text: string, params?: unknown[]) {
-      return (await q.query(text, params as any[])).rows as T[];
+      // Named (prepared) statements: each connection parses and plans a statement once,
+      // and later executions send only the parameters.
+      return (await q.query({ name: statementName(text), text, values: params as any[] })).rows as T[];
     },
     async exec(text: string) {
       await q.query(text);
@@ -52,4 +55,14 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
     },
     close: () => pool.end(),
   };
+}
+
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    name = 'zk_' + crypto.createHash('sha1').update(text).digest('hex').slice(0, 20);
+    if (names.size < 10_000) names.set(text, name);
+  }
+  return name;
 }

@@ -23,7 +23,7 @@ export function api(t: TestApp) {
       if (r.status !== 201) throw new Error(`conversation: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body as { id: number };
     },
-    customerSend(contactToken: string, conversationId: number, content: string, clientMessageId = crypto.randomUUID()) {
+    customerSend(contactToken: string, conversationId: number, content: string, clientMessageId: string = crypto.randomUUID()) {
       return inject('POST', `${w}/conversations/${conversationId}/messages`, { contactToken, payload: { content, clientMessageId } });
     },
     agentSend(token: string, conversationId: number, content: string, extra: object = {}) {

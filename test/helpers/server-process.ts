@@ -27,19 +27,20 @@ export class ServerProcess {
   constructor(
     readonly port: number,
     private readonly env: Record<string, string>,
+    private readonly nodeArgs: string[] = [],
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
-    const s = new ServerProcess(await freePort(), env);
+  static async start(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
+    const s = new ServerProcess(await freePort(), env, nodeArgs);
     await s.start();
     return s;
   }
 
   async start(timeoutMs = 60_000): Promise<void> {
     if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-    this.proc = spawn(process.execPath, [MAIN], {
+    this.proc = spawn(process.execPath, [...this.nodeArgs, MAIN], {
       env: {
         ...process.env,
         PORT: String(this.port),
@@ -93,7 +94,7 @@ export class ServerProcess {
       body: JSON.stringify({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
     });
     if (!r.ok) throw new Error(`login failed: ${r.status} ${await r.text()}`);
-    return (await r.json()).token;
+    return ((await r.json()) as { token: string }).token;
   }
 
   async json(method: string, urlPath: string, opts: { token?: string; contactToken?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {

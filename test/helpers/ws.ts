@@ -61,8 +61,16 @@ export class WsClient {
     return this.next((f) => f.type === 'ready' || f.type === 'error');
   }
 
+  /** Messages received as `message` frames, in arrival order. */
   messages(conversationId?: number): any[] {
     return this.frames.filter((f) => f.type === 'message' && (conversationId === undefined || f.message.conversationId === conversationId)).map((f) => f.message);
+  }
+
+  /** Everything this client holds of a conversation: received messages plus its own, acknowledged ones (which come back only in the ack). */
+  held(conversationId: number): any[] {
+    return this.frames
+      .filter((f) => (f.type === 'message' || f.type === 'ack') && f.message.conversationId === conversationId)
+      .map((f) => f.message);
   }
 
   close(): Promise<void> {

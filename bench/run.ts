@@ -1,0 +1,226 @@
+/**
+ * `npm run bench`: the figures issue #2 tracks, measured in one run on this machine.
+ *  - delivery: messages/s and p50/p99 customer→agent latency, 200 concurrent
+ *    conversations, Zhike on PGlite and on PostgreSQL, next to a raw `ws` relay
+ *    (the baseline; the ratio is the figure we track);
+ *  - memory per idle widget connection, 5,000 connections;
+ *  - the widget's gzipped size.
+ * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000),
+ * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test).
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { projectRoot } from '../src/config.js';
+import { openDb } from '../src/storage/db.js';
+import { ServerProcess } from '../test/helpers/server-process.js';
+import { openIdle, runLoad, type Endpoint, type LoadResult } from './load.js';
+import { benchRouting } from './routing.js';
+
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const root = projectRoot();
+const log = (s: string) => process.stdout.write(s + '\n');
+
+async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+const RATE = Number(process.env.BENCH_RATE ?? 2000);
+
+async function echoBaseline(): Promise<LoadResult[]> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/echo-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => proc.stdout!.on('data', (d) => resolve(Number(/listening (\d+)/.exec(String(d))![1]))));
+  try {
+    const ep: Endpoint = {
+      wsUrl: `ws://127.0.0.1:${port}`,
+      agentHello: { token: 'agent' },
+      customers: Array.from({ length: CONVERSATIONS }, (_, i) => ({ hello: {}, conversationId: i + 1 })),
+    };
+    return await measure('raw ws relay (baseline)', ep);
+  } finally {
+    proc.kill('SIGKILL');
+  }
+}
+
+/** Capacity (closed loop) and latency at the target rate (open loop), on the same endpoint. */
+async function measure(label: string, ep: Endpoint): Promise<LoadResult[]> {
+  const capacity = await runLoad(`${label}, capacity`, ep, { warmupMs: 2000, durationMs: SECONDS * 1000 });
+  const atRate = await runLoad(`${label}, at ${RATE}/s`, ep, { warmupMs: 2000, durationMs: SECONDS * 1000, rate: RATE });
+  return [capacity, atRate];
+}
+
+async function prepare(server: ServerProcess, contacts: number, withConversations: boolean) {
+  const token = await server.login();
+  const inboxToken = (await server.json('GET', '/api/v1/inboxes', { token })).body.inboxes[0].token;
+  const customers = await pool(Array.from({ length: contacts }, (_, i) => i), 32, async () => {
+    const contactToken = (await server.json('POST', `/api/v1/widget/${inboxToken}/contacts`, { body: {} })).body.contactToken;
+    const conversationId = withConversations ? (await server.json('POST', `/api/v1/widget/${inboxToken}/conversations`, { contactToken })).body.id : 0;
+    return { hello: { inboxToken, contactToken }, conversationId };
+  });
+  return { token, customers, wsUrl: server.url.replace('http', 'ws') + '/api/v1/ws' };
+}
+
+async function zhikeDelivery(kind: 'pglite' | 'postgres'): Promise<LoadResult[]> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
+  const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema };
+  const server = await ServerProcess.start(env);
+  try {
+    const { token, customers, wsUrl } = await prepare(server, CONVERSATIONS, true);
+    return await measure(`Zhike on ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}`, { wsUrl, agentHello: { token }, customers });
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (kind === 'postgres') {
+      const db = await openDb({ databaseUrl: DATABASE_URL });
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.close();
+    }
+  }
+}
+
+async function metric(server: ServerProcess, name: string): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(name + ' ') || l.startsWith(name + '{'));
+  if (!line) throw new Error(`metric ${name} missing`);
+  return Number(line.split(' ').at(-1));
+}
+
+/**
+ * Memory per idle widget connection: the server runs in this process (on
+ * PostgreSQL, so the embedded database's own memory does not blur the figure)
+ * and the sockets are opened by a child process. Measured after a full GC.
+ */
+async function idleMemory(): Promise<{ connections: number; rssPerConn: number; heapPerConn: number; rssBefore: number; rssAfter: number }> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the benchmark with node --expose-gc (npm run bench does)');
+  const { buildApp } = await import('../src/server/app.js');
+  const { bootstrap } = await import('../src/bootstrap.js');
+  const { migrate } = await import('../src/storage/migrate.js');
+  const { loadConfig } = await import('../src/config.js');
+  const { MemoryBus } = await import('../src/realtime/bus.js');
+  const schema = `bench_idle_${crypto.randomBytes(4).toString('hex')}`;
+  const db = await openDb({ databaseUrl: DATABASE_URL, schema });
+  await migrate(db);
+  const boot = await bootstrap(db, { adminPassword: 'bench-pass-1' });
+  const app = await buildApp({ config: loadConfig({}, { loginRateLimit: 1e6 }), db, bus: new MemoryBus(), logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
+  const child = { proc: null as ReturnType<typeof spawn> | null };
+  const file = path.join(os.tmpdir(), `zhike-idle-${process.pid}.json`);
+  try {
+    const inboxToken = boot.inbox.token;
+    const hellos = await pool(Array.from({ length: IDLE }, (_, i) => i), 32, async () => {
+      const r = await fetch(`${url}/api/v1/widget/${inboxToken}/contacts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      return { inboxToken, contactToken: ((await r.json()) as { contactToken: string }).contactToken };
+    });
+    fs.writeFileSync(file, JSON.stringify({ wsUrl: url.replace('http', 'ws') + '/api/v1/ws', hellos }));
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return process.memoryUsage();
+    };
+    // Warm the connection path so lazily compiled code is not counted per connection.
+    fs.writeFileSync(file + '.warm', JSON.stringify({ wsUrl: url.replace('http', 'ws') + '/api/v1/ws', hellos: hellos.slice(0, 50) }));
+    await openChild(file + '.warm', child).then((p) => p.kill('SIGKILL'));
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = await settle();
+    const proc = await openChild(file, child);
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = await settle();
+    const connections = app.gateway.connectionCount;
+    proc.kill('SIGKILL');
+    return {
+      connections,
+      rssBefore: before.rss,
+      rssAfter: after.rss,
+      rssPerConn: (after.rss - before.rss) / IDLE,
+      heapPerConn: (after.heapUsed - before.heapUsed) / IDLE,
+    };
+  } finally {
+    child.proc?.kill('SIGKILL');
+    fs.rmSync(file, { force: true });
+    fs.rmSync(file + '.warm', { force: true });
+    await app.close();
+    await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    await db.close();
+  }
+}
+
+function openChild(file: string, holder: { proc: ReturnType<typeof spawn> | null }): Promise<ReturnType<typeof spawn>> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/idle-clients.ts'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  holder.proc = proc;
+  return new Promise((resolve, reject) => {
+    proc.stdout!.on('data', (d) => {
+      if (/open \d+/.test(String(d))) resolve(proc);
+    });
+    proc.once('exit', (code) => reject(new Error(`idle clients exited with ${code}`)));
+  });
+}
+
+function widgetSize() {
+  const file = path.join(root, 'dist/public/widget.js');
+  if (!fs.existsSync(file)) return null;
+  const raw = fs.readFileSync(file);
+  return { raw: raw.length, gzip: zlib.gzipSync(raw, { level: 9 }).length };
+}
+
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+async function main() {
+  log(`Zhike benchmark — ${new Date().toISOString()} — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  log(`delivery: ${CONVERSATIONS} concurrent conversations; customer → server (durable) → agent latency;`);
+  log(`capacity = closed loop (send → ack → send), then an open loop offering ${RATE} msg/s; ${SECONDS} s each after 2 s warm-up\n`);
+  const row = (r: LoadResult) =>
+    log(`  ${r.label.padEnd(36)} ${r.perSecond.toFixed(0).padStart(6)} msg/s   p50 ${ms(r.p50).padStart(9)}   p99 ${ms(r.p99).padStart(9)}   max ${ms(r.max).padStart(9)}   errors ${r.errors}`);
+  const [baseCap, baseRate] = await echoBaseline();
+  row(baseCap);
+  row(baseRate);
+  const zhike: Record<string, LoadResult[]> = {};
+  for (const kind of ['pglite', 'postgres'] as const) {
+    zhike[kind] = await zhikeDelivery(kind);
+    zhike[kind].forEach(row);
+  }
+  log('');
+  for (const [kind, [cap, rate]] of Object.entries(zhike)) {
+    log(`  ${kind.padEnd(9)} capacity ${((cap.perSecond / baseCap.perSecond) * 100).toFixed(1)}% of the raw relay; at ${RATE}/s p99 ${(rate.p99 / baseRate.p99).toFixed(1)}× the raw relay's`);
+  }
+  const [pgCap, pgRate] = zhike.postgres;
+  const sustained = pgRate.perSecond >= RATE * 0.98;
+  log(`  target on PostgreSQL: ≥ 2000 msg/s durable with p99 < 50 ms → capacity ${pgCap.perSecond.toFixed(0)} msg/s; at ${RATE}/s ${sustained ? 'sustained' : 'NOT sustained'}, p99 ${ms(pgRate.p99)} → ${pgCap.perSecond >= 2000 && sustained && pgRate.p99 < 50 ? 'MET' : 'NOT MET'}`);
+
+  log(`\nidle widget connections: ${IDLE} (server on PostgreSQL, in this process; sockets opened by a child process)`);
+  const mem = await idleMemory();
+  log(`  server RSS ${kb(mem.rssBefore)} → ${kb(mem.rssAfter)} with ${mem.connections} open: ${kb(mem.rssPerConn)} per connection (JS heap ${kb(mem.heapPerConn)})`);
+  log(`  target ≤ 20 KB per idle connection → ${mem.rssPerConn <= 20 * 1024 ? 'MET' : 'NOT MET'}`);
+
+  const size = widgetSize();
+  log(`\nwidget.js: ${size ? `${kb(size.raw)} raw, ${kb(size.gzip)} gzipped (budget 30 KB) → ${size.gzip <= 30 * 1024 ? 'MET' : 'NOT MET'}` : 'not built'}`);
+
+  await benchRouting(log);
+  process.exit(0);
+}
+
+main().catch((err) => {
+  process.stderr.write(String(err?.stack ?? err) + '\n');
+  process.exit(1);
+});
