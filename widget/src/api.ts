@@ -1,0 +1,111 @@
+import type { AttachmentRef, ContactAttributes, Conversation, Identity, Message, SendBody, WidgetConfig } from './types';
+
+/**
+ * A failed request or refused frame. `status` 0 means no answer at all (network
+ * down, timeout, socket closed): always worth retrying.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** Worth trying again later with the same clientMessageId. */
+  get transient(): boolean {
+    const s = this.status;
+    return s === 0 || s === 408 || s === 429 || s >= 500 || this.code === 'rate_limited' || this.code === 'internal_error';
+  }
+}
+
+export const asApiError = (e: unknown): ApiError => (e instanceof ApiError ? e : new ApiError(0, 'network', String(e)));
+
+interface CallOptions {
+  body?: unknown;
+  /** Raw upload: the body is sent as is with this Content-Type. */
+  type?: string;
+  /** Send X-Contact-Token. Off for public routes: a stale token would make them fail. */
+  auth?: boolean;
+  timeout?: number;
+}
+
+/** The client API of one inbox, on the server the script was loaded from (cross-origin, open CORS). */
+export class Api {
+  private readonly base: string;
+
+  constructor(
+    origin: string,
+    inboxToken: string,
+    private readonly contactToken: () => string | null,
+  ) {
+    this.base = `${origin}/api/v1/widget/${encodeURIComponent(inboxToken)}`;
+  }
+
+  config(): Promise<WidgetConfig> {
+    return this.call('GET', '/config');
+  }
+
+  createContact(body: Identity & { attributes: ContactAttributes }): Promise<{ contactToken: string }> {
+    return this.call('POST', '/contacts', { body });
+  }
+
+  updateContact(body: Identity): Promise<unknown> {
+    return this.call('PATCH', '/contact', { body, auth: true });
+  }
+
+  async conversations(): Promise<Conversation[]> {
+    return (await this.call<{ conversations: Conversation[] }>('GET', '/conversations', { auth: true })).conversations;
+  }
+
+  createConversation(): Promise<Conversation> {
+    return this.call('POST', '/conversations', { auth: true, body: {} });
+  }
+
+  /** The newest page of a conversation (or the page before `before`), oldest first. */
+  async messages(conversationId: number, before?: number): Promise<Message[]> {
+    const q = before ? `?before=${before}` : '';
+    return (await this.call<{ messages: Message[] }>('GET', `/conversations/${conversationId}/messages${q}`, { auth: true })).messages;
+  }
+
+  send(conversationId: number, body: SendBody): Promise<Message> {
+    return this.call('POST', `/conversations/${conversationId}/messages`, { body, auth: true });
+  }
+
+  upload(file: Blob, filename: string, type: string): Promise<AttachmentRef> {
+    const q = `?filename=${encodeURIComponent(filename.slice(-200))}`;
+    return this.call('POST', `/attachments${q}`, { body: file, type, auth: true, timeout: 120_000 });
+  }
+
+  private async call<T>(method: string, path: string, o: CallOptions = {}): Promise<T> {
+    const headers: Record<string, string> = {};
+    const token = o.auth ? this.contactToken() : null;
+    if (token) headers['X-Contact-Token'] = token;
+    let body: BodyInit | undefined;
+    if (o.type) {
+      headers['Content-Type'] = o.type;
+      body = o.body as Blob;
+    } else if (o.body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(o.body);
+    }
+    // The timer covers the body too: a stalled response must not hang the outbox.
+    const ctl = typeof AbortController === 'function' ? new AbortController() : null;
+    const timer = setTimeout(() => ctl?.abort(), o.timeout ?? 20_000);
+    try {
+      let res: Response;
+      let data: { error?: { code?: string; message?: string } } | null;
+      try {
+        res = await fetch(this.base + path, { method, headers, body, signal: ctl?.signal, credentials: 'omit' });
+        data = await res.json().catch(() => null);
+      } catch (e) {
+        throw new ApiError(0, 'network', String(e));
+      }
+      if (!res.ok) throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? res.statusText);
+      return data as T;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

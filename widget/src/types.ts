@@ -1,0 +1,88 @@
+/**
+ * The shapes the widget exchanges with the server: the client API
+ * (src/channels/widget/client-api.ts) and the realtime protocol (docs/realtime.md).
+ * Only the fields the widget reads are declared.
+ */
+export type Locale = 'zh-CN' | 'en';
+export type SenderType = 'customer' | 'agent' | 'bot' | 'system';
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+
+export interface WidgetConfig {
+  title: string;
+  greeting: string | null;
+  color: string;
+  locale: Locale;
+  agentsOnline: number;
+}
+
+export interface AttachmentRef {
+  id: number;
+  /** Server-relative capability URL (/api/v1/attachments/…). */
+  url: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+export interface Message {
+  id: number;
+  conversationId: number;
+  seq: number;
+  senderType: SenderType;
+  senderName: string | null;
+  content: string;
+  attachments: AttachmentRef[];
+  clientMessageId: string | null;
+  createdAt: string;
+}
+
+export interface Assignee {
+  id: number;
+  name: string;
+  agentNo: string | null;
+}
+
+export interface Conversation {
+  id: number;
+  status: ConversationStatus;
+  assignee: Assignee | null;
+}
+
+export interface ContactAttributes {
+  browser?: string;
+  os?: string;
+  language?: string;
+  firstPageUrl?: string;
+  firstPageTitle?: string;
+  referrer?: string;
+  timezone?: string;
+  screen?: string;
+}
+
+/** Name, e-mail or phone a host page may tell us (ZhikeWidget.identify). */
+export interface Identity {
+  name?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface SendBody {
+  content: string;
+  clientMessageId: string;
+  attachmentIds?: number[];
+}
+
+export type ServerFrame =
+  | { type: 'ready' }
+  | { type: 'pong' }
+  | { type: 'message'; message: Message }
+  | { type: 'conversation'; change: string; conversation: Conversation }
+  | { type: 'typing'; conversationId: number; from: 'agent' | 'customer'; name: string | null; on: boolean }
+  | { type: 'ack'; ref?: string; message: Message; duplicate: boolean }
+  | { type: 'error'; ref?: string; code: string; message: string };
+
+export type ClientFrame =
+  | { type: 'hello'; inboxToken: string; contactToken: string; resume: Record<string, number> }
+  | ({ type: 'send'; ref: string; conversationId: number } & SendBody)
+  | { type: 'typing'; conversationId: number; on: boolean }
+  | { type: 'ping' };

@@ -1,0 +1,550 @@
+import { h, icon, linkify } from './dom';
+import type { Texts } from './i18n';
+import { CSS } from './styles';
+import type { Assignee, AttachmentRef, Message, SenderType, WidgetConfig } from './types';
+
+const EMOJI = '😀 😂 🤣 😊 😍 🥰 😘 😉 😎 🤔 😅 😭 😢 😡 😱 😴 🙄 😏 😳 🥺 👍 👎 👌 👏 🙏 💪 🤝 ✌️ 👋 ❤️ 💔 🎉 🌹 🔥 ⭐ ✅ ❌ ❓ 💯 ☕'.split(' ');
+
+export type OwnState = 'sending' | 'sent' | 'failed';
+
+export interface ViewHandlers {
+  /** The visitor pressed send; false keeps the text in the input (it was refused). */
+  send(text: string): boolean;
+  files(files: File[]): void;
+  /** Input changed; `empty` when the visitor cleared it. */
+  typing(empty: boolean): void;
+  retry(cid: string): void;
+  toggled(open: boolean): void;
+  reconnect(): void;
+  earlier(): void;
+}
+
+/** A local file shown before its upload finished. */
+export interface Preview {
+  /** Object URL of an image; null for other files (nothing to show yet). */
+  url: string | null;
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** One message in the list. Order is (conversation, seq); own messages not stored yet have seq ∞ and stay last. */
+interface Row {
+  el: HTMLElement;
+  conv: number;
+  seq: number;
+}
+
+const INF = Number.POSITIVE_INFINITY;
+const LIMIT_HINT_FROM = 4500;
+
+export function readableOn(hex: string): { fg: string; tint: string } {
+  const n = parseInt(hex.slice(1), 16);
+  const y = ((n >> 16) & 255) * 0.299 + ((n >> 8) & 255) * 0.587 + (n & 255) * 0.114;
+  return y > 170 ? { fg: '#1f2329', tint: 'rgba(0,0,0,.08)' } : { fg: '#fff', tint: 'rgba(255,255,255,.2)' };
+}
+
+const pad = (n: number) => (n < 10 ? '0' : '') + n;
+
+function timeOf(iso: string | number): string {
+  const d = new Date(iso);
+  if (isNaN(+d)) return '';
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return d.toDateString() === new Date().toDateString() ? hm : `${d.getMonth() + 1}-${pad(d.getDate())} ${hm}`;
+}
+
+const sizeOf = (b: number) => (b < 1024 * 1024 ? `${Math.max(1, Math.round(b / 1024))} KB` : `${(b / 1024 / 1024).toFixed(1)} MB`);
+
+/**
+ * The widget's DOM, in an open shadow root. It renders and orders messages and
+ * reports what the visitor does; it knows nothing about the network. All content
+ * goes in as text nodes (see dom.ts): a message like `<img src=x onerror=…>` shows as typed.
+ */
+export class View {
+  readonly host: HTMLElement;
+  isOpen = false;
+  private readonly shadow: ShadowRoot;
+  private readonly root: HTMLElement;
+  private readonly launcher: HTMLButtonElement;
+  private readonly badgeEl: HTMLElement;
+  private readonly panel: HTMLElement;
+  private readonly avatar: HTMLElement;
+  private readonly titleEl: HTMLElement;
+  private readonly sub: HTMLElement;
+  private readonly dot: HTMLElement;
+  private readonly subText: HTMLElement;
+  private readonly agentEl: HTMLElement;
+  private readonly offline: HTMLElement;
+  private readonly conn: HTMLElement;
+  private readonly scroller: HTMLElement;
+  private readonly moreBtn: HTMLButtonElement;
+  private readonly greetName: HTMLElement;
+  private readonly greetText: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly typingEl: HTMLElement;
+  private readonly endedEl: HTMLElement;
+  private readonly picker: HTMLElement;
+  private readonly emojiBtn: HTMLButtonElement;
+  private readonly noticeEl: HTMLElement;
+  private readonly input: HTMLTextAreaElement;
+  private readonly sendBtn: HTMLButtonElement;
+  private readonly counter: HTMLElement;
+  private readonly rows: Row[] = [];
+  private readonly bySeq = new Map<string, Row>();
+  private readonly byCid = new Map<string, Row>();
+  private readonly dividers = new Map<number, HTMLElement>();
+  private cfg: WidgetConfig | null = null;
+  private assignee: Assignee | null = null;
+  /** Whether the list is scrolled to the end: new content then keeps it there. */
+  private atBottom = true;
+  private noticeTimer = 0;
+  private composing = false;
+
+  constructor(
+    private readonly origin: string,
+    private readonly t: Texts,
+    private readonly on: ViewHandlers,
+    /** Status of a conversation, for the divider text between conversations. */
+    private readonly statusOf: (conv: number) => string | undefined,
+  ) {
+    this.host = document.createElement('zhike-widget');
+    this.shadow = this.host.attachShadow({ mode: 'open' });
+
+    this.badgeEl = h('span', { class: 'bd', 'data-zk': 'badge', 'aria-hidden': 'true', hidden: true });
+    this.launcher = h(
+      'button',
+      { class: 'l', type: 'button', 'data-zk': 'launcher', 'aria-label': t.openLabel, 'aria-expanded': 'false', onclick: () => this.toggle() },
+      icon('chat', 22),
+      h('span', null, t.launcher),
+      this.badgeEl,
+    );
+
+    this.avatar = h('div', { class: 'av', 'aria-hidden': 'true' });
+    this.titleEl = h('div', { class: 'ti' });
+    this.dot = h('span', { class: 'dot' });
+    this.subText = h('span');
+    this.agentEl = h('span', { 'data-zk': 'agent', hidden: true });
+    this.sub = h('div', { class: 'st' }, this.dot, this.subText, this.agentEl);
+    this.offline = h('div', { class: 'of', role: 'note', hidden: true }, t.offlineNotice);
+    this.conn = h(
+      'div',
+      { class: 'cn', 'data-zk': 'status', role: 'status', hidden: true },
+      h('span', { class: 'sp' }),
+      h('span', null, t.reconnecting),
+      h('button', { type: 'button', onclick: () => this.on.reconnect() }, t.reconnectNow),
+    );
+
+    this.moreBtn = h('button', { class: 'more', type: 'button', hidden: true, onclick: () => this.on.earlier() }, t.earlier);
+    this.greetName = h('div', { class: 'nm' });
+    this.greetText = h('div', { class: 'bb' });
+    this.list = h('div', { 'data-zk': 'messages', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages });
+    this.typingEl = h(
+      'div',
+      { class: 'm ty', 'data-zk': 'typing', role: 'status', hidden: true },
+      h('div', { class: 'bb', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')),
+      h('div', { class: 'mt' }, t.typing),
+    );
+    this.endedEl = h('div', { class: 'en', 'data-zk': 'ended', role: 'status', hidden: true }, h('div', { class: 'dv' }, t.ended), t.endedHint);
+    this.scroller = h(
+      'div',
+      { class: 'sc' },
+      this.moreBtn,
+      h('div', { class: 'm' }, this.greetName, this.greetText),
+      this.list,
+      this.typingEl,
+      this.endedEl,
+    );
+    this.scroller.addEventListener('scroll', () => {
+      const s = this.scroller;
+      this.atBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
+    });
+
+    this.picker = h('div', { class: 'em', role: 'menu', 'aria-label': t.emoji, hidden: true });
+    for (const e of EMOJI) {
+      this.picker.append(h('button', { type: 'button', role: 'menuitem', 'aria-label': e, onclick: () => this.insert(e) }, e));
+    }
+    this.emojiBtn = h(
+      'button',
+      { class: 'ib', type: 'button', 'data-zk': 'emoji', 'aria-label': t.emoji, 'aria-expanded': 'false', onclick: () => this.togglePicker() },
+      icon('emoji', 22),
+    );
+    const file = h('input', {
+      type: 'file',
+      'data-zk': 'file',
+      multiple: true,
+      hidden: true,
+      tabindex: -1,
+      accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,.png,.jpg,.jpeg,.gif,.webp,.pdf,.txt',
+    });
+    file.addEventListener('change', () => {
+      if (file.files?.length) this.on.files(Array.from(file.files));
+      file.value = ''; // the same file can be picked again
+    });
+    this.input = h('textarea', { 'data-zk': 'input', rows: 1, enterkeyhint: 'send', 'aria-label': t.input, placeholder: t.placeholder });
+    this.input.addEventListener('input', () => this.changed());
+    this.input.addEventListener('keydown', (e) => this.keydown(e));
+    // An IME confirms with Enter: that Enter must pick the candidate, never send.
+    this.input.addEventListener('compositionstart', () => (this.composing = true));
+    this.input.addEventListener('compositionend', () => setTimeout(() => (this.composing = false)));
+    this.input.addEventListener('paste', (e) => {
+      const files = Array.from(e.clipboardData?.files ?? []);
+      if (files.length) {
+        e.preventDefault();
+        this.on.files(files);
+      }
+    });
+    this.sendBtn = h('button', { class: 'sd', type: 'button', 'data-zk': 'send', 'aria-label': t.send, disabled: true, onclick: () => this.submit() }, t.send);
+    this.noticeEl = h('div', { class: 'nt', 'data-zk': 'notice', role: 'alert', hidden: true });
+    this.counter = h('div', { class: 'cc', 'aria-live': 'polite', hidden: true });
+
+    this.panel = h(
+      'div',
+      { class: 'p', role: 'dialog', 'data-zk': 'panel', hidden: true },
+      h(
+        'div',
+        { class: 'hd' },
+        this.avatar,
+        h('div', { class: 'hi' }, this.titleEl, this.sub),
+        h('button', { class: 'x', type: 'button', 'data-zk': 'close', 'aria-label': t.close, onclick: () => this.close() }, icon('close', 20)),
+      ),
+      this.offline,
+      this.conn,
+      this.scroller,
+      h(
+        'div',
+        { class: 'cp' },
+        this.picker,
+        this.noticeEl,
+        h(
+          'div',
+          { class: 'row' },
+          this.emojiBtn,
+          h('button', { class: 'ib', type: 'button', 'aria-label': t.attach, onclick: () => file.click() }, icon('image', 22)),
+          file,
+          this.input,
+          this.sendBtn,
+        ),
+        this.counter,
+      ),
+    );
+    this.panel.addEventListener('click', (e) => {
+      const path = e.composedPath();
+      if (!this.picker.hidden && !path.includes(this.picker) && !path.includes(this.emojiBtn)) this.togglePicker(false);
+    });
+
+    this.root = h('div', { class: 'w', hidden: true }, this.launcher, this.panel);
+    this.root.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      if (!this.picker.hidden) this.togglePicker(false);
+      else this.close();
+    });
+    this.shadow.append(h('style', null, CSS), this.root);
+  }
+
+  // ── header, banners, state ──────────────────────────────────────────────
+
+  config(cfg: WidgetConfig): void {
+    this.cfg = cfg;
+    const color = /^#[0-9a-f]{6}$/i.test(cfg.color) ? cfg.color : '#1677ff';
+    const { fg, tint } = readableOn(color);
+    const s = this.root.style;
+    s.setProperty('--c', color);
+    s.setProperty('--f', fg);
+    s.setProperty('--t', tint);
+    const title = cfg.title || this.t.title;
+    this.titleEl.textContent = title;
+    this.panel.setAttribute('aria-label', title);
+    this.greetName.textContent = title;
+    this.greetText.textContent = cfg.greeting || this.t.greeting;
+    const off = cfg.agentsOnline === 0;
+    this.offline.hidden = !off;
+    this.input.placeholder = off ? this.t.placeholderOffline : this.t.placeholder;
+    this.root.hidden = false;
+    this.header();
+  }
+
+  /** The agent serving this conversation (工号 + name), or null for the inbox's online status. */
+  agent(a: Assignee | null): void {
+    this.assignee = a;
+    this.header();
+  }
+
+  private header(): void {
+    const a = this.assignee;
+    const off = this.cfg?.agentsOnline === 0;
+    this.agentEl.hidden = !a;
+    this.agentEl.textContent = a ? this.t.serving(a.name, a.agentNo) : '';
+    this.subText.hidden = !!a;
+    this.subText.textContent = off ? this.t.offline : this.t.online;
+    this.dot.classList.toggle('off', off && !a);
+    this.avatar.textContent = Array.from(a?.name || this.cfg?.title || this.t.title)[0] ?? '';
+  }
+
+  connection(down: boolean): void {
+    this.conn.hidden = !down;
+  }
+
+  typing(on: boolean): void {
+    if (this.typingEl.hidden !== on) return;
+    this.typingEl.hidden = !on;
+    this.follow();
+  }
+
+  ended(on: boolean): void {
+    if (this.endedEl.hidden !== on) return;
+    this.endedEl.hidden = !on;
+    this.follow();
+  }
+
+  badge(n: number): void {
+    this.badgeEl.hidden = n === 0;
+    this.badgeEl.textContent = n > 99 ? '99+' : String(n);
+    this.launcher.setAttribute('aria-label', n ? `${this.t.openLabel} (${this.t.unread(n)})` : this.t.openLabel);
+  }
+
+  earlier(show: boolean): void {
+    this.moreBtn.hidden = !show;
+  }
+
+  notice(text: string): void {
+    this.noticeEl.textContent = text;
+    this.noticeEl.hidden = false;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = window.setTimeout(() => (this.noticeEl.hidden = true), 6000);
+  }
+
+  // ── open / close ────────────────────────────────────────────────────────
+
+  open(): void {
+    if (this.isOpen) return;
+    this.isOpen = true;
+    this.panel.hidden = false;
+    this.root.classList.add('o');
+    this.launcher.setAttribute('aria-expanded', 'true');
+    this.toBottom();
+    this.input.focus();
+    this.on.toggled(true);
+  }
+
+  close(): void {
+    if (!this.isOpen) return;
+    // Give focus back to the launcher only if it was in the panel: a close() from the host page must not steal it.
+    const hadFocus = this.shadow.activeElement !== null;
+    this.isOpen = false;
+    this.togglePicker(false);
+    this.panel.hidden = true;
+    this.root.classList.remove('o');
+    this.launcher.setAttribute('aria-expanded', 'false');
+    if (hadFocus) this.launcher.focus();
+    this.on.toggled(false);
+  }
+
+  toggle(): void {
+    if (this.isOpen) this.close();
+    else this.open();
+  }
+
+  // ── messages ────────────────────────────────────────────────────────────
+
+  /**
+   * Shows a stored message once. 'dup': already shown (same conversation and seq).
+   * 'own': it is one of ours shown while sending (same clientMessageId), now confirmed.
+   */
+  upsert(m: Message): 'new' | 'dup' | 'own' {
+    const key = `${m.conversationId}:${m.seq}`;
+    if (this.bySeq.has(key)) return 'dup';
+    const mine = m.clientMessageId ? this.byCid.get(m.clientMessageId) : undefined;
+    if (mine) {
+      // The server's version replaces the local preview (attachment URLs) and takes its place in the order.
+      const old = mine.el.querySelector('.bb');
+      old?.querySelectorAll('img').forEach((i) => i.src.startsWith('blob:') && URL.revokeObjectURL(i.src));
+      old?.replaceWith(this.bubble(m.content, m.attachments));
+      this.setState(mine.el, 'sent');
+      mine.el.dataset.seq = String(m.seq);
+      this.bySeq.set(key, mine);
+      this.place(mine, m.conversationId, m.seq);
+      return 'own';
+    }
+    const el = this.message(m.senderType, m.senderName, m.content, m.attachments, m.createdAt);
+    el.dataset.seq = String(m.seq);
+    if (m.senderType === 'customer') this.setState(el, 'sent');
+    const row: Row = { el, conv: 0, seq: 0 };
+    this.bySeq.set(key, row);
+    if (m.clientMessageId) this.byCid.set(m.clientMessageId, row);
+    this.place(row, m.conversationId, m.seq);
+    return 'new';
+  }
+
+  /** One of ours, shown at once while it is sent. `conv` null: it will start a new conversation. */
+  pending(cid: string, conv: number | null, content: string, attachments: AttachmentRef[], preview?: Preview): void {
+    const el = this.message('customer', null, content, attachments, Date.now(), preview);
+    this.setState(el, 'sending', preview && !attachments.length ? this.t.uploading : this.t.sending);
+    const row: Row = { el, conv: 0, seq: 0 };
+    this.byCid.set(cid, row);
+    this.place(row, conv ?? INF, INF);
+    this.toBottom();
+  }
+
+  has(cid: string): boolean {
+    return this.byCid.has(cid);
+  }
+
+  /** `retry` set: failed but being retried (the visitor may press retry); unset: refused for good. */
+  own(cid: string, state: OwnState, label?: string, retry?: boolean): void {
+    const row = this.byCid.get(cid);
+    if (row && row.el.dataset.state !== 'sent') this.setState(row.el, state, label, retry ? cid : undefined);
+  }
+
+  /** The oldest seq shown of a conversation, for "show earlier messages". */
+  firstSeq(conv: number): number | undefined {
+    return this.rows.find((r) => r.conv === conv)?.seq;
+  }
+
+  /** Prepends older history without making the visible messages jump. */
+  keepPosition(fn: () => void): void {
+    const s = this.scroller;
+    const fromEnd = s.scrollHeight - s.scrollTop;
+    fn();
+    s.scrollTop = s.scrollHeight - fromEnd;
+  }
+
+  private setState(el: HTMLElement, state: OwnState, label?: string, retryCid?: string): void {
+    el.dataset.state = state;
+    const meta = el.lastElementChild as HTMLElement;
+    const time = meta.firstChild as Node;
+    meta.textContent = '';
+    meta.append(time);
+    if (label) meta.append(h('span', null, label));
+    if (retryCid) meta.append(h('button', { type: 'button', onclick: () => this.on.retry(retryCid) }, this.t.retry));
+  }
+
+  private message(sender: SenderType, name: string | null, content: string, atts: AttachmentRef[], at: string | number, preview?: Preview): HTMLElement {
+    const el = h('div', { class: `m${sender === 'customer' ? ' me' : sender === 'system' ? ' sys' : ''}`, 'data-zk': 'message', 'data-sender': sender });
+    if (sender === 'agent' || sender === 'bot') el.append(h('div', { class: 'nm' }, name || (sender === 'bot' ? this.cfg?.title : '') || this.t.agent));
+    el.append(this.bubble(content, atts, preview), h('div', { class: 'mt' }, h('time', null, timeOf(at))));
+    return el;
+  }
+
+  private bubble(content: string, atts: AttachmentRef[], preview?: Preview): HTMLElement {
+    const b = h('div', { class: `bb${content ? '' : ' pic'}` });
+    if (content) b.append(h('div', { 'data-zk': 'text' }, ...linkify(content)));
+    for (const a of atts) b.append(this.attachment(this.abs(a.url), a.name, a.contentType, a.size));
+    if (preview) b.append(this.attachment(preview.url, preview.name, preview.type, preview.size));
+    return b;
+  }
+
+  /** Server-relative attachment URLs become absolute on the widget's origin; anything else is not a link. */
+  private abs(url: string): string | null {
+    if (/^\/[^/\\]/.test(url)) return this.origin + url;
+    return /^https?:\/\//i.test(url) ? url : null;
+  }
+
+  private attachment(url: string | null, name: string, type: string, size: number): HTMLElement {
+    const link = url ? { href: url, target: '_blank', rel: 'noopener noreferrer' } : {};
+    if (type.startsWith('image/') && url) {
+      const img = h('img', { 'data-zk': 'image', src: url, alt: name || this.t.image });
+      img.addEventListener('load', () => this.follow());
+      return h('a', link, img);
+    }
+    return h('a', { ...link, class: 'fl' }, icon('file', 22), h('span', null, name), h('small', null, sizeOf(size)));
+  }
+
+  /** Puts a row in (conversation, seq) order; usually that is simply the end. */
+  private place(row: Row, conv: number, seq: number): void {
+    const follow = this.atBottom;
+    const at = this.rows.indexOf(row);
+    if (at >= 0) this.rows.splice(at, 1);
+    row.conv = conv;
+    row.seq = seq;
+    let i = this.rows.length;
+    while (i > 0 && (this.rows[i - 1].conv > conv || (this.rows[i - 1].conv === conv && this.rows[i - 1].seq > seq))) i--;
+    const next = this.rows[i];
+    this.rows.splice(i, 0, row);
+    if (next) next.el.before(row.el);
+    else this.list.append(row.el);
+    this.divide();
+    if (follow) this.toBottom();
+  }
+
+  /** A divider before the first message of every conversation but the first one shown. */
+  private divide(): void {
+    let prev: number | null = null;
+    const keep = new Set<number>();
+    for (const r of this.rows) {
+      if (prev !== null && r.conv !== prev) {
+        let d = this.dividers.get(r.conv);
+        if (!d) this.dividers.set(r.conv, (d = h('div', { class: 'dv', role: 'separator' })));
+        d.textContent = this.statusOf(prev) === 'resolved' ? this.t.ended : this.t.newConversation;
+        if (r.el.previousSibling !== d) r.el.before(d);
+        keep.add(r.conv);
+      }
+      prev = r.conv;
+    }
+    for (const [conv, d] of this.dividers) {
+      if (!keep.has(conv)) {
+        d.remove();
+        this.dividers.delete(conv);
+      }
+    }
+  }
+
+  /** Re-labels the dividers after a conversation's status changed. */
+  refresh(): void {
+    this.divide();
+  }
+
+  private follow(): void {
+    if (this.atBottom) this.toBottom();
+  }
+
+  toBottom(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.atBottom = true;
+  }
+
+  // ── composer ────────────────────────────────────────────────────────────
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private keydown(e: KeyboardEvent): void {
+    // isComposing / 229: the Enter that confirms a Chinese IME candidate (Safari reports only the keyCode).
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229 || this.composing) return;
+    e.preventDefault();
+    this.submit();
+  }
+
+  private submit(): void {
+    const text = this.input.value;
+    if (!text.trim() || !this.on.send(text)) return;
+    this.input.value = '';
+    this.changed(true);
+    this.togglePicker(false);
+    this.toBottom();
+  }
+
+  private changed(sent = false): void {
+    const ta = this.input;
+    const n = ta.value.length;
+    ta.style.height = '';
+    ta.style.height = `${Math.min(ta.scrollHeight, 120)}px`;
+    this.sendBtn.disabled = !ta.value.trim();
+    this.counter.hidden = n < LIMIT_HINT_FROM;
+    this.counter.textContent = `${n} / 5000`;
+    this.counter.classList.toggle('over', n > 5000);
+    if (!sent) this.on.typing(n === 0);
+  }
+
+  private insert(text: string): void {
+    const ta = this.input;
+    ta.focus();
+    ta.setRangeText(text, ta.selectionStart, ta.selectionEnd, 'end');
+    this.changed();
+  }
+
+  private togglePicker(show = this.picker.hidden): void {
+    this.picker.hidden = !show;
+    this.emojiBtn.setAttribute('aria-expanded', String(show));
+  }
+}
