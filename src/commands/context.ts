@@ -2,6 +2,7 @@ import type { DomainEvent, PendingEvent } from '../core/events.js';
 import type { EventDispatcher } from '../events/dispatcher.js';
 import type { Db, Sql } from '../storage/db.js';
 import { appendEvents } from '../storage/events.js';
+import type { ReceptionSettingsCache } from '../reception/settings-cache.js';
 import type { ConversationStateCache } from './messages.js';
 
 /** What a command needs: the database, the dispatcher for committed events, and the hot-path cache. */
@@ -10,6 +11,8 @@ export interface CommandContext {
   events: EventDispatcher;
   /** Conversation states for the message path (optional: without it every message reads first). */
   conversationStates?: ConversationStateCache;
+  /** Inbox reception settings (timeouts, automatic replies); without it, the defaults apply. */
+  reception?: ReceptionSettingsCache;
 }
 
 /**

@@ -4,6 +4,8 @@ import type { DomainEvent, EventType } from '../core/events.js';
 import type { Actor, AttachmentRef, ChannelType, ContentType, Conversation, Message, SenderType } from '../core/model.js';
 import { isUniqueViolation, maybeOne, type Sql } from '../storage/db.js';
 import { MESSAGE_COLUMNS, MESSAGE_FROM, toConversation, toMessage } from '../storage/rows.js';
+import { DEFAULT_RECEPTION, type ReceptionSettings } from '../core/reception/settings.js';
+import { timersAfterMessage } from '../core/reception/timeouts.js';
 import type { CommandContext } from './context.js';
 
 export interface CreateMessageInput {
@@ -31,7 +33,9 @@ export interface CreateMessageResult {
 export interface ConversationState {
   id: number;
   workspaceId: number;
+  inboxId: number;
   contactId: number;
+  handler: Conversation['handler'];
   channel: ChannelType;
   status: Conversation['status'];
   assigneeId: number | null;
@@ -90,8 +94,9 @@ export async function createMessage(ctx: CommandContext, input: CreateMessageInp
       const run = async (sql: Sql) => {
         const state = cached ? hit! : await loadState(sql, input, locked);
         if ('duplicate' in state) return state;
+        const timeouts = (ctx.reception ? await ctx.reception.get(state.inboxId, sql) : DEFAULT_RECEPTION).timeouts;
         const attachments = await claimAttachments(sql, input);
-        const written = await writeMessage(sql, state, input, attachments);
+        const written = await writeMessage(sql, state, input, attachments, timeouts);
         if (written && attachments.length > 0) {
           await sql.query('UPDATE attachments SET message_id = $1 WHERE id = ANY($2::bigint[])', [written.message.id, attachments.map((a) => a.id)]);
         }
@@ -122,7 +127,7 @@ export async function createMessage(ctx: CommandContext, input: CreateMessageInp
 async function loadState(sql: Sql, input: CreateMessageInput, lock: boolean): Promise<ConversationState | CreateMessageResult> {
   const row = await maybeOne(
     sql,
-    `SELECT c.id, c.workspace_id, c.contact_id, c.channel, c.status, c.assignee_id, c.last_seq, c.unread_count,
+    `SELECT c.id, c.workspace_id, c.inbox_id, c.contact_id, c.handler, c.channel, c.status, c.assignee_id, c.last_seq, c.unread_count,
        (SELECT m.id FROM messages m WHERE m.conversation_id = c.id AND m.client_message_id = $4) AS existing_id
      FROM conversations c WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::bigint IS NULL OR c.contact_id = $3)
      ${lock ? 'FOR UPDATE' : ''}`,
@@ -136,7 +141,9 @@ async function loadState(sql: Sql, input: CreateMessageInput, lock: boolean): Pr
   return {
     id: row.id,
     workspaceId: row.workspace_id,
+    inboxId: row.inbox_id,
     contactId: row.contact_id,
+    handler: row.handler,
     channel: row.channel,
     status: row.status,
     assigneeId: row.assignee_id,
@@ -151,7 +158,13 @@ interface Written {
   events: DomainEvent[];
 }
 
-async function writeMessage(sql: Sql, state: ConversationState, input: CreateMessageInput, attachments: AttachmentRef[]): Promise<Written | null> {
+async function writeMessage(
+  sql: Sql,
+  state: ConversationState,
+  input: CreateMessageInput,
+  attachments: AttachmentRef[],
+  timeouts: ReceptionSettings['timeouts'],
+): Promise<Written | null> {
   const isPrivate = input.private ?? false;
   const contentType: ContentType =
     attachments.length === 0 ? 'text' : attachments.every((a) => a.contentType.startsWith('image/')) ? 'image' : 'file';
@@ -163,6 +176,15 @@ async function writeMessage(sql: Sql, state: ConversationState, input: CreateMes
     private: isPrivate,
     attachmentCount: attachments.length,
   });
+  const timers = timersAfterMessage({
+    conversationId: state.id,
+    handler: state.handler,
+    assigneeId: changes.assigneeId ?? state.assigneeId,
+    senderType: input.senderType,
+    private: isPrivate,
+    now: new Date(),
+    timeouts,
+  });
   const events: { type: EventType; data: object }[] = [{ type: 'message.created', data: {} }];
   if (changes.status) events.push({ type: 'conversation.status_changed', data: { from: state.status, to: changes.status } });
   if (changes.assigneeId !== undefined) events.push({ type: 'conversation.assigned', data: { from: null, to: changes.assigneeId } });
@@ -173,9 +195,20 @@ async function writeMessage(sql: Sql, state: ConversationState, input: CreateMes
        UPDATE conversations SET last_seq = last_seq + 1, updated_at = now(),
          last_message_at = CASE WHEN $6::text IS NULL THEN last_message_at ELSE now() END,
          last_message_preview = COALESCE($6, last_message_preview),
-         unread_count = unread_count + $7, status = COALESCE($8, status), assignee_id = COALESCE($9, assignee_id)
+         unread_count = unread_count + $7, status = COALESCE($8, status), assignee_id = COALESCE($9, assignee_id),
+         waiting_since = CASE $19::text WHEN 'start' THEN COALESCE(waiting_since, now()) WHEN 'clear' THEN NULL ELSE waiting_since END,
+         last_customer_message_at = CASE WHEN $10 = 'customer' THEN now() ELSE last_customer_message_at END,
+         last_agent_message_at = CASE WHEN $10 IN ('agent', 'bot') AND NOT $14 THEN now() ELSE last_agent_message_at END
        WHERE id = $1 AND workspace_id = $2 AND last_seq = $3 AND status = $4 AND assignee_id IS NOT DISTINCT FROM $5
        RETURNING *
+     ), timers_off AS (
+       DELETE FROM timers WHERE key = ANY($20::text[]) AND EXISTS (SELECT 1 FROM upd)
+     ), timers_on AS (
+       INSERT INTO timers (workspace_id, kind, key, due_at, payload)
+       SELECT upd.workspace_id, $21, $22, $23, $24::jsonb FROM upd WHERE $22::text IS NOT NULL
+       ON CONFLICT (key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, version = timers.version + 1,
+         attempts = 0, locked_until = NULL, failed_at = NULL, last_error = NULL
+       WHERE $25 = 'replace'
      ), msg AS (
        INSERT INTO messages (workspace_id, conversation_id, seq, sender_type, sender_id, content, content_type,
          private, attachments, client_message_id, channel)
@@ -213,6 +246,13 @@ async function writeMessage(sql: Sql, state: ConversationState, input: CreateMes
       input.clientMessageId ?? null,
       input.channel ?? state.channel,
       JSON.stringify(events),
+      changes.waiting ?? null,
+      timers.cancel,
+      timers.schedule?.kind ?? null,
+      timers.schedule?.key ?? null,
+      timers.schedule?.dueAt ?? null,
+      JSON.stringify(timers.schedule?.payload ?? {}),
+      timers.schedule?.mode ?? 'keep',
     ],
   );
   if (!row) return null;
@@ -237,6 +277,7 @@ async function writeMessage(sql: Sql, state: ConversationState, input: CreateMes
     events: domainEvents,
     state: {
       ...state,
+      handler: conversation.handler,
       status: conversation.status,
       assigneeId: conversation.assigneeId,
       lastSeq: conversation.lastSeq,

@@ -41,7 +41,8 @@ describe('applyMessage', () => {
   const open = { status: 'open' as const, unreadCount: 2, assigneeId: null };
 
   it('counts customer messages as unread and brings pending back to open', () => {
-    expect(applyMessage(open, text('hi'))).toEqual({ lastMessagePreview: 'hi', unreadCount: 3 });
+    expect(applyMessage(open, text('hi'))).toEqual({ lastMessagePreview: 'hi', unreadCount: 3, waiting: 'start' });
+    expect(applyMessage(open, text('您好', { senderType: 'agent', senderId: 7 })).waiting).toBe('clear');
     expect(applyMessage({ ...open, status: 'pending' }, text('hi')).status).toBe('open');
   });
 

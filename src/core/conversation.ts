@@ -18,6 +18,8 @@ export interface NewMessageInput {
 export interface ConversationChanges {
   status?: ConversationStatus;
   assigneeId?: number;
+  /** start: a customer message now waits for an answer (kept if one already waits); clear: answered */
+  waiting?: 'start' | 'clear';
   unreadCount?: number;
   lastMessagePreview?: string;
   resolvedAt?: null;
@@ -72,7 +74,10 @@ export function applyMessage(
   if (!input.private) changes.lastMessagePreview = previewOf(input);
   if (input.senderType === 'customer') {
     changes.unreadCount = conv.unreadCount + 1;
+    changes.waiting = 'start';
     if (conv.status === 'pending') changes.status = 'open';
+  } else if ((input.senderType === 'agent' || input.senderType === 'bot') && !input.private) {
+    changes.waiting = 'clear';
   }
   // An agent who answers an unassigned conversation has taken it (接入).
   if (input.senderType === 'agent' && !input.private && conv.assigneeId === null && input.senderId !== null) {

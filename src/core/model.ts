@@ -66,10 +66,26 @@ export interface Conversation {
   lastMessageAt: string | null;
   lastMessagePreview: string | null;
   channel: ChannelType;
+  /** Who handles it now: the bot, people (assigned or queued), or nobody yet (留言, outside hours). */
+  handler: Handler;
+  /** 技能组 it is routed to; null: all agents. */
+  groupId: number | null;
+  /** Pre-chat choice, e.g. 售后 */
+  topic: string | null;
+  /** VIP customers jump the queue (higher first). */
+  priority: number;
+  /** Waiting in the queue since (排队), null when not queued. */
+  queuedAt: string | null;
+  /** The customer left the queue (放弃排队). */
+  abandonedAt: string | null;
+  /** The oldest customer message nobody has answered yet: the console asks to apologise when it is old. */
+  waitingSince: string | null;
   createdAt: string;
   updatedAt: string;
   resolvedAt: string | null;
 }
+
+export type Handler = 'bot' | 'human' | 'offline';
 
 export interface Contact {
   id: number;
@@ -77,6 +93,8 @@ export interface Contact {
   inboxId: number | null;
   /** null until the customer gives a name; UIs show 访客 #id */
   name: string | null;
+  /** VIP 客户: served first when queued. */
+  vip: boolean;
   email: string | null;
   phone: string | null;
   /** Browser, OS, language, first page, referrer: what the widget reported. */
@@ -107,6 +125,8 @@ export interface Agent {
   role: Role;
   active: boolean;
   availability: Availability;
+  /** 接待上限: most open conversations at once */
+  maxConcurrent: number;
   createdAt: string;
 }
 

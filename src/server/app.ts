@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { widgetClientApi } from '../channels/widget/client-api.js';
 import { ConversationStateCache } from '../commands/messages.js';
 import type { Config } from '../config.js';
+import { ReceptionSettingsCache } from '../reception/settings-cache.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
@@ -60,7 +61,15 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
 
   const metrics = createMetrics();
   const events = new EventDispatcher(app.log);
-  const ctx: AppContext = { db: opts.db, events, bus: opts.bus, config: opts.config, metrics, conversationStates: new ConversationStateCache() };
+  const ctx: AppContext = {
+    db: opts.db,
+    events,
+    bus: opts.bus,
+    config: opts.config,
+    metrics,
+    conversationStates: new ConversationStateCache(),
+    reception: new ReceptionSettingsCache(opts.db),
+  };
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);
 

@@ -3,11 +3,11 @@
  * 仅人工 human only, 仅机器人 bot only, 机器人优先 bot first, 人工优先 human first —
  * and the answer also depends on business hours and on whether any agent is on duty.
  */
+import type { Handler } from '../model.js';
+
+export type { Handler };
 export type ReceptionMode = 'human_only' | 'bot_only' | 'bot_first' | 'human_first';
 export const RECEPTION_MODES: readonly ReceptionMode[] = ['human_only', 'bot_only', 'bot_first', 'human_first'];
-
-/** Who handles the conversation right now. */
-export type Handler = 'bot' | 'human' | 'offline';
 
 export interface ReceptionFacts {
   mode: ReceptionMode;

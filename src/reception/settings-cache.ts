@@ -1,0 +1,31 @@
+import { receptionSettings, type ReceptionSettings } from '../core/reception/settings.js';
+import type { Db, Sql } from '../storage/db.js';
+
+/**
+ * Inbox reception settings for hot paths (every message needs the timeouts).
+ * Entries live a few seconds, and this instance drops an entry as soon as it
+ * changes the inbox, so an admin's edit takes effect at once here and within
+ * seconds on other instances — no restart.
+ */
+export class ReceptionSettingsCache {
+  private readonly entries = new Map<number, { at: number; settings: Promise<ReceptionSettings> }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 5000,
+  ) {}
+
+  /** `sql`: read through this executor on a miss (inside a transaction, PGlite's single connection is taken). */
+  get(inboxId: number, sql: Sql = this.db): Promise<ReceptionSettings> {
+    const hit = this.entries.get(inboxId);
+    if (hit && Date.now() - hit.at < this.ttlMs) return hit.settings;
+    const settings = sql.query('SELECT reception FROM inboxes WHERE id = $1', [inboxId]).then((rows) => receptionSettings(rows[0]?.reception));
+    settings.catch(() => this.entries.delete(inboxId));
+    this.entries.set(inboxId, { at: Date.now(), settings });
+    return settings;
+  }
+
+  invalidate(inboxId: number): void {
+    this.entries.delete(inboxId);
+  }
+}
