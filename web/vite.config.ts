@@ -10,6 +10,17 @@ export default defineConfig({
     outDir: '../dist/public',
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      output: {
+        // React and antd change rarely: their own long-cached chunks. Admin pages stay lazy (their antd parts too).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]/ },
+            { name: 'antd', test: /node_modules[\\/]/, minShareCount: 2 },
+          ],
+        },
+      },
+    },
   },
   server: {
     proxy: {

@@ -1,0 +1,108 @@
+import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { errorText } from './lib/errors';
+import { I18nProvider, useI18n } from './i18n';
+import { LoginPage } from './scenes/Login/LoginPage';
+import { Shell } from './scenes/Shell';
+import { WorkspacePage } from './scenes/Workspace/WorkspacePage';
+import { SessionProvider, useSession } from './stores/session';
+import { theme } from './theme';
+
+// Admin pages are code-split: most sessions never open them.
+const AgentsPage = lazy(() => import('./scenes/Admin/AgentsPage'));
+const InboxesPage = lazy(() => import('./scenes/Admin/InboxesPage'));
+
+export function App() {
+  return (
+    <I18nProvider>
+      <Themed>
+        <SessionProvider>
+          <BrowserRouter>
+            <AppRoutes />
+          </BrowserRouter>
+        </SessionProvider>
+      </Themed>
+    </I18nProvider>
+  );
+}
+
+function Themed({ children }: { children: ReactNode }) {
+  const { locale } = useI18n();
+  return (
+    <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={theme}>
+      <AntApp className="app-root">{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function FullPageSpin() {
+  return (
+    <div className="full-center">
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function AppRoutes() {
+  const { session, retry } = useSession();
+  const { t } = useI18n();
+  const location = useLocation();
+
+  if (session.status === 'loading') return <FullPageSpin />;
+  if (session.status === 'unreachable') {
+    return (
+      <div className="full-center">
+        <Result
+          status="warning"
+          title={errorText(session.error, t)}
+          extra={
+            <Button type="primary" onClick={retry}>
+              {t('common.retry')}
+            </Button>
+          }
+        />
+      </div>
+    );
+  }
+  if (session.status === 'anonymous') {
+    return (
+      <Routes>
+        <Route path="/login" element={<LoginPage expired={session.expired} />} />
+        <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
+      </Routes>
+    );
+  }
+  const admin = session.me.agent.role === 'admin';
+  const lead = admin || session.me.agent.role === 'supervisor';
+  return (
+    <Routes>
+      <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
+      <Route element={<Shell me={session.me} />}>
+        <Route index element={<WorkspacePage />} />
+        <Route path="conversations/:conversationId" element={<WorkspacePage />} />
+        <Route
+          path="admin/agents"
+          element={lead ? <Suspense fallback={<FullPageSpin />}><AgentsPage /></Suspense> : <Forbidden />}
+        />
+        <Route
+          path="admin/inboxes"
+          element={admin ? <Suspense fallback={<FullPageSpin />}><InboxesPage /></Suspense> : <Forbidden />}
+        />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function Forbidden() {
+  const { t } = useI18n();
+  return <Result status="403" title="403" subTitle={t('common.forbidden')} extra={<Link to="/">{t('common.back')}</Link>} />;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return <Result status="404" title="404" subTitle={t('common.notFound')} extra={<Link to="/">{t('common.back')}</Link>} />;
+}

@@ -1,0 +1,91 @@
+import { DownOutlined, LogoutOutlined } from '@ant-design/icons';
+import { Avatar, Dropdown, Layout } from 'antd';
+import { NavLink, useLocation } from 'react-router';
+import { selectUnreadTotal } from '../stores/workspace/selectors';
+import { useT } from '../i18n';
+import { useSession } from '../stores/session';
+import { useWorkspace } from '../stores/workspace/context';
+import { availabilityColor } from './AvailabilityDot';
+import { Brand } from './Brand';
+import { LangSwitch } from './LangSwitch';
+import { NotifyToggle } from './NotifyToggle';
+import { PresenceSelect } from './PresenceSelect';
+
+export function AppHeader() {
+  const t = useT();
+  const { logout } = useSession();
+  const me = useWorkspace((s) => s.me);
+  const workspaceName = useWorkspace((s) => s.workspace.name);
+  const unread = useWorkspace(selectUnreadTotal);
+  const { pathname } = useLocation();
+  const inAdmin = pathname.startsWith('/admin');
+  const lead = me.role === 'admin' || me.role === 'supervisor';
+
+  return (
+    <Layout.Header className="app-header">
+      <div className="app-header-left">
+        <Brand />
+        <span className="workspace-name" title={workspaceName}>
+          {workspaceName}
+        </span>
+        <nav className="app-nav">
+          <NavLink to="/" data-testid="nav-workspace" className={navClass(!inAdmin)}>
+            {t('nav.workspace')}
+            {unread > 0 ? <span className="nav-badge">{unread > 99 ? '99+' : unread}</span> : null}
+          </NavLink>
+          {lead ? (
+            <NavLink to="/admin/agents" data-testid="nav-agents" className={({ isActive }) => navClass(isActive)}>
+              {t('nav.agents')}
+            </NavLink>
+          ) : null}
+          {me.role === 'admin' ? (
+            <NavLink to="/admin/inboxes" data-testid="nav-inboxes" className={({ isActive }) => navClass(isActive)}>
+              {t('nav.inboxes')}
+            </NavLink>
+          ) : null}
+        </nav>
+      </div>
+      <div className="app-header-right">
+        <NotifyToggle />
+        <PresenceSelect />
+        <LangSwitch />
+        <Dropdown
+          trigger={['click']}
+          menu={{
+            items: [
+              {
+                key: 'me',
+                type: 'group',
+                label: (
+                  <div className="user-menu-head">
+                    <div className="user-menu-name">{me.name}</div>
+                    <div className="user-menu-meta">{me.email}</div>
+                    <div className="user-menu-meta">
+                      {t(`role.${me.role}`)}
+                      {me.agentNo ? ` · ${t('header.agentNo')} ${me.agentNo}` : ''}
+                    </div>
+                  </div>
+                ),
+              },
+              { type: 'divider' },
+              { key: 'logout', icon: <LogoutOutlined />, label: <span data-testid="logout">{t('header.logout')}</span>, onClick: () => void logout() },
+            ],
+          }}
+        >
+          <button type="button" className="user-button" data-testid="user-menu">
+            <span className="user-avatar-wrap">
+              <Avatar size={26} style={{ background: '#1677ff' }}>
+                {me.name.slice(0, 1)}
+              </Avatar>
+              <span className="user-avatar-dot" style={{ background: availabilityColor[me.availability] }} />
+            </span>
+            <span className="user-name">{me.name}</span>
+            <DownOutlined style={{ fontSize: 10, color: '#8c8c8c' }} />
+          </button>
+        </Dropdown>
+      </div>
+    </Layout.Header>
+  );
+}
+
+const navClass = (active: boolean) => `app-nav-item${active ? ' active' : ''}`;

@@ -1,0 +1,163 @@
+import { CheckCircleOutlined, ClockCircleOutlined, LoginOutlined, RedoOutlined } from '@ant-design/icons';
+import { App, Button, Result, Space } from 'antd';
+import { useState } from 'react';
+import type { Conversation, ConversationStatus } from '../../api/types';
+import { ContactAvatar } from '../../components/ContactAvatar';
+import { StatusTag } from '../../components/StatusTag';
+import { useT } from '../../i18n';
+import { contactLabel } from '../../i18n/format';
+import { errorText } from '../../lib/errors';
+import { canChangeStatus, canTake, canTransfer } from '../../lib/permissions';
+import { useController, useWorkspace } from '../../stores/workspace/context';
+import { Composer } from './Composer';
+import { MessageList } from './MessageList';
+import { TransferControl } from './TransferControl';
+
+/** Middle column: header with actions, the messages, typing, the reply box. */
+export function ConversationView({ conversationId }: { conversationId: number }) {
+  const t = useT();
+  const conversation = useWorkspace((s) => s.conversations[conversationId]);
+  const thread = useWorkspace((s) => s.threads[conversationId]);
+
+  if (!conversation) {
+    const failed = thread?.error;
+    return (
+      <section className="conv-view">
+        {failed ? <Result status="404" title={t('view.notFound')} subTitle={errorText(failed, t)} /> : <div className="conv-view-empty" />}
+      </section>
+    );
+  }
+  return (
+    <section className="conv-view" data-conversation-id={conversation.id}>
+      <ConversationHeader conversation={conversation} />
+      <MessageList conversation={conversation} />
+      <TypingLine conversationId={conversation.id} />
+      <Composer key={conversation.id} conversation={conversation} />
+    </section>
+  );
+}
+
+function ConversationHeader({ conversation: c }: { conversation: Conversation }) {
+  const t = useT();
+  const controller = useController();
+  const me = useWorkspace((s) => s.me);
+  const assignee = useWorkspace((s) => (c.assigneeId ? s.agents[c.assigneeId] : undefined));
+  const [busy, setBusy] = useState<string | null>(null);
+  const { message } = App.useApp();
+  const name = contactLabel(c.contactName, c.contactId, t);
+  const statusAllowed = canChangeStatus(me, c);
+
+  const run = async (key: string, action: () => Promise<unknown>, done: string) => {
+    setBusy(key);
+    try {
+      await action();
+      message.success(done);
+    } catch (err) {
+      message.error(errorText(err, t));
+    } finally {
+      setBusy(null);
+    }
+  };
+  const setStatus = (status: ConversationStatus, done: string) => run(status, () => controller.setStatus(c.id, status), done);
+
+  const statusButtons =
+    c.status === 'resolved' ? (
+      <Button icon={<RedoOutlined />} loading={busy === 'open'} onClick={() => setStatus('open', t('view.reopenedDone'))} data-testid="reopen">
+        {t('view.reopen')}
+      </Button>
+    ) : (
+      <>
+        {c.status === 'open' ? (
+          <Button icon={<ClockCircleOutlined />} loading={busy === 'pending'} onClick={() => setStatus('pending', t('view.pendingDone'))} data-testid="mark-pending">
+            {t('view.pending')}
+          </Button>
+        ) : (
+          <Button icon={<RedoOutlined />} loading={busy === 'open'} onClick={() => setStatus('open', t('view.reopenedDone'))} data-testid="reopen">
+            {t('view.toOpen')}
+          </Button>
+        )}
+        <Button
+          type="primary"
+          ghost
+          icon={<CheckCircleOutlined />}
+          loading={busy === 'resolved'}
+         
+          onClick={() => setStatus('resolved', t('view.resolvedDone'))}
+          data-testid="resolve"
+        >
+          {t('view.resolve')}
+        </Button>
+      </>
+    );
+
+  return (
+    <header className="conv-header">
+      <div className="conv-header-who">
+        <ContactAvatar id={c.contactId} name={c.contactName} size={36} fallback={t('msg.visitor').slice(0, 1)} />
+        <div className="conv-header-text">
+          <div className="conv-header-title">
+            <span className="conv-header-name" data-testid="conv-header-name">
+              {name}
+            </span>
+            <StatusTag status={c.status} />
+          </div>
+          <div className="conv-header-sub">
+            <span>
+              {t('view.assigneeLabel')}
+              <span data-testid="conv-assignee" data-assignee-id={c.assigneeId ?? ''}>
+                {assignee
+                  ? assignee.agentNo
+                    ? t('view.assigneeWithNo', { name: assignee.name, no: assignee.agentNo })
+                    : assignee.name
+                  : c.assigneeId
+                    ? `#${c.assigneeId}`
+                    : t('conv.unassigned')}
+              </span>
+            </span>
+            <span className="dot-sep">·</span>
+            <span>#{c.id}</span>
+            <span className="dot-sep">·</span>
+            <span>{c.channel === 'web' ? t('inboxes.typeWeb') : c.channel}</span>
+          </div>
+        </div>
+      </div>
+      <Space size={8} wrap className="conv-header-actions">
+        {canTake(me, c) ? (
+          <Button
+            type="primary"
+            icon={<LoginOutlined />}
+            loading={busy === 'take'}
+            onClick={() => run('take', () => controller.assign(c.id, me.id), t('view.assignedToMe'))}
+            data-testid="assign-me"
+          >
+            {t('view.assignMe')}
+          </Button>
+        ) : null}
+        {canTransfer(me, c) ? <TransferControl conversation={c} /> : null}
+        {/* someone else's conversation: the composer explains; no status buttons to fail on */}
+        {statusAllowed ? statusButtons : null}
+      </Space>
+    </header>
+  );
+}
+
+function TypingLine({ conversationId }: { conversationId: number }) {
+  const t = useT();
+  const customer = useWorkspace((s) => s.customerTyping[conversationId]);
+  const colleague = useWorkspace((s) => s.colleagueTyping[conversationId]);
+  return (
+    <div className="typing-line" aria-live="polite">
+      {customer ? (
+        <span className="typing-indicator" data-testid="typing-indicator">
+          <span className="typing-dots">
+            <i />
+            <i />
+            <i />
+          </span>
+          {t('view.typing')}
+        </span>
+      ) : null}
+      {colleague ? <span className="typing-colleague">{t('view.colleagueTyping', { name: colleague.name ?? '' })}</span> : null}
+    </div>
+  );
+}

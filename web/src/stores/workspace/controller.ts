@@ -1,0 +1,485 @@
+import { api, ApiError } from '../../api';
+import type {
+  AssigneeFilter,
+  AttachmentRef,
+  Availability,
+  Conversation,
+  ConversationPage,
+  ConversationStatus,
+  Me,
+  Message,
+} from '../../api/types';
+import { contactLabel } from '../../i18n/format';
+import type { Translate } from '../../i18n';
+import { Notifier } from '../../lib/notify';
+import { uuid } from '../../lib/uuid';
+import type { ServerFrame } from '../../realtime/frames';
+import { RealtimeClient } from '../../realtime/socket';
+import { createStore, type Store } from '../store';
+import { initialState, reducer, type Action, type WorkspaceState } from './state';
+
+const PAGE_SIZE = 50;
+const MESSAGE_PAGE = 50;
+/** Threads kept in memory (and resumed after a reconnect); the least recently opened are dropped. */
+const MAX_THREADS = 20;
+const TYPING_SEND_EVERY_MS = 2000;
+const TYPING_IDLE_MS = 3000;
+/** A customer typing indicator without news fades after this long. */
+const TYPING_SHOW_MS = 6000;
+const COUNTS_DEBOUNCE_MS = 800;
+/** If the socket is not ready this soon, load the list over HTTP anyway. */
+const FIRST_LIST_FALLBACK_MS = 1500;
+
+export interface ControllerOptions {
+  me: Me;
+  t: Translate;
+  /** The server no longer accepts our session. */
+  onSessionLost: () => void;
+}
+
+/**
+ * Everything the workspace does that is not rendering: loads over HTTP,
+ * listens to the socket, keeps the store current, sends, notifies.
+ * One per logged-in session.
+ */
+export class WorkspaceController {
+  readonly store: Store<WorkspaceState, Action>;
+  readonly notifier = new Notifier();
+  private readonly socket: RealtimeClient;
+  private t: Translate;
+  private navigate: ((conversationId: number) => void) | null = null;
+
+  private listRequest = 0;
+  /** Per conversation: the version of the last socket update, to keep it over older HTTP answers. */
+  private liveVersion = new Map<number, number>();
+  private version = 0;
+  private countsTimer: number | null = null;
+  private firstListTimer: number | null = null;
+  private typingTimer: number | null = null;
+  private threadOrder: number[] = [];
+  private reading = new Set<number>();
+  private notified = new Set<string>();
+  private typingOut: { conversationId: number; sentAt: number; idle: number | null } | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.t = opts.t;
+    this.store = createStore(reducer, initialState(opts.me.agent, opts.me.workspace));
+    this.socket = new RealtimeClient({
+      resume: () => this.resumeMap(),
+      onFrame: (f) => this.onFrame(f),
+      onReady: (info) => this.onReady(info.reconnected),
+      onState: (state, info) => this.dispatch({ type: 'connection', state, retryAt: info.retryAt }),
+      onUnauthorized: () => void this.checkSession(),
+    });
+  }
+
+  get state(): WorkspaceState {
+    return this.store.getState();
+  }
+
+  private dispatch(action: Action): void {
+    if (!this.stopped) this.store.dispatch(action);
+  }
+
+  setTranslate(t: Translate): void {
+    this.t = t;
+  }
+
+  setNavigate(fn: ((conversationId: number) => void) | null): void {
+    this.navigate = fn;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.socket.start();
+    void this.loadAgents();
+    this.firstListTimer = window.setTimeout(() => {
+      this.firstListTimer = null;
+      void this.refreshList('merge');
+    }, FIRST_LIST_FALLBACK_MS);
+    this.typingTimer = window.setInterval(() => this.dispatch({ type: 'typing/expire', now: Date.now() }), 1000);
+    window.addEventListener('focus', this.onAttention);
+    document.addEventListener('visibilitychange', this.onAttention);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.socket.stop();
+    for (const timer of [this.firstListTimer, this.countsTimer]) if (timer !== null) window.clearTimeout(timer);
+    if (this.typingTimer !== null) window.clearInterval(this.typingTimer);
+    if (this.typingOut?.idle) window.clearTimeout(this.typingOut.idle);
+    window.removeEventListener('focus', this.onAttention);
+    document.removeEventListener('visibilitychange', this.onAttention);
+  }
+
+  reconnectNow(): void {
+    this.socket.reconnectNow();
+  }
+
+  // ── conversation list ───────────────────────────────────────────────
+
+  setFilter(tab: AssigneeFilter, status: ConversationStatus): void {
+    const { list } = this.state;
+    if (list.tab === tab && list.status === status) return;
+    this.dispatch({ type: 'list/filter', tab, status });
+    void this.refreshList('merge');
+  }
+
+  /**
+   * Loads the first page of the current filter. `replace` (after a reconnect)
+   * drops what we knew, since we may have missed changes while offline; only the
+   * open conversation and what the socket updated meanwhile are kept.
+   */
+  async refreshList(mode: 'merge' | 'replace'): Promise<void> {
+    const requestId = ++this.listRequest;
+    const startVersion = this.version;
+    const { tab, status } = this.state.list;
+    this.dispatch({ type: 'list/loading', more: false });
+    try {
+      const page = await api.listConversations({ status, assignee: tab, limit: PAGE_SIZE });
+      if (requestId !== this.listRequest) return;
+      this.applyPage(page, mode, startVersion);
+    } catch (err) {
+      if (requestId !== this.listRequest) return;
+      this.dispatch({ type: 'list/failed', error: err, more: false });
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    const { list } = this.state;
+    if (!list.floor || list.loadingMore) return;
+    const requestId = this.listRequest;
+    const startVersion = this.version;
+    this.dispatch({ type: 'list/loading', more: true });
+    try {
+      const page = await api.listConversations({ status: list.status, assignee: list.tab, before: list.floor, limit: PAGE_SIZE });
+      if (requestId !== this.listRequest) return;
+      this.applyPage(page, 'more', startVersion);
+    } catch (err) {
+      if (requestId !== this.listRequest) return;
+      this.dispatch({ type: 'list/failed', error: err, more: true });
+    }
+  }
+
+  private applyPage(page: ConversationPage, mode: 'merge' | 'more' | 'replace', startVersion: number): void {
+    const cached = this.state.conversations;
+    const touched = (id: number) => (this.liveVersion.get(id) ?? -1) > startVersion;
+    // A socket update newer than the request wins over the page's copy.
+    const conversations = page.conversations.map((c) => (touched(c.id) && cached[c.id] ? cached[c.id] : c));
+    const keep = Object.keys(cached)
+      .map(Number)
+      .filter((id) => id === this.state.activeId || touched(id));
+    this.dispatch({ type: 'list/loaded', conversations, counts: page.counts, floor: page.nextCursor, mode, keep });
+    this.maybeMarkRead();
+  }
+
+  /** Tab counts, re-read from the server (debounced) when a change cannot be counted locally. */
+  private scheduleCounts(): void {
+    if (this.countsTimer !== null) return;
+    this.countsTimer = window.setTimeout(async () => {
+      this.countsTimer = null;
+      const status = this.state.list.status;
+      try {
+        const page = await api.listConversations({ status, assignee: 'all', limit: 1 });
+        this.dispatch({ type: 'counts/loaded', status, counts: page.counts });
+      } catch {
+        /* next change or reconnect refreshes them */
+      }
+    }, COUNTS_DEBOUNCE_MS);
+  }
+
+  private upsertConversation(conversation: Conversation, isNew = false): void {
+    const known = conversation.id in this.state.conversations;
+    this.liveVersion.set(conversation.id, ++this.version);
+    this.dispatch({ type: 'conversation/upsert', conversation, isNew });
+    if (!known && !isNew) this.scheduleCounts();
+    if (conversation.id === this.state.activeId) this.maybeMarkRead();
+  }
+
+  // ── one conversation ────────────────────────────────────────────────
+
+  /** Opens a conversation in the middle column (null closes it). */
+  open(id: number | null): void {
+    const prev = this.state.activeId;
+    if (prev !== null && prev !== id) this.stopTyping();
+    this.dispatch({ type: 'active', id });
+    if (id === null) return;
+    if (!this.state.conversations[id]) void this.fetchConversation(id);
+    const thread = this.state.threads[id];
+    if (!thread?.loaded && !thread?.loading) void this.loadThread(id);
+    this.threadOrder = [id, ...this.threadOrder.filter((x) => x !== id)];
+    const evict = this.threadOrder.slice(MAX_THREADS);
+    if (evict.length) {
+      this.threadOrder = this.threadOrder.slice(0, MAX_THREADS);
+      this.dispatch({ type: 'thread/evict', ids: evict });
+    }
+    this.maybeMarkRead();
+  }
+
+  async fetchConversation(id: number): Promise<Conversation | null> {
+    const startVersion = this.version;
+    try {
+      const conv = await api.getConversation(id);
+      if ((this.liveVersion.get(id) ?? -1) <= startVersion) this.dispatch({ type: 'conversation/upsert', conversation: conv });
+      if (id === this.state.activeId) this.maybeMarkRead();
+      return conv;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) this.dispatch({ type: 'thread/failed', id, error: err });
+      return null;
+    }
+  }
+
+  async loadThread(id: number): Promise<void> {
+    this.dispatch({ type: 'thread/loading', id });
+    try {
+      const { messages } = await api.listMessages(id, { limit: MESSAGE_PAGE });
+      this.dispatch({ type: 'thread/loaded', id, messages });
+      // Close any gap between this page and the live stream: the server sends what came after.
+      const last = this.state.threads[id]?.messages.at(-1)?.seq ?? 0;
+      this.socket.send({ type: 'sync', conversationId: id, afterSeq: last });
+      this.maybeMarkRead();
+    } catch (err) {
+      this.dispatch({ type: 'thread/failed', id, error: err });
+    }
+  }
+
+  async loadOlder(id: number): Promise<void> {
+    const thread = this.state.threads[id];
+    if (!thread?.loaded || !thread.hasOlder || thread.loadingOlder) return;
+    const first = thread.messages[0];
+    if (!first) return;
+    this.dispatch({ type: 'thread/olderLoading', id });
+    try {
+      const { messages } = await api.listMessages(id, { before: first.seq, limit: MESSAGE_PAGE });
+      this.dispatch({ type: 'thread/olderLoaded', id, messages });
+    } catch {
+      this.dispatch({ type: 'thread/olderFailed', id });
+    }
+  }
+
+  /** Sends a reply or a private note; shows it at once as pending, retried with the same clientMessageId. */
+  send(conversationId: number, input: { content: string; private: boolean; attachments: AttachmentRef[] }): void {
+    const message = {
+      clientMessageId: uuid(),
+      conversationId,
+      content: input.content,
+      private: input.private,
+      attachments: input.attachments,
+      status: 'sending' as const,
+      error: null,
+      createdAt: new Date().toISOString(),
+    };
+    this.stopTyping();
+    this.dispatch({ type: 'pending/add', message });
+    void this.deliver(conversationId, message.clientMessageId);
+  }
+
+  retry(conversationId: number, clientMessageId: string): void {
+    this.dispatch({ type: 'pending/status', conversationId, clientMessageId, status: 'sending' });
+    void this.deliver(conversationId, clientMessageId);
+  }
+
+  discard(conversationId: number, clientMessageId: string): void {
+    this.dispatch({ type: 'pending/remove', conversationId, clientMessageId });
+  }
+
+  private async deliver(conversationId: number, clientMessageId: string): Promise<void> {
+    const p = this.state.pending[conversationId]?.find((x) => x.clientMessageId === clientMessageId);
+    if (!p) return;
+    try {
+      const message = await api.sendMessage(conversationId, {
+        content: p.content,
+        private: p.private,
+        clientMessageId,
+        attachmentIds: p.attachments.length ? p.attachments.map((a) => a.id) : undefined,
+      });
+      this.dispatch({ type: 'messages/received', messages: [message] });
+      // the message may belong to a thread that was not loaded: drop the pending copy anyway
+      this.dispatch({ type: 'pending/remove', conversationId, clientMessageId });
+    } catch (err) {
+      this.dispatch({ type: 'pending/status', conversationId, clientMessageId, status: 'failed', error: err });
+    }
+  }
+
+  async assign(conversationId: number, assigneeId: number | null): Promise<Conversation> {
+    const conv = await api.assign(conversationId, assigneeId);
+    this.upsertConversation(conv);
+    return conv;
+  }
+
+  async setStatus(conversationId: number, status: ConversationStatus): Promise<Conversation> {
+    const conv = await api.setStatus(conversationId, status);
+    this.upsertConversation(conv);
+    return conv;
+  }
+
+  async setAvailability(availability: Availability): Promise<void> {
+    const agent = await api.setAvailability(availability);
+    this.dispatch({ type: 'me/updated', agent });
+  }
+
+  async loadAgents(): Promise<void> {
+    try {
+      const { agents } = await api.listAgents();
+      this.dispatch({ type: 'agents/loaded', agents });
+    } catch {
+      /* retried on reconnect */
+    }
+  }
+
+  /** Marks the open conversation read while the agent can actually see it. */
+  maybeMarkRead(): void {
+    const id = this.state.activeId;
+    if (id === null) return;
+    const conv = this.state.conversations[id];
+    if (!conv || conv.unreadCount === 0 || !this.state.threads[id]?.loaded) return;
+    if (document.visibilityState !== 'visible' || !document.hasFocus()) return;
+    if (this.reading.has(id)) return;
+    this.reading.add(id);
+    api
+      .markRead(id)
+      .then((c) => {
+        this.liveVersion.set(c.id, ++this.version);
+        this.dispatch({ type: 'conversation/upsert', conversation: c });
+      })
+      .catch(() => {})
+      .finally(() => this.reading.delete(id));
+  }
+
+  private onAttention = () => this.maybeMarkRead();
+
+  // ── typing (outgoing) ───────────────────────────────────────────────
+
+  /** The agent typed in the reply box (public replies only: notes must not tell the customer anything). */
+  typing(conversationId: number): void {
+    const now = Date.now();
+    const cur = this.typingOut;
+    if (cur && cur.conversationId !== conversationId) this.stopTyping();
+    if (!this.typingOut || now - this.typingOut.sentAt >= TYPING_SEND_EVERY_MS) {
+      if (this.socket.send({ type: 'typing', conversationId, on: true })) {
+        this.typingOut = { conversationId, sentAt: now, idle: this.typingOut?.idle ?? null };
+      }
+    }
+    if (!this.typingOut) return;
+    if (this.typingOut.idle) window.clearTimeout(this.typingOut.idle);
+    this.typingOut.idle = window.setTimeout(() => this.stopTyping(), TYPING_IDLE_MS);
+  }
+
+  stopTyping(): void {
+    const cur = this.typingOut;
+    if (!cur) return;
+    if (cur.idle) window.clearTimeout(cur.idle);
+    this.typingOut = null;
+    this.socket.send({ type: 'typing', conversationId: cur.conversationId, on: false });
+  }
+
+  // ── socket ──────────────────────────────────────────────────────────
+
+  /** hello.resume: the last seq of every thread we hold, so the server sends exactly what we missed. */
+  private resumeMap(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [id, thread] of Object.entries(this.state.threads)) {
+      if (thread.loaded) out[id] = thread.messages.at(-1)?.seq ?? 0;
+    }
+    return out;
+  }
+
+  private onReady(reconnected: boolean): void {
+    if (this.firstListTimer !== null) {
+      window.clearTimeout(this.firstListTimer);
+      this.firstListTimer = null;
+    }
+    // The whole first page and the counts, every time: whatever changed while we were away shows up.
+    void this.refreshList(reconnected ? 'replace' : 'merge');
+    if (reconnected) {
+      void this.loadAgents();
+      const active = this.state.activeId;
+      if (active !== null) {
+        void this.fetchConversation(active);
+        if (!this.state.threads[active]?.loaded) void this.loadThread(active);
+      }
+    }
+  }
+
+  private async checkSession(): Promise<void> {
+    try {
+      await api.me();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) {
+        this.stop();
+        this.opts.onSessionLost();
+      }
+    }
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'message': {
+        const live = frame.conversation;
+        const known = live ? live.id in this.state.conversations : true;
+        if (live) this.upsertConversation(live, !known && live.lastSeq === frame.message.seq && frame.message.seq === 1);
+        this.dispatch({ type: 'messages/received', messages: [frame.message] });
+        if (live) this.maybeNotify(frame.message, live);
+        return;
+      }
+      case 'conversation':
+        this.upsertConversation(frame.conversation, frame.change === 'created');
+        return;
+      case 'typing':
+        this.dispatch({
+          type: 'typing',
+          conversationId: frame.conversationId,
+          from: frame.from,
+          name: frame.name,
+          on: frame.on,
+          until: Date.now() + TYPING_SHOW_MS,
+        });
+        return;
+      case 'presence':
+        this.dispatch({ type: 'presence', agentId: frame.agentId, availability: frame.availability });
+        return;
+      case 'agent':
+        this.dispatch({ type: 'agent/upsert', agent: frame.agent });
+        return;
+      case 'contact':
+        this.dispatch({ type: 'contact/upsert', contact: frame.contact });
+        return;
+      case 'ack':
+        this.dispatch({ type: 'messages/received', messages: [frame.message] });
+        return;
+      case 'error':
+        if (frame.code === 'unauthorized') void this.checkSession();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A customer wrote: sound and desktop notification unless the agent is looking
+   * at that very conversation. Only for conversations that are mine or waiting
+   * for someone, once per message.
+   */
+  private maybeNotify(message: Message, conv: Conversation): void {
+    if (message.senderType !== 'customer' || message.private) return;
+    const me = this.state.me;
+    if (conv.assigneeId !== null && conv.assigneeId !== me.id) return;
+    if (conv.status === 'resolved') return;
+    const key = `${message.conversationId}:${message.seq}`;
+    if (this.notified.has(key)) return;
+    this.notified.add(key);
+    if (this.notified.size > 2000) this.notified = new Set([...this.notified].slice(-1000));
+    const watching = document.visibilityState === 'visible' && document.hasFocus() && this.state.activeId === conv.id;
+    if (watching) return;
+    this.notifier.chime();
+    const body = message.content.trim() || (message.contentType === 'image' ? this.t('msg.image') : this.t('msg.file'));
+    this.notifier.desktop({
+      title: contactLabel(conv.contactName, conv.contactId, this.t),
+      body: body.length > 120 ? `${body.slice(0, 120)}…` : body,
+      // one notification per conversation: a second message replaces the first
+      tag: `zhike-conversation-${conv.id}`,
+      onClick: () => this.navigate?.(conv.id),
+    });
+  }
+}
