@@ -23,6 +23,8 @@ export interface Config {
   trustProxy: boolean;
   /** Login attempts allowed per client IP per minute. */
   loginRateLimit: number;
+  /** How often this instance looks for due timers (ms). */
+  timerPollMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.ZHIKE_TRUST_PROXY === 'true',
     loginRateLimit: Number(env.ZHIKE_LOGIN_RATE_LIMIT ?? 10),
+    timerPollMs: Number(env.ZHIKE_TIMER_POLL_MS ?? 500),
     ...overrides,
   };
 }

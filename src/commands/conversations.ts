@@ -1,9 +1,13 @@
 import { transitionStatus } from '../core/conversation.js';
 import { DomainError, notFound } from '../core/errors.js';
-import { pendingEvent } from '../core/events.js';
+import { pendingEvent, type PendingEvent } from '../core/events.js';
+import { timerKeys } from '../core/reception/timeouts.js';
+import { restartResponseDeadline } from '../reception/deadlines.js';
+import { checkRoom } from '../routing/capacity.js';
+import { cancelTimers } from '../timers/timers.js';
 import type { Actor, Conversation, ConversationStatus } from '../core/model.js';
 import { assertCanAssign, assertCanChangeStatus, type Caller } from '../core/permissions.js';
-import { maybeOne, one, type Sql } from '../storage/db.js';
+import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
 import { runCommand, type CommandContext } from './context.js';
 
@@ -42,63 +46,114 @@ async function lockConversation(sql: Sql, workspaceId: number, id: number): Prom
 
 const withContactName = (row: Record<string, unknown>, conv: Conversation) => toConversation({ ...row, contact_name: conv.contactName });
 
-/** 分配 / 转接 / 接入: sets or clears the assignee. The target must be an active agent of the workspace. */
+/**
+ * 分配 / 接入: sets or clears the assignee. The target must be an active agent of
+ * the workspace below their 接待上限; a supervisor may `force` past the limit.
+ * Taking a conversation from the queue, the bot or the 留言 list makes people its handler.
+ */
 export async function assignConversation(
   ctx: CommandContext,
   caller: Caller,
   conversationId: number,
   assigneeId: number | null,
+  opts: { force?: boolean } = {},
 ): Promise<Conversation> {
-  return runCommand(ctx, async (sql) => {
-    const conv = await lockConversation(sql, caller.workspaceId, conversationId);
-    assertCanAssign(caller, conv, assigneeId);
-    if (assigneeId !== null) {
-      const target = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 AND workspace_id = $2', [assigneeId, caller.workspaceId]);
-      if (!target) throw notFound('agent');
-      if (!target.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
-    }
-    if (conv.assigneeId === assigneeId) return { result: conv, events: [] };
-    const row = await one(sql, 'UPDATE conversations SET assignee_id = $2, updated_at = now() WHERE id = $1 RETURNING *', [
-      conv.id,
-      assigneeId,
-    ]);
-    const conversation = withContactName(row, conv);
-    const event = pendingEvent('conversation.assigned', {
-      workspaceId: caller.workspaceId,
-      conversationId: conv.id,
-      actor: agentActor(caller),
-      data: { from: conv.assigneeId, to: assigneeId },
-      subject: conversation,
-    });
-    return { result: conversation, events: [event] };
-  });
+  return withRetry(() =>
+    runCommand(ctx, async (sql) => {
+      const conv = await lockConversation(sql, caller.workspaceId, conversationId);
+      assertCanAssign(caller, conv, assigneeId);
+      if (conv.assigneeId === assigneeId) return { result: conv, events: [] };
+      if (assigneeId !== null) {
+        const lead = caller.role === 'admin' || caller.role === 'supervisor';
+        if (opts.force && lead) {
+          const target = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [assigneeId, caller.workspaceId]);
+          if (!target) throw notFound('agent');
+          if (!target.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
+        } else {
+          await checkRoom(sql, caller.workspaceId, assigneeId);
+        }
+        await sql.query('UPDATE agents SET last_assigned_at = now() WHERE id = $1', [assigneeId]);
+      }
+      const row = await one(
+        sql,
+        `UPDATE conversations SET assignee_id = $2, updated_at = now(),
+           queued_at = CASE WHEN $2::bigint IS NULL THEN queued_at ELSE NULL END,
+           handler = CASE WHEN $2::bigint IS NULL THEN handler ELSE 'human' END
+         WHERE id = $1 RETURNING *`,
+        [conv.id, assigneeId],
+      );
+      const conversation = withContactName(row, conv);
+      ctx.conversationStates?.delete(conv.id);
+      await restartResponseDeadline(ctx, sql, conversation);
+      const events: PendingEvent[] = [];
+      if (conv.handler !== conversation.handler) {
+        events.push(pendingEvent('conversation.handler_changed', { workspaceId: caller.workspaceId, conversationId: conv.id, actor: agentActor(caller), data: { from: conv.handler, to: conversation.handler }, subject: conversation }));
+      }
+      events.push(
+        pendingEvent('conversation.assigned', {
+          workspaceId: caller.workspaceId,
+          conversationId: conv.id,
+          actor: agentActor(caller),
+          data: { from: conv.assigneeId, to: assigneeId, reason: 'manual' },
+          subject: conversation,
+        }),
+      );
+      return { result: conversation, events };
+    }),
+  );
 }
 
-/** 结束会话 / 重新打开 / 待处理. */
+/** 结束会话 / 重新打开 / 待处理, by an agent. */
 export async function changeConversationStatus(
   ctx: CommandContext,
   caller: Caller,
   conversationId: number,
   status: ConversationStatus,
 ): Promise<Conversation> {
+  return setStatus(ctx, caller.workspaceId, conversationId, status, agentActor(caller), (conv) => assertCanChangeStatus(caller, conv));
+}
+
+/** The system ends or parks a conversation (idle close): same rules, no caller. */
+export async function systemChangeStatus(
+  ctx: CommandContext,
+  workspaceId: number,
+  conversationId: number,
+  status: ConversationStatus,
+  reason?: 'idle',
+): Promise<Conversation> {
+  return setStatus(ctx, workspaceId, conversationId, status, { type: 'system', id: null }, undefined, reason);
+}
+
+async function setStatus(
+  ctx: CommandContext,
+  workspaceId: number,
+  conversationId: number,
+  status: ConversationStatus,
+  actor: Actor,
+  check?: (conv: Conversation) => void,
+  reason?: 'idle',
+): Promise<Conversation> {
   return runCommand(ctx, async (sql) => {
-    const conv = await lockConversation(sql, caller.workspaceId, conversationId);
-    assertCanChangeStatus(caller, conv);
+    const conv = await lockConversation(sql, workspaceId, conversationId);
+    check?.(conv);
     const to = transitionStatus(conv.status, status);
     if (!to) return { result: conv, events: [] };
     const row = await one(
       sql,
       `UPDATE conversations SET status = $2, updated_at = now(),
-         resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE NULL END
+         resolved_at = CASE WHEN $2 = 'resolved' THEN now() ELSE NULL END,
+         queued_at = CASE WHEN $2 = 'resolved' THEN NULL ELSE queued_at END
        WHERE id = $1 RETURNING *`,
       [conv.id, to],
     );
     const conversation = withContactName(row, conv);
+    ctx.conversationStates?.delete(conv.id);
+    if (to === 'resolved') await cancelTimers(sql, timerKeys.all(conv.id));
     const event = pendingEvent('conversation.status_changed', {
-      workspaceId: caller.workspaceId,
+      workspaceId,
       conversationId: conv.id,
-      actor: agentActor(caller),
-      data: { from: conv.status, to },
+      actor,
+      data: { from: conv.status, to, ...(reason ? { reason } : {}) },
       subject: conversation,
     });
     return { result: conversation, events: [event] };

@@ -187,7 +187,10 @@ async function writeMessage(
   });
   const events: { type: EventType; data: object }[] = [{ type: 'message.created', data: {} }];
   if (changes.status) events.push({ type: 'conversation.status_changed', data: { from: state.status, to: changes.status } });
-  if (changes.assigneeId !== undefined) events.push({ type: 'conversation.assigned', data: { from: null, to: changes.assigneeId } });
+  if (changes.assigneeId !== undefined) {
+    events.push({ type: 'conversation.assigned', data: { from: null, to: changes.assigneeId, reason: 'reply' } });
+    if (state.handler !== 'human') events.push({ type: 'conversation.handler_changed', data: { from: state.handler, to: 'human' } });
+  }
 
   const row = await maybeOne(
     sql,
@@ -196,6 +199,8 @@ async function writeMessage(
          last_message_at = CASE WHEN $6::text IS NULL THEN last_message_at ELSE now() END,
          last_message_preview = COALESCE($6, last_message_preview),
          unread_count = unread_count + $7, status = COALESCE($8, status), assignee_id = COALESCE($9, assignee_id),
+         handler = CASE WHEN $9::bigint IS NOT NULL THEN 'human' ELSE handler END,
+         queued_at = CASE WHEN $9::bigint IS NOT NULL THEN NULL ELSE queued_at END,
          waiting_since = CASE $19::text WHEN 'start' THEN COALESCE(waiting_since, now()) WHEN 'clear' THEN NULL ELSE waiting_since END,
          last_customer_message_at = CASE WHEN $10 = 'customer' THEN now() ELSE last_customer_message_at END,
          last_agent_message_at = CASE WHEN $10 IN ('agent', 'bot') AND NOT $14 THEN now() ELSE last_agent_message_at END

@@ -1,4 +1,7 @@
-import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Inbox, Message } from './model.js';
+import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Inbox, Message } from './model.js';
+
+/** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
+export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign';
 
 /**
  * Domain events. Every state change produces one, written to the append-only
@@ -14,8 +17,21 @@ export interface EventMap {
     data: { messageId: number; seq: number; senderType: Message['senderType']; private: boolean };
     subject: { message: Message; conversation: Conversation };
   };
-  'conversation.assigned': { data: { from: number | null; to: number | null }; subject: Conversation };
-  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus }; subject: Conversation };
+  'conversation.assigned': { data: { from: number | null; to: number | null; reason?: AssignReason }; subject: Conversation };
+  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus; reason?: 'idle' | 'abandoned' }; subject: Conversation };
+  /** Who handles it changed: bot → people after 转人工, people → 留言 when nobody could answer. */
+  'conversation.handler_changed': { data: { from: Handler; to: Handler }; subject: Conversation };
+  /** Nobody had room: the conversation waits in its group's queue (排队). */
+  'conversation.queued': { data: { groupId: number | null; priority: number }; subject: Conversation };
+  /** 转接 to an agent or a group, or 升级 to the group leader, with the note the receiver sees. */
+  'conversation.transferred': {
+    data: { kind: 'agent' | 'group' | 'leader'; fromAgentId: number | null; toAgentId: number | null; fromGroupId: number | null; toGroupId: number | null; note: string | null };
+    subject: Conversation;
+  };
+  /** A customer message waited longer than the inbox's response timeout (超时提醒). */
+  'conversation.response_overdue': { data: { agentId: number; waitedSeconds: number; action: 'reminded' | 'reassigned' }; subject: Conversation };
+  /** The customer left the queue (放弃排队) before an agent took the conversation. */
+  'conversation.abandoned': { data: { waitedSeconds: number; reason: 'left' | 'gone' }; subject: Conversation };
   'contact.created': { data: { inboxId: number | null }; subject: Contact };
   'contact.updated': { data: { fields: string[] }; subject: Contact };
   'agent.created': { data: { role: Agent['role'] }; subject: Agent };

@@ -32,6 +32,10 @@ export type BusMessage =
       on: boolean;
     }
   | { t: 'presence'; workspaceId: number; agentId: number; availability: Availability }
+  /** A group's queue changed: positions for the waiting customers, the length for agents. */
+  | { t: 'queue'; workspaceId: number; groupId: number | null; entries: { conversationId: number; contactId: number; position: number; etaSeconds: number }[] }
+  /** Something an agent must act on now (a customer waits too long). */
+  | { t: 'alert'; workspaceId: number; agentId: number; alert: { kind: 'response_timeout'; conversationId: number; waitedSeconds: number; contactName: string | null } }
   | { t: 'agent'; workspaceId: number; agent: Agent }
   | { t: 'contact'; workspaceId: number; contact: Contact };
 

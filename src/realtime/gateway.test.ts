@@ -38,12 +38,13 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect((await c.hello({ token: t.adminToken })).type).toBe('ready');
     return c;
   };
+  /** A visitor with the widget open, then a conversation (so its live updates reach the socket). */
   const customer = async () => {
     const { contactToken, contact } = await a.newContact();
-    const conv = await a.newConversation(contactToken);
     const ws = await connect();
     const ready = await ws.hello({ inboxToken: t.inbox.token, contactToken });
     expect(ready).toMatchObject({ type: 'ready', role: 'customer', contact: { id: contact.id } });
+    const conv = await a.newConversation(contactToken);
     return { contactToken, conv, ws };
   };
 

@@ -37,6 +37,8 @@ export interface GatewayDeps extends CommandContext {
   log: Log;
   metrics: Metrics;
   cookieName: string;
+  /** The customer's last connection on this instance closed (queued conversations may be abandoned). */
+  onCustomerGone?: (contactId: number) => Promise<void>;
 }
 
 /** Per-conversation delivery state of one connection: the highest seq sent, and a queue while a gap is filled. */
@@ -295,7 +297,10 @@ export class Gateway {
     } else if (conn instanceof CustomerConn) {
       const set = this.customers.get(conn.contact.id);
       set?.delete(conn);
-      if (set?.size === 0) this.customers.delete(conn.contact.id);
+      if (set?.size === 0) {
+        this.customers.delete(conn.contact.id);
+        if (!this.closing) void this.deps.onCustomerGone?.(conn.contact.id).catch((err) => this.deps.log.warn({ err }, 'customer-gone hook failed'));
+      }
     }
     this.deps.metrics.wsConnections.dec({ role: conn.role });
   }
@@ -507,6 +512,21 @@ export class Gateway {
       case 'contact':
         this.broadcastAgents(msg.workspaceId, { type: 'contact', contact: msg.contact });
         return;
+      case 'queue': {
+        for (const e of msg.entries) {
+          const set = this.customers.get(e.contactId);
+          if (!set) continue;
+          const frame = JSON.stringify({ type: 'queue', conversationId: e.conversationId, position: e.position, etaSeconds: e.etaSeconds });
+          for (const c of set) if (c.workspaceId === msg.workspaceId) this.send(c.ws, frame);
+        }
+        this.broadcastAgents(msg.workspaceId, { type: 'queue', groupId: msg.groupId, length: msg.entries.length });
+        return;
+      }
+      case 'alert': {
+        const frame = JSON.stringify({ type: 'alert', ...msg.alert });
+        for (const c of this.agents.get(msg.workspaceId) ?? []) if (c.session.agent.id === msg.agentId) this.send(c.ws, frame);
+        return;
+      }
     }
   }
 
@@ -668,14 +688,19 @@ export class Gateway {
     for (const set of this.customers.values()) set.forEach(check);
   }
 
-  /** Agents with an open console anywhere count as connected (routing reads last_seen_at). */
+  /**
+   * Agents with an open console anywhere count as connected (routing reads
+   * last_seen_at); customers with a widget open count as present (queue abandonment).
+   */
   private async heartbeatPresence(): Promise<void> {
-    const ids = new Set<number>();
-    for (const set of this.agents.values()) for (const c of set) ids.add(c.session.agent.id);
-    if (ids.size === 0) return;
-    await this.deps.db.query('UPDATE agents SET last_seen_at = now() WHERE id = ANY($1::bigint[])', [[...ids]]).catch((err) => {
-      this.deps.log.warn({ err }, 'presence heartbeat failed');
-    });
+    const agentIds = new Set<number>();
+    for (const set of this.agents.values()) for (const c of set) agentIds.add(c.session.agent.id);
+    const contactIds = [...this.customers.keys()];
+    const warn = (err: unknown) => this.deps.log.warn({ err }, 'presence heartbeat failed');
+    if (agentIds.size) await this.deps.db.query('UPDATE agents SET last_seen_at = now() WHERE id = ANY($1::bigint[])', [[...agentIds]]).catch(warn);
+    for (let i = 0; i < contactIds.length; i += 1000) {
+      await this.deps.db.query('UPDATE contacts SET last_seen_at = now() WHERE id = ANY($1::bigint[])', [contactIds.slice(i, i + 1000)]).catch(warn);
+    }
   }
 }
 

@@ -11,6 +11,10 @@ import { ReceptionSettingsCache } from '../reception/settings-cache.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
+import { receptionListener } from '../reception/listener.js';
+import { customerGone, ensureQueueSweep, registerReceptionTimers } from '../reception/timer-handlers.js';
+import { Router } from '../routing/router.js';
+import { TimerRunner } from '../timers/timers.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
@@ -37,6 +41,7 @@ export interface BuildOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     gateway: Gateway;
+    router: Router;
   }
 }
 
@@ -73,11 +78,30 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);
 
+  const routerCtx = { ...ctx, reception: ctx.reception! };
+  const router = new Router(routerCtx);
+  app.decorate('router', router);
+
   // Listeners: one per feature. Adding a feature adds a line here.
   events.register(realtimeListener(opts.bus, opts.db));
   events.register(metricsListener(metrics));
+  events.register(receptionListener({ ctx: routerCtx, router, bus: opts.bus }));
 
-  const gateway = new Gateway({ ...ctx, log: app.log, cookieName: SESSION_COOKIE });
+  // Durable timers: this instance runs its share of those due.
+  const timers = new TimerRunner(opts.db, app.log, { pollMs: opts.config.timerPollMs });
+  registerReceptionTimers(timers, { ctx: routerCtx, router, bus: opts.bus });
+  app.addHook('onReady', async () => {
+    await ensureQueueSweep(routerCtx);
+    timers.start();
+  });
+  app.addHook('preClose', () => timers.stop());
+
+  const gateway = new Gateway({
+    ...ctx,
+    log: app.log,
+    cookieName: SESSION_COOKIE,
+    onCustomerGone: (contactId) => customerGone(routerCtx, contactId),
+  });
   gateway.attach(app.server);
   app.decorate('gateway', gateway);
   app.addHook('preClose', () => gateway.close());

@@ -43,3 +43,21 @@ export async function openDb(opts: { databaseUrl?: string; dataDir?: string; sch
   const { openPglite } = await import('./pglite.js');
   return openPglite(opts.dataDir);
 }
+
+/** Deadlock or serialization failure: the transaction may simply be run again. */
+export function isRetryable(err: unknown): boolean {
+  const code = (err as { code?: string })?.code;
+  return code === '40P01' || code === '40001';
+}
+
+/** Runs `fn` (a whole transaction) again on deadlock or serialization failure, a few times. */
+export async function withRetry<T>(fn: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (i >= attempts || !isRetryable(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * i + Math.random() * 20));
+    }
+  }
+}

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Inbox } from '../../src/core/model.js';
+import type { ReceptionPatch } from '../../src/core/reception/settings.js';
 import { MemoryBus, type RealtimeBus } from '../../src/realtime/bus.js';
 import { buildApp, type ZhikeApp } from '../../src/server/app.js';
 import { openDb, type Db } from '../../src/storage/db.js';
@@ -47,10 +48,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Reception that stays out of the way: no automatic replies, no timeouts. Suites
+ * about the message pipeline use it; reception suites pass their own settings.
+ */
+export const QUIET_RECEPTION: ReceptionPatch = {
+  messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null },
+  timeouts: { agentResponseSeconds: null, reassignAfterSeconds: null, idleCheckinMinutes: null, idleCloseMinutes: null },
+};
+
 /** The real application on a fresh database, bootstrapped with a known admin. */
-export async function createTestApp(kind: DbKind, opts: { bus?: RealtimeBus; config?: Partial<Config> } = {}): Promise<TestApp> {
+export async function createTestApp(
+  kind: DbKind,
+  opts: { bus?: RealtimeBus; config?: Partial<Config>; reception?: ReceptionPatch } = {},
+): Promise<TestApp> {
   const { db, drop } = await testDb(kind);
   const boot = await bootstrap(db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
+  await db.query('UPDATE inboxes SET reception = $1::jsonb WHERE id = $2', [JSON.stringify(opts.reception ?? QUIET_RECEPTION), boot.inbox.id]);
   const config = loadConfig({}, { loginRateLimit: 1000, ...opts.config });
   const bus = opts.bus ?? new MemoryBus();
   const app = await buildApp({ config, db, bus, logger: false });

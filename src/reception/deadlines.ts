@@ -1,0 +1,21 @@
+import type { Conversation } from '../core/model.js';
+import { DEFAULT_RECEPTION } from '../core/reception/settings.js';
+import { responseDeadline, timerKeys } from '../core/reception/timeouts.js';
+import type { CommandContext } from '../commands/context.js';
+import type { Sql } from '../storage/db.js';
+import { cancelTimers, scheduleTimer } from '../timers/timers.js';
+
+/**
+ * A conversation changed hands (assigned, transferred, taken from the queue):
+ * the response clock belongs to the new agent and starts now — if the customer
+ * is waiting for an answer at all.
+ */
+export async function restartResponseDeadline(ctx: CommandContext, sql: Sql, conv: Conversation): Promise<void> {
+  await cancelTimers(sql, [timerKeys.response(conv.id)]);
+  if (conv.assigneeId === null || !conv.waitingSince || conv.status === 'resolved') return;
+  const settings = ctx.reception ? await ctx.reception.get(conv.inboxId, sql) : DEFAULT_RECEPTION;
+  const seconds = settings.timeouts.agentResponseSeconds;
+  if (!seconds) return;
+  const t = responseDeadline(conv.id, new Date(Date.now() + seconds * 1000));
+  await scheduleTimer(sql, { ...t, workspaceId: conv.workspaceId }, 'replace');
+}

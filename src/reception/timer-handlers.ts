@@ -1,0 +1,157 @@
+import { runCommand } from '../commands/context.js';
+import { systemChangeStatus } from '../commands/conversations.js';
+import { createMessage } from '../commands/messages.js';
+import { pendingEvent } from '../core/events.js';
+import { timerKeys } from '../core/reception/timeouts.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import type { Router, RouterContext } from '../routing/router.js';
+import { maybeOne, one } from '../storage/db.js';
+import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
+import { scheduleTimer, type TimerRunner } from '../timers/timers.js';
+
+export const QUEUE_SWEEP_SECONDS = 15;
+
+/**
+ * What the reception timers do when they fire. Every handler checks the current
+ * state first and writes with deterministic ids, so a retry (after a crash, on
+ * another instance) changes nothing twice.
+ */
+export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: RouterContext; router: Router; bus: RealtimeBus }): void {
+  const { ctx, router, bus } = deps;
+  const load = async (id: number) => {
+    const row = await maybeOne(ctx.db, `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1`, [id]);
+    return row ? toConversation(row) : null;
+  };
+
+  /** 超时提醒: remind the agent; then, if configured, hand the conversation to someone else. */
+  runner.on('response_timeout', async (t) => {
+    const conv = await load(t.payload.conversationId);
+    if (!conv || conv.status === 'resolved' || conv.assigneeId === null || !conv.waitingSince) return;
+    const settings = await ctx.reception.get(conv.inboxId);
+    const waitedSeconds = Math.round((Date.now() - new Date(conv.waitingSince).getTime()) / 1000);
+    const agentId = conv.assigneeId;
+    if (t.payload.stage === 'reassign') {
+      if (t.payload.agentId !== agentId) return; // someone else has it now
+      await runCommand(ctx, async (sql) => {
+        const row = await one(sql, `UPDATE conversations SET assignee_id = NULL, updated_at = now() WHERE id = $1 AND assignee_id = $2 RETURNING *`, [conv.id, agentId]);
+        const released = toConversation({ ...row, contact_name: conv.contactName });
+        ctx.conversationStates?.delete(conv.id);
+        return {
+          result: undefined,
+          events: [
+            pendingEvent('conversation.response_overdue', { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM, data: { agentId, waitedSeconds, action: 'reassigned' }, subject: released }),
+          ],
+        };
+      });
+      const to = await router.route(conv.id, { exclude: [agentId], reason: 'reassign' });
+      await createMessage(ctx, {
+        workspaceId: conv.workspaceId,
+        conversationId: conv.id,
+        senderType: 'system',
+        senderId: null,
+        senderName: null,
+        private: true,
+        content: `客户等待 ${waitedSeconds} 秒未获回复, 已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`,
+        clientMessageId: `timer:${t.key}:reassign:${t.dueAt.getTime()}`,
+      });
+      return;
+    }
+    await bus.publish({ t: 'alert', workspaceId: conv.workspaceId, agentId, alert: { kind: 'response_timeout', conversationId: conv.id, waitedSeconds, contactName: conv.contactName } });
+    await runCommand(ctx, async () => ({
+      result: undefined,
+      events: [pendingEvent('conversation.response_overdue', { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM, data: { agentId, waitedSeconds, action: 'reminded' }, subject: conv })],
+    }));
+    const after = settings.timeouts.reassignAfterSeconds;
+    if (after) {
+      await scheduleTimer(ctx.db, {
+        kind: 'response_timeout',
+        key: timerKeys.response(conv.id),
+        dueAt: new Date(Date.now() + after * 1000),
+        payload: { conversationId: conv.id, stage: 'reassign', agentId },
+        workspaceId: conv.workspaceId,
+      });
+    }
+  });
+
+  /** 超时自动结束会话: check in after a quiet spell, then close with the closing words. */
+  runner.on('idle', async (t) => {
+    const conv = await load(t.payload.conversationId);
+    if (!conv || conv.status === 'resolved') return;
+    const row = await one(ctx.db, 'SELECT last_customer_message_at, last_agent_message_at FROM conversations WHERE id = $1', [conv.id]);
+    const customerSpokeAfter = (since: Date | null) => row.last_customer_message_at && (!since || row.last_customer_message_at > since);
+    const settings = await ctx.reception.get(conv.inboxId);
+    if (t.payload.stage === 'checkin') {
+      if (customerSpokeAfter(row.last_agent_message_at)) return; // answered meanwhile
+      if (settings.messages.idleCheckin?.trim()) {
+        await createMessage(ctx, {
+          workspaceId: conv.workspaceId,
+          conversationId: conv.id,
+          senderType: 'system',
+          senderId: null,
+          senderName: null,
+          content: settings.messages.idleCheckin,
+          clientMessageId: `timer:${t.key}:checkin:${t.dueAt.getTime()}`,
+        });
+      }
+      if (settings.timeouts.idleCloseMinutes) {
+        await scheduleTimer(ctx.db, {
+          kind: 'idle',
+          key: timerKeys.idle(conv.id),
+          dueAt: new Date(Date.now() + settings.timeouts.idleCloseMinutes * 60_000),
+          payload: { conversationId: conv.id, stage: 'close', checkinAt: new Date().toISOString() },
+          workspaceId: conv.workspaceId,
+        });
+      }
+      return;
+    }
+    if (customerSpokeAfter(new Date(t.payload.checkinAt))) return;
+    if (settings.messages.idleClose?.trim()) {
+      await createMessage(ctx, {
+        workspaceId: conv.workspaceId,
+        conversationId: conv.id,
+        senderType: 'system',
+        senderId: null,
+        senderName: null,
+        content: settings.messages.idleClose,
+        clientMessageId: `timer:${t.key}:close:${t.dueAt.getTime()}`,
+      });
+    }
+    await systemChangeStatus(ctx, conv.workspaceId, conv.id, 'resolved', 'idle');
+  });
+
+  /** A queued customer closed the widget: after a grace period with no widget open, they abandoned the queue. */
+  runner.on('abandon', async (t) => {
+    const conv = await load(t.payload.conversationId);
+    if (!conv || conv.status === 'resolved' || conv.assigneeId !== null || !conv.queuedAt) return;
+    const seen = await one(ctx.db, `SELECT last_seen_at > now() - interval '45 seconds' AS recent FROM contacts WHERE id = $1`, [conv.contactId]);
+    if (seen.recent) return; // came back
+    await router.abandon(conv.id, 'gone');
+  });
+
+  /** Safety net: serve every queue regularly, in case an event that should have done it was lost (crash, restart). */
+  runner.on('queue_sweep', async () => {
+    const workspaces = await ctx.db.query(`SELECT DISTINCT workspace_id FROM conversations WHERE queued_at IS NOT NULL AND assignee_id IS NULL AND status <> 'resolved'`);
+    for (const w of workspaces) await router.drainAll(w.workspace_id);
+    await scheduleTimer(ctx.db, { kind: 'queue_sweep', key: 'queue_sweep', dueAt: new Date(Date.now() + QUEUE_SWEEP_SECONDS * 1000) });
+  });
+}
+
+/** Starts the sweep if no instance has it scheduled. */
+export async function ensureQueueSweep(ctx: RouterContext): Promise<void> {
+  await scheduleTimer(ctx.db, { kind: 'queue_sweep', key: 'queue_sweep', dueAt: new Date(Date.now() + QUEUE_SWEEP_SECONDS * 1000) }, 'keep');
+}
+
+/** The customer's last widget closed: queued conversations get a grace period before counting as abandoned. */
+export async function customerGone(ctx: RouterContext, contactId: number): Promise<void> {
+  const rows = await ctx.db.query(
+    `SELECT c.id, c.workspace_id, c.inbox_id FROM conversations c
+     WHERE c.contact_id = $1 AND c.queued_at IS NOT NULL AND c.assignee_id IS NULL AND c.status <> 'resolved'`,
+    [contactId],
+  );
+  for (const r of rows) {
+    const seconds = (await ctx.reception.get(r.inbox_id)).timeouts.queueAbandonSeconds;
+    await scheduleTimer(ctx.db, { kind: 'abandon', key: timerKeys.abandon(r.id), dueAt: new Date(Date.now() + seconds * 1000), payload: { conversationId: r.id }, workspaceId: r.workspace_id });
+  }
+}
+
+const SYSTEM = { type: 'system' as const, id: null };
