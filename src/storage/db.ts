@@ -2,7 +2,22 @@
  * The storage port. One schema and one SQL dialect (PostgreSQL's) serve both
  * adapters: PGlite (embedded default, real Postgres in WASM) and PostgreSQL.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 export type Row = Record<string, any>;
+
+/**
+ * Set while a transaction callback runs. A query on the pool (instead of the
+ * transaction's own `sql`) from inside it is a bug: on PGlite (one connection)
+ * it waits for the transaction forever; on PostgreSQL it runs outside it.
+ */
+export const inTransaction = new AsyncLocalStorage<true>();
+
+export function assertNotInTransaction(): void {
+  if (inTransaction.getStore()) {
+    throw new Error('a query on the database pool inside a transaction: pass the transaction’s `sql` down instead');
+  }
+}
 
 export interface Sql {
   /** Runs one parameterised statement and returns its rows. */

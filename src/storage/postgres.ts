@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import type { Db, Row, Sql } from './db.js';
+import { assertNotInTransaction, inTransaction, type Db, type Row, type Sql } from './db.js';
 
 /** PostgreSQL adapter: a connection pool; int8 parsed to number like the PGlite adapter. */
 export async function openPostgres(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<Db> {
@@ -38,12 +38,20 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
   const base = wrap(pool);
   return {
     dialect: 'postgres',
-    ...base,
+    query: (text, params) => {
+      assertNotInTransaction();
+      return base.query(text, params);
+    },
+    exec: (text) => {
+      assertNotInTransaction();
+      return base.exec(text);
+    },
     async tx(fn) {
+      assertNotInTransaction();
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await inTransaction.run(true, () => fn(wrap(client)));
         await client.query('COMMIT');
         return result;
       } catch (err) {

@@ -31,6 +31,9 @@ describe.each(DB_KINDS)('storage on %s', (kind) => {
         throw new Error('boom');
       })).rejects.toThrow('boom');
       expect(await db.query(`SELECT 1 FROM workspaces WHERE name = 'rolled back'`)).toEqual([]);
+      // using the pool inside a transaction is refused at once (on PGlite it would wait forever)
+      await expect(db.tx(async () => db.query('SELECT 1'))).rejects.toThrow(/inside a transaction/);
+      expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await drop();
     }

@@ -10,13 +10,13 @@ import { demoPage } from './demo-page.js';
  */
 export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise<string | null> }> = async (app, opts) => {
   const root = app.zhike.config.staticDir;
-  const built = fs.existsSync(path.join(root, 'index.html'));
+  // Checked per request: a build that finishes after start-up is served without a restart.
+  const built = () => fs.existsSync(path.join(root, 'index.html'));
   const notBuilt = (reply: import('fastify').FastifyReply) =>
     reply.code(503).type('text/plain; charset=utf-8').send('The console is not built yet: run `npm run build` (npm start does it for you).');
 
-  if (fs.existsSync(root)) {
-    await app.register(fastifyStatic, { root, index: false, wildcard: false, maxAge: '1y', immutable: true, prefix: '/assets/', decorateReply: true, serve: false });
-  }
+  // Only the sendFile decorator: routes below decide what is served.
+  await app.register(fastifyStatic, { root, serve: false });
 
   app.get('/assets/*', { schema: { hide: true } }, (req, reply) => {
     const rel = (req.params as { '*': string })['*'];
@@ -44,7 +44,7 @@ export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise
   app.setNotFoundHandler((req, reply) => {
     const wantsHtml = req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
     if (wantsHtml) {
-      if (!built) return notBuilt(reply);
+      if (!built()) return notBuilt(reply);
       return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
     }
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
