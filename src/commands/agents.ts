@@ -19,6 +19,7 @@ export interface NewAgent {
   role: Role;
   password: string;
   agentNo?: string | null;
+  maxConcurrent?: number;
 }
 
 export async function insertAgent(sql: Sql, workspaceId: number, a: NewAgent): Promise<Agent> {
@@ -30,8 +31,8 @@ export async function insertAgent(sql: Sql, workspaceId: number, a: NewAgent): P
   try {
     const row = await one(
       sql,
-      `INSERT INTO agents (workspace_id, email, name, role, password_hash, agent_no) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [workspaceId, a.email.trim().toLowerCase(), a.name, a.role, await hashPassword(a.password), a.agentNo ?? null],
+      `INSERT INTO agents (workspace_id, email, name, role, password_hash, agent_no, max_concurrent) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [workspaceId, a.email.trim().toLowerCase(), a.name, a.role, await hashPassword(a.password), a.agentNo ?? null, a.maxConcurrent ?? 5],
     );
     return toAgent(row);
   } catch (err) {
@@ -65,6 +66,7 @@ export interface AgentPatch {
   active?: boolean;
   agentNo?: string | null;
   password?: string;
+  maxConcurrent?: number;
 }
 
 /**
@@ -94,9 +96,10 @@ export async function updateAgent(ctx: CommandContext, caller: Caller, agentId: 
         sql,
         `UPDATE agents SET name = COALESCE($2, name), role = COALESCE($3, role), active = COALESCE($4, active),
            agent_no = CASE WHEN $5 THEN $6 ELSE agent_no END, password_hash = COALESCE($7, password_hash),
+           max_concurrent = COALESCE($8, max_concurrent),
            availability = CASE WHEN $4 = false THEN 'offline' ELSE availability END, updated_at = now()
          WHERE id = $1 RETURNING *`,
-        [agentId, patch.name ?? null, patch.role ?? null, patch.active ?? null, patch.agentNo !== undefined, patch.agentNo ?? null, passwordHash],
+        [agentId, patch.name ?? null, patch.role ?? null, patch.active ?? null, patch.agentNo !== undefined, patch.agentNo ?? null, passwordHash, patch.maxConcurrent ?? null],
       );
     } catch (err) {
       throw translateAgentConflict(err);

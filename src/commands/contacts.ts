@@ -10,6 +10,8 @@ export interface ContactFields {
   name?: string | null;
   email?: string | null;
   phone?: string | null;
+  /** VIP 客户: their waiting conversations move up the queue at once. */
+  vip?: boolean;
 }
 
 /** A visitor opens the widget for the first time: a contact and the token its browser keeps. */
@@ -62,7 +64,8 @@ export async function updateContact(
       `UPDATE contacts SET
          name = CASE WHEN $2 THEN $3 ELSE name END,
          email = CASE WHEN $4 THEN $5 ELSE email END,
-         phone = CASE WHEN $6 THEN $7 ELSE phone END
+         phone = CASE WHEN $6 THEN $7 ELSE phone END,
+         vip = COALESCE($8, vip)
        WHERE id = $1 RETURNING *`,
       [
         contactId,
@@ -72,8 +75,12 @@ export async function updateContact(
         fields.email ?? null,
         fields.phone !== undefined,
         fields.phone ?? null,
+        fields.vip ?? null,
       ],
     );
+    if (fields.vip !== undefined) {
+      await sql.query(`UPDATE conversations SET priority = $2 WHERE contact_id = $1 AND status <> 'resolved'`, [contactId, fields.vip ? 1 : 0]);
+    }
     const contact = toContact(row);
     const event = pendingEvent('contact.updated', { workspaceId, actor, data: { fields: names }, subject: contact });
     return { result: contact, events: [event] };

@@ -11,16 +11,35 @@ import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
 import { runCommand, type CommandContext } from './context.js';
 
+/**
+ * A customer starts a conversation. `groupId` is the skill group its topic (or the
+ * inbox) routes to; a group deleted meanwhile counts as none. VIP contacts are queued first.
+ */
 export async function createConversation(
   ctx: CommandContext,
-  input: { workspaceId: number; inboxId: number; contactId: number; channel?: string },
+  input: {
+    workspaceId: number;
+    inboxId: number;
+    contactId: number;
+    channel?: string;
+    topic?: string | null;
+    groupId?: number | null;
+    /** Opened by an agent (the visitor accepted their invitation): theirs from the start. */
+    assigneeId?: number | null;
+  },
 ): Promise<Conversation> {
   return runCommand(ctx, async (sql) => {
     const row = await one(
       sql,
-      `WITH c AS (INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel) VALUES ($1, $2, $3, $4) RETURNING *)
+      `WITH c AS (
+         INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id)
+         VALUES ($1, $2, $3, $4, $5,
+           (SELECT id FROM skill_groups WHERE id = $6 AND workspace_id = $1),
+           (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3),
+           (SELECT id FROM agents WHERE id = $7 AND workspace_id = $1 AND active))
+         RETURNING *)
        SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
-      [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web'],
+      [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, input.groupId ?? null, input.assigneeId ?? null],
     );
     const conversation = toConversation(row);
     const event = pendingEvent('conversation.created', {

@@ -1,4 +1,5 @@
-import { notFound } from '../core/errors.js';
+import { DomainError, notFound } from '../core/errors.js';
+import { mergeReception, receptionSettings, type ReceptionPatch, type ReceptionSettings } from '../core/reception/settings.js';
 import { pendingEvent } from '../core/events.js';
 import type { Inbox, InboxSettings } from '../core/model.js';
 import { assertAdmin, type Caller } from '../core/permissions.js';
@@ -50,4 +51,40 @@ export async function updateInbox(
 
 export async function listInboxes(sql: Sql, workspaceId: number): Promise<Inbox[]> {
   return (await sql.query('SELECT * FROM inboxes WHERE workspace_id = $1 ORDER BY id', [workspaceId])).map(toInbox);
+}
+
+/**
+ * Edits how an inbox receives customers (mode, hours, groups, automatic replies,
+ * timeouts, pre-chat form, invitations). Effective at once on this instance and
+ * within seconds on the others.
+ */
+export async function updateInboxReception(ctx: CommandContext, caller: Caller, inboxId: number, patch: ReceptionPatch): Promise<ReceptionSettings> {
+  assertAdmin(caller);
+  const settings = await runCommand(ctx, async (sql) => {
+    const current = await maybeOne(sql, 'SELECT * FROM inboxes WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [inboxId, caller.workspaceId]);
+    if (!current) throw notFound('inbox');
+    const merged = mergeReception(current.reception, patch);
+    const next = receptionSettings(merged);
+    if (next.calendarId !== null && !(await maybeOne(sql, 'SELECT 1 FROM business_calendars WHERE id = $1 AND workspace_id = $2', [next.calendarId, caller.workspaceId]))) {
+      throw new DomainError('calendar_not_found', 'that business-hours calendar does not exist in your workspace', 400);
+    }
+    const groupIds = [next.defaultGroupId, ...next.preChat.topics.map((t) => t.groupId)].filter((g): g is number => g !== null);
+    if (groupIds.length) {
+      const found = await sql.query('SELECT id FROM skill_groups WHERE workspace_id = $1 AND id = ANY($2::bigint[])', [caller.workspaceId, groupIds]);
+      if (found.length !== new Set(groupIds).size) throw new DomainError('skill_group_not_found', 'a skill group named in these settings does not exist in your workspace', 400);
+    }
+    const labels = next.preChat.topics.map((t) => t.label);
+    if (new Set(labels).size !== labels.length) throw new DomainError('duplicate_topic', 'two pre-chat topics have the same label', 400);
+    const row = await one(sql, 'UPDATE inboxes SET reception = $2::jsonb WHERE id = $1 RETURNING *', [inboxId, JSON.stringify(merged)]);
+    const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { fields: ['reception'] }, subject: toInbox(row) });
+    return { result: next, events: [event] };
+  });
+  ctx.reception?.invalidate(inboxId);
+  return settings;
+}
+
+export async function getInboxReception(sql: Sql, workspaceId: number, inboxId: number): Promise<ReceptionSettings> {
+  const row = await maybeOne(sql, 'SELECT reception FROM inboxes WHERE id = $1 AND workspace_id = $2', [inboxId, workspaceId]);
+  if (!row) throw notFound('inbox');
+  return receptionSettings(row.reception);
 }

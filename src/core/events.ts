@@ -1,4 +1,4 @@
-import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Inbox, Message } from './model.js';
+import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Inbox, Message, SkillGroup } from './model.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign';
@@ -38,6 +38,10 @@ export interface EventMap {
   'agent.updated': { data: { fields: string[] }; subject: Agent };
   'agent.presence_changed': { data: { from: Availability; to: Availability }; subject: Agent };
   'inbox.created': { data: Record<string, never>; subject: Inbox };
+  /** A 技能组 was created, changed or deleted (members, strategy, leader…). */
+  'skill_group.changed': { data: { action: 'created' | 'updated' | 'deleted'; fields: string[] }; subject: SkillGroup };
+  /** A 工作时间 calendar was created, changed or deleted. */
+  'calendar.changed': { data: { action: 'created' | 'updated' | 'deleted' }; subject: { id: number; name: string } };
   'inbox.updated': { data: { fields: string[] }; subject: Inbox };
 }
 

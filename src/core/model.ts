@@ -158,3 +158,28 @@ export interface Workspace {
   locale: 'zh-CN' | 'en';
   createdAt: string;
 }
+
+/** 技能组 / 客服分组 */
+export interface SkillGroup {
+  id: number;
+  workspaceId: number;
+  name: string;
+  strategy: 'load_balanced' | 'round_robin' | 'manual';
+  /** Returning customers go back to the agent who served them last (if available with room). */
+  sticky: boolean;
+  /** 组长: escalation target */
+  leaderId: number | null;
+  memberIds: number[];
+  createdAt: string;
+}
+
+/** 工作时间 */
+export interface Calendar {
+  id: number;
+  workspaceId: number;
+  name: string;
+  timezone: string;
+  weekly: Partial<Record<'0' | '1' | '2' | '3' | '4' | '5' | '6', { start: string; end: string }[]>>;
+  holidays: { date: string; name?: string; hours?: { start: string; end: string }[] }[];
+  createdAt: string;
+}

@@ -1,4 +1,5 @@
 import type { Agent, Availability, Contact, Conversation, Message } from '../core/model.js';
+import type { Invitation, LiveVisitor } from '../visitors/tracker.js';
 
 /**
  * What crosses instances. Every instance fans these out to its own WebSocket
@@ -34,6 +35,10 @@ export type BusMessage =
   | { t: 'presence'; workspaceId: number; agentId: number; availability: Availability }
   /** A group's queue changed: positions for the waiting customers, the length for agents. */
   | { t: 'queue'; workspaceId: number; groupId: number | null; entries: { conversationId: number; contactId: number; position: number; etaSeconds: number }[] }
+  /** A visitor's live state changed (page, left); null: no page open any more. */
+  | { t: 'visitor'; workspaceId: number; contactId: number; visitor: LiveVisitor | null }
+  /** An invitation for a visitor (to their open widgets). */
+  | { t: 'invite'; workspaceId: number; contactId: number; invitation: Invitation }
   /** Something an agent must act on now (a customer waits too long). */
   | { t: 'alert'; workspaceId: number; agentId: number; alert: { kind: 'response_timeout'; conversationId: number; waitedSeconds: number; contactName: string | null } }
   | { t: 'agent'; workspaceId: number; agent: Agent }

@@ -19,6 +19,16 @@ export const helloFrame = z.object({
   contactToken: z.string().max(200).optional(),
   /** Resume after a reconnect: conversation id → the last seq the client holds. */
   resume: z.record(z.string().regex(/^\d{1,15}$/), z.number().int().min(0)).optional(),
+  /** Customer: the page the widget is on (visitor tracking: 访客浏览痕迹). */
+  page: z.lazy(() => pageReport).optional(),
+});
+
+const pageReport = z.object({
+  url: z.string().min(1).max(2000),
+  title: z.string().max(500).optional(),
+  referrer: z.string().max(2000).optional(),
+  /** A key the widget keeps for the visit; a new one after 30 minutes without activity. */
+  visitKey: z.string().min(1).max(64),
 });
 
 export const clientFrame = z.discriminatedUnion('type', [
@@ -39,6 +49,10 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), conversationId: id, on: z.boolean() }),
   z.object({ type: z.literal('presence'), availability: z.enum(AVAILABILITIES) }),
   z.object({ type: z.literal('ping') }),
+  /** Customer: the visitor navigated (single-page sites, or a new page in the same socket). */
+  z.object({ type: z.literal('page'), page: pageReport }),
+  /** Customer: the answer to an invitation (accept opens the conversation an agent invited to). */
+  z.object({ type: z.literal('invite_reply'), ref: z.string().max(100).optional(), invitationId: id, accept: z.boolean() }),
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;

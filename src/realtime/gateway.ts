@@ -14,6 +14,7 @@ import { getConversation, listMessages } from '../storage/conversations.js';
 import type { Metrics } from '../server/metrics.js';
 import type { BusMessage, RealtimeBus } from './bus.js';
 import { clientFrame, type ClientFrame } from './frames.js';
+import type { PageReport, VisitorTracker } from '../visitors/tracker.js';
 
 export const WS_PATH = '/api/v1/ws';
 const HELLO_TIMEOUT_MS = 10_000;
@@ -39,6 +40,8 @@ export interface GatewayDeps extends CommandContext {
   cookieName: string;
   /** The customer's last connection on this instance closed (queued conversations may be abandoned). */
   onCustomerGone?: (contactId: number) => Promise<void>;
+  /** Visitor tracking and invitations. */
+  visitors?: VisitorTracker;
 }
 
 /** Per-conversation delivery state of one connection: the highest seq sent, and a queue while a gap is filled. */
@@ -76,6 +79,9 @@ class AgentConn extends Conn {
 class CustomerConn extends Conn {
   readonly role = 'customer' as const;
   readonly includePrivate = false;
+  /** The page this widget is on (visitor tracking), and an armed automatic invitation. */
+  pageViewId: number | null = null;
+  inviteTimer: NodeJS.Timeout | null = null;
   constructor(
     ws: WebSocket,
     readonly inbox: Inbox,
@@ -209,6 +215,7 @@ export class Gateway {
           conn = c;
           this.register(c);
           this.ready(c, frame.resume);
+          if (c instanceof CustomerConn && frame.page) void this.trackPage(c, frame.page);
         })
         .catch((err) => {
           authenticating = false;
@@ -295,6 +302,10 @@ export class Gateway {
       set?.delete(conn);
       if (set?.size === 0) this.agents.delete(conn.workspaceId);
     } else if (conn instanceof CustomerConn) {
+      if (conn.inviteTimer) clearTimeout(conn.inviteTimer);
+      if (conn.pageViewId !== null && !this.closing) {
+        void this.deps.visitors?.endPageView(conn.workspaceId, conn.contact.id, conn.pageViewId).catch(() => {});
+      }
       const set = this.customers.get(conn.contact.id);
       set?.delete(conn);
       if (set?.size === 0) {
@@ -346,6 +357,17 @@ export class Gateway {
           if (!(conn instanceof AgentConn)) throw new DomainError('forbidden', 'only agents have a presence status', 403);
           await setAvailability(this.deps, conn.session.caller, frame.availability as Availability);
           return;
+        case 'page':
+          if (!(conn instanceof CustomerConn)) throw new DomainError('forbidden', 'only widgets report pages', 403);
+          await this.trackPage(conn, frame.page);
+          return;
+        case 'invite_reply': {
+          if (!(conn instanceof CustomerConn) || !this.deps.visitors) throw new DomainError('forbidden', 'only visitors answer invitations', 403);
+          const { conversationId } = await this.deps.visitors.reply(conn.workspaceId, conn.inbox.id, conn.contact.id, frame.invitationId, frame.accept);
+          if (conversationId) conn.owned.add(conversationId);
+          this.send(conn.ws, JSON.stringify({ type: 'invite_result', ref: frame.ref, invitationId: frame.invitationId, accepted: frame.accept, conversationId }));
+          return;
+        }
       }
     } catch (err) {
       const ref = refOf(frame);
@@ -522,6 +544,15 @@ export class Gateway {
         this.broadcastAgents(msg.workspaceId, { type: 'queue', groupId: msg.groupId, length: msg.entries.length });
         return;
       }
+      case 'invite': {
+        const inv = msg.invitation;
+        const frame = JSON.stringify({ type: 'invite', invitationId: inv.id, kind: inv.kind, message: inv.message, agent: inv.agent });
+        for (const c of this.customers.get(msg.contactId) ?? []) if (c.workspaceId === msg.workspaceId) this.send(c.ws, frame);
+        return;
+      }
+      case 'visitor':
+        this.broadcastAgents(msg.workspaceId, { type: 'visitor', contactId: msg.contactId, visitor: msg.visitor });
+        return;
       case 'alert': {
         const frame = JSON.stringify({ type: 'alert', ...msg.alert });
         for (const c of this.agents.get(msg.workspaceId) ?? []) if (c.session.agent.id === msg.agentId) this.send(c.ws, frame);
@@ -632,6 +663,35 @@ export class Gateway {
     }
   }
 
+  // ── visitors ────────────────────────────────────────────────────────────
+
+  /** Records the page a widget is on, ends the previous one, and arms an automatic invitation if a rule matches. */
+  private async trackPage(conn: CustomerConn, page: PageReport): Promise<void> {
+    const visitors = this.deps.visitors;
+    if (!visitors) return;
+    if (conn.inviteTimer) clearTimeout(conn.inviteTimer);
+    conn.inviteTimer = null;
+    try {
+      if (conn.pageViewId !== null) await visitors.endPageView(conn.workspaceId, conn.contact.id, conn.pageViewId);
+      const view = await visitors.pageView(conn.contact, conn.inbox, page);
+      conn.pageViewId = view.pageViewId;
+      const armed = await visitors.ruleFor(conn.inbox, conn.contact.id, view);
+      if (!armed || conn.ws.readyState !== conn.ws.OPEN) return;
+      conn.inviteTimer = setTimeout(() => {
+        conn.inviteTimer = null;
+        void visitors
+          .autoInvite(conn.inbox, conn.contact.id, view.visitId, armed.rule)
+          .then((inv) => {
+            if (inv) this.send(conn.ws, JSON.stringify({ type: 'invite', invitationId: inv.id, kind: inv.kind, message: inv.message, agent: null }));
+          })
+          .catch((err) => this.deps.log.warn({ err }, 'automatic invitation failed'));
+      }, armed.delayMs);
+      conn.inviteTimer.unref();
+    } catch (err) {
+      this.deps.log.warn({ err }, 'visitor tracking failed');
+    }
+  }
+
   // ── housekeeping ────────────────────────────────────────────────────────
 
   private send(ws: WebSocket, frame: string): void {
@@ -701,6 +761,9 @@ export class Gateway {
     for (let i = 0; i < contactIds.length; i += 1000) {
       await this.deps.db.query('UPDATE contacts SET last_seen_at = now() WHERE id = ANY($1::bigint[])', [contactIds.slice(i, i + 1000)]).catch(warn);
     }
+    const pages: number[] = [];
+    for (const set of this.customers.values()) for (const c of set) if (c.pageViewId !== null) pages.push(c.pageViewId);
+    if (pages.length) await this.deps.visitors?.heartbeat(pages).catch(warn);
   }
 }
 

@@ -28,4 +28,8 @@ export class ReceptionSettingsCache {
   invalidate(inboxId: number): void {
     this.entries.delete(inboxId);
   }
+
+  invalidateAll(): void {
+    this.entries.clear();
+  }
 }

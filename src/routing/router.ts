@@ -3,7 +3,7 @@ import { pendingEvent, type AssignReason, type PendingEvent } from '../core/even
 import type { Actor, Conversation, Handler } from '../core/model.js';
 import type { Caller } from '../core/permissions.js';
 import { isOpen, type BusinessCalendar } from '../core/calendar/business-hours.js';
-import { handoff, receive } from '../core/reception/reception.js';
+import { handoff, receive, type ReceptionFacts } from '../core/reception/reception.js';
 import type { ReceptionSettings } from '../core/reception/settings.js';
 import { timerKeys } from '../core/reception/timeouts.js';
 import { restartResponseDeadline } from '../reception/deadlines.js';
@@ -55,9 +55,9 @@ export class Router {
   async receive(conversationId: number): Promise<Handler | null> {
     const conv = await this.conversation(conversationId);
     if (!conv || conv.status === 'resolved') return null;
+    if (conv.assigneeId !== null) return conv.handler; // opened by an agent (an accepted invitation): theirs already
     const settings = await this.ctx.reception.get(conv.inboxId);
-    const facts = { mode: settings.mode, withinHours: await this.withinHours(conv.workspaceId, settings), agentsOnDuty: await this.onDuty(conv.workspaceId, conv.groupId) };
-    const handler = receive(facts);
+    const handler = receive(await this.receptionFacts(conv.workspaceId, settings, conv.groupId));
     await this.setHandler(conv, handler);
     if (handler === 'human') await this.route(conversationId);
     return handler;
@@ -68,7 +68,7 @@ export class Router {
     const conv = await this.conversation(conversationId);
     if (!conv || conv.status === 'resolved' || conv.handler === 'human') return conv?.handler ?? null;
     const settings = await this.ctx.reception.get(conv.inboxId);
-    const handler = handoff({ mode: settings.mode, withinHours: await this.withinHours(conv.workspaceId, settings), agentsOnDuty: await this.onDuty(conv.workspaceId, conv.groupId) });
+    const handler = handoff(await this.receptionFacts(conv.workspaceId, settings, conv.groupId));
     await this.setHandler(conv, handler);
     if (handler === 'human') await this.route(conversationId);
     return handler;
@@ -337,6 +337,11 @@ export class Router {
   private async conversation(id: number): Promise<Conversation | null> {
     const row = await maybeOne(this.ctx.db, `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1`, [id]);
     return row ? toConversation(row) : null;
+  }
+
+  /** What reception decides on: the inbox's mode, its business hours now, and whether the group has someone on duty. */
+  async receptionFacts(workspaceId: number, settings: ReceptionSettings, groupId: number | null): Promise<ReceptionFacts> {
+    return { mode: settings.mode, withinHours: await this.withinHours(workspaceId, settings), agentsOnDuty: await this.onDuty(workspaceId, groupId) };
   }
 
   private async withinHours(workspaceId: number, settings: ReceptionSettings): Promise<boolean> {

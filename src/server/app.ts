@@ -15,12 +15,17 @@ import { receptionListener } from '../reception/listener.js';
 import { customerGone, ensureQueueSweep, registerReceptionTimers } from '../reception/timer-handlers.js';
 import { Router } from '../routing/router.js';
 import { TimerRunner } from '../timers/timers.js';
+import { VisitorTracker } from '../visitors/tracker.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
 import { SESSION_COOKIE, type AppContext } from './context.js';
 import { createMetrics } from './metrics.js';
 import { agentsPlugin } from './plugins/agents.js';
+import { calendarsPlugin } from './plugins/calendars.js';
+import { routingPlugin } from './plugins/routing.js';
+import { skillGroupsPlugin } from './plugins/skill-groups.js';
+import { visitorsPlugin } from './plugins/visitors.js';
 import { attachmentsPlugin } from './plugins/attachments.js';
 import { authPlugin } from './plugins/auth.js';
 import { contactsPlugin } from './plugins/contacts.js';
@@ -42,6 +47,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     gateway: Gateway;
     router: Router;
+    visitors: VisitorTracker;
   }
 }
 
@@ -96,11 +102,14 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   });
   app.addHook('preClose', () => timers.stop());
 
+  const visitors = new VisitorTracker(routerCtx, opts.bus, router);
+  app.decorate('visitors', visitors);
   const gateway = new Gateway({
     ...ctx,
     log: app.log,
     cookieName: SESSION_COOKIE,
     onCustomerGone: (contactId) => customerGone(routerCtx, contactId),
+    visitors,
   });
   gateway.attach(app.server);
   app.decorate('gateway', gateway);
@@ -157,6 +166,10 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(agentsPlugin);
       await api.register(inboxesPlugin);
       await api.register(attachmentsPlugin);
+      await api.register(skillGroupsPlugin);
+      await api.register(calendarsPlugin);
+      await api.register(routingPlugin);
+      await api.register(visitorsPlugin);
       await api.register(widgetClientApi);
     },
     { prefix: '/api/v1' },

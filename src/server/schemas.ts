@@ -149,3 +149,88 @@ export const messagesQuery = z.object({
   before: z.coerce.number().int().min(1).optional().describe('Older history: messages with seq less than this'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'times look like 09:00');
+const timeRange = z.object({ start: hhmm, end: hhmm });
+export const calendarInputSchema = z.object({
+  name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+  timezone: z.string().min(1).max(64).describe('IANA time zone, e.g. Asia/Shanghai'),
+  weekly: z
+    .partialRecord(z.enum(['0', '1', '2', '3', '4', '5', '6']), z.array(timeRange).max(6))
+    .describe('Weekday (0 = Sunday … 6 = Saturday) → opening hours; a missing day is closed'),
+  holidays: z
+    .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), name: z.string().max(50).optional(), hours: z.array(timeRange).max(6).optional() }))
+    .max(400)
+    .describe('Dated exceptions: closed (no hours) or special hours such as 调休 working days'),
+});
+export const calendarSchema = calendarInputSchema.extend({ id: z.number(), workspaceId: z.number(), createdAt: z.string() });
+
+export const skillGroupSchema = z.object({
+  id: z.number(),
+  workspaceId: z.number(),
+  name: z.string(),
+  strategy: z.enum(['load_balanced', 'round_robin', 'manual']).describe('load_balanced (fewest open conversations), round_robin, or manual (agents pick from the queue)'),
+  sticky: z.boolean().describe('Returning customers go to the agent who served them last, if available with room'),
+  leaderId: z.number().nullable().describe('组长: escalation target'),
+  memberIds: z.array(z.number()),
+  createdAt: z.string(),
+});
+
+const invitationRuleSchema = z.object({
+  id: z.string().min(1).max(40),
+  name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+  enabled: z.boolean().default(true),
+  pathPattern: z.string().max(300).optional().describe('Path glob: /pricing, /products/*'),
+  minSecondsOnPage: z.number().int().min(0).max(3600).optional(),
+  minPageViews: z.number().int().min(1).max(100).optional(),
+  fromSearchEngine: z.boolean().optional(),
+  greeting: z.string().trim().min(1).max(500),
+});
+
+const optionalText = z.string().max(1000).nullable();
+export const receptionPatchSchema = z
+  .object({
+    mode: z.enum(['human_only', 'bot_only', 'bot_first', 'human_first']).describe('仅人工, 仅机器人, 机器人优先, 人工优先'),
+    calendarId: z.number().int().positive().nullable().describe('工作时间 calendar; null: always open'),
+    defaultGroupId: z.number().int().positive().nullable().describe('技能组 for conversations without a topic; null: all agents'),
+    preChat: z
+      .object({
+        enabled: z.boolean(),
+        askName: z.boolean(),
+        askPhone: z.boolean(),
+        topics: z.array(z.object({ label: z.string().trim().min(1).max(30), groupId: z.number().int().positive().nullable() })).max(20),
+      })
+      .partial(),
+    messages: z
+      .object({ welcome: optionalText, agentJoined: optionalText, offline: optionalText, idleCheckin: optionalText, idleClose: optionalText })
+      .partial()
+      .describe('Automatic replies; {agentNo} and {name} are filled in agentJoined'),
+    timeouts: z
+      .object({
+        agentResponseSeconds: z.number().int().min(10).max(86_400).nullable(),
+        reassignAfterSeconds: z.number().int().min(10).max(86_400).nullable(),
+        idleCheckinMinutes: z.number().int().min(1).max(1440).nullable(),
+        idleCloseMinutes: z.number().int().min(1).max(1440).nullable(),
+        queueAbandonSeconds: z.number().int().min(10).max(3600),
+      })
+      .partial(),
+    invitations: z.array(invitationRuleSchema).max(20),
+  })
+  .partial()
+  .strict();
+
+export const receptionSchema = z.object({
+  mode: z.enum(['human_only', 'bot_only', 'bot_first', 'human_first']),
+  calendarId: z.number().nullable(),
+  defaultGroupId: z.number().nullable(),
+  preChat: z.object({ enabled: z.boolean(), askName: z.boolean(), askPhone: z.boolean(), topics: z.array(z.object({ label: z.string(), groupId: z.number().nullable() })) }),
+  messages: z.object({ welcome: z.string().nullable(), agentJoined: z.string().nullable(), offline: z.string().nullable(), idleCheckin: z.string().nullable(), idleClose: z.string().nullable() }),
+  timeouts: z.object({
+    agentResponseSeconds: z.number().nullable(),
+    reassignAfterSeconds: z.number().nullable(),
+    idleCheckinMinutes: z.number().nullable(),
+    idleCloseMinutes: z.number().nullable(),
+    queueAbandonSeconds: z.number(),
+  }),
+  invitations: z.array(invitationRuleSchema),
+});

@@ -13,6 +13,10 @@ export interface ConversationQuery {
   callerId: number;
   inboxId?: number;
   contactId?: number;
+  /** bot, human, or offline (留言) */
+  handler?: 'bot' | 'human' | 'offline';
+  /** Only conversations waiting in a queue */
+  queued?: boolean;
   /** Keyset cursor: return conversations updated before this point. */
   before?: { updatedAt: string; id: number };
   limit: number;
@@ -31,6 +35,8 @@ export async function listConversations(sql: Sql, q: ConversationQuery): Promise
   else if (typeof q.assignee === 'number') add('c.assignee_id = ?', q.assignee);
   if (q.inboxId) add('c.inbox_id = ?', q.inboxId);
   if (q.contactId) add('c.contact_id = ?', q.contactId);
+  if (q.handler) add('c.handler = ?', q.handler);
+  if (q.queued) where.push('c.queued_at IS NOT NULL AND c.assignee_id IS NULL');
   if (q.before) {
     params.push(q.before.updatedAt, q.before.id);
     where.push(`(c.updated_at, c.id) < ($${params.length - 1}::timestamptz, $${params.length})`);

@@ -4,6 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storeAttachment } from '../../commands/attachments.js';
 import { createContact, updateContact } from '../../commands/contacts.js';
+import { receive } from '../../core/reception/reception.js';
+import { groupForTopic } from '../../core/reception/settings.js';
 import { createConversation } from '../../commands/conversations.js';
 import { createMessage } from '../../commands/messages.js';
 import { DomainError, notFound } from '../../core/errors.js';
@@ -109,6 +111,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
             color: z.string(),
             locale: z.enum(['zh-CN', 'en']),
             agentsOnline: z.number().describe('Agents online right now (0 → the widget says replies may take longer)'),
+            answering: z.enum(['human', 'bot', 'offline']).describe('Who would answer a conversation started now: offline means 留言'),
+            preChat: z.object({ enabled: z.boolean(), askName: z.boolean(), askPhone: z.boolean(), topics: z.array(z.string()) }).describe('询前表单: ask before the first message'),
           }),
           404: errorSchema,
         },
@@ -120,12 +124,16 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         `SELECT count(*) AS n FROM agents WHERE workspace_id = $1 AND active AND availability = 'online' AND last_seen_at > now() - interval '90 seconds'`,
         [inbox.workspaceId],
       );
+      const settings = await ctx.reception!.get(inbox.id);
+      const answering = receive(await app.router.receptionFacts(inbox.workspaceId, settings, settings.defaultGroupId));
       return {
         title: inbox.settings.title ?? inbox.name,
         greeting: inbox.settings.greeting ?? null,
         color: inbox.settings.color ?? '#1677ff',
         locale: inbox.settings.locale ?? 'zh-CN',
         agentsOnline: online[0].n,
+        answering,
+        preChat: { ...settings.preChat, topics: settings.preChat.topics.map((t) => t.label) },
       };
     },
   );
@@ -207,17 +215,41 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Start a conversation',
+        summary: 'Start a conversation (with the pre-chat form’s answers, when the inbox asks)',
+        description: 'The topic (one of /config preChat.topics) picks the skill group; name and phone are saved on the contact.',
         params: inboxParams,
         headers: contactHeader,
-        response: { 201: customerConversation, 401: errorSchema },
+        body: z
+          .object({
+            topic: z.string().trim().max(30).optional(),
+            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/, 'a phone number has 3–30 digits, spaces, + - ( )').optional(),
+          })
+          .strict()
+          .nullish()
+          .describe('Optional: an empty body starts a conversation without pre-chat answers'),
+        response: { 201: customerConversation, 400: errorSchema, 401: errorSchema },
       },
     },
     async (req, reply) => {
       const contact = contactOf(req);
       const inbox = req.inbox!;
-      const conv = await createConversation(ctx, { workspaceId: inbox.workspaceId, inboxId: inbox.id, contactId: contact.id, channel: 'web' });
-      return reply.code(201).send({ id: conv.id, status: conv.status, assignee: null, lastSeq: conv.lastSeq, createdAt: conv.createdAt });
+      const settings = await ctx.reception!.get(inbox.id);
+      const { topic, name, phone } = req.body ?? {};
+      if (topic && !settings.preChat.topics.some((t) => t.label === topic)) {
+        throw new DomainError('unknown_topic', `"${topic}" is not one of this inbox's topics: ${settings.preChat.topics.map((t) => t.label).join(', ') || '(none)'}`, 400);
+      }
+      if (name || phone) await updateContact(ctx, { type: 'customer', id: contact.id }, contact.workspaceId, contact.id, { name, phone });
+      const conv = await createConversation(ctx, {
+        workspaceId: inbox.workspaceId,
+        inboxId: inbox.id,
+        contactId: contact.id,
+        channel: 'web',
+        topic: topic ?? null,
+        groupId: groupForTopic(settings, topic),
+      });
+      const [created] = await customerConversations(ctx.db, contact.id, conv.id);
+      return reply.code(201).send(created);
     },
   );
 
@@ -274,6 +306,42 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       const [conversation] = await customerConversations(ctx.db, contact.id, conv.id);
       const messages = await listMessages(ctx.db, { conversationId: conv.id, ...req.query, includePrivate: false });
       return { conversation, messages: messages.map(({ private: _p, ...m }) => m) };
+    },
+  );
+
+  r.post(
+    '/widget/:inboxToken/conversations/:id/leave-queue',
+    {
+      schema: {
+        tags,
+        summary: 'The customer stops waiting in the queue (放弃排队); the conversation ends and is recorded as abandoned',
+        params: convParams,
+        headers: contactHeader,
+        response: { 200: z.object({ abandoned: z.boolean().describe('false when no longer queued (an agent took it, or it ended)') }), 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const contact = contactOf(req);
+      return { abandoned: await app.router.abandon(req.params.id, 'left', contact.id) };
+    },
+  );
+
+  r.post(
+    '/widget/:inboxToken/invitations/:id/reply',
+    {
+      schema: {
+        tags,
+        summary: 'Accept or dismiss an invitation (also possible over the WebSocket)',
+        description: 'Accepting an agent’s invitation opens a conversation with that agent; its id comes back.',
+        params: convParams,
+        headers: contactHeader,
+        body: z.object({ accept: z.boolean() }),
+        response: { 200: z.object({ conversationId: z.number().nullable() }), 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const contact = contactOf(req);
+      return app.visitors.reply(contact.workspaceId, req.inbox!.id, contact.id, req.params.id, req.body.accept);
     },
   );
 

@@ -35,6 +35,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
           role: z.enum(ROLES).default('agent'),
           password,
           agentNo: agentNo.optional(),
+          maxConcurrent: z.number().int().min(0).max(200).optional().describe('接待上限 (default 5)'),
         }),
         response: { 201: agentSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema },
       },
@@ -57,6 +58,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
             active: z.boolean().optional(),
             agentNo: agentNo.optional(),
             password: password.optional(),
+            maxConcurrent: z.number().int().min(0).max(200).optional().describe('接待上限: most open conversations at once'),
           })
           .strict(),
         response: { 200: agentSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },

@@ -5,6 +5,7 @@ import { updateContact } from '../../commands/contacts.js';
 import { agentActor } from '../../commands/conversations.js';
 import { notFound } from '../../core/errors.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { assertSupervisor } from '../../core/permissions.js';
 import { getContact } from '../../storage/contacts.js';
 import { listConversations } from '../../storage/conversations.js';
 import { callerOf, requireAgent } from '../context.js';
@@ -55,6 +56,7 @@ export const contactsPlugin: FastifyPluginAsync = async (app) => {
             name: z.string().trim().min(1).max(MAX_NAME_CHARS).nullable().optional(),
             email: z.email().max(320).nullable().optional(),
             phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/, 'a phone number has 3–30 digits, spaces, + - ( )').nullable().optional(),
+            vip: z.boolean().optional().describe('VIP 客户 (supervisors and admins): queued first'),
           })
           .strict(),
         response: { 200: contactSchema, 404: errorSchema },
@@ -62,6 +64,7 @@ export const contactsPlugin: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const caller = callerOf(req);
+      if (req.body.vip !== undefined) assertSupervisor(caller);
       return updateContact(ctx, agentActor(caller), caller.workspaceId, req.params.id, req.body);
     },
   );

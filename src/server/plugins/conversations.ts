@@ -31,6 +31,8 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
             .describe('mine, unassigned, all, or an agent id'),
           inboxId: z.coerce.number().int().positive().optional(),
           contactId: z.coerce.number().int().positive().optional(),
+          handler: z.enum(['bot', 'human', 'offline']).optional().describe('offline: 留言 (left when nobody could answer)'),
+          queued: z.enum(['true', 'false']).optional().describe('true: only conversations waiting in a queue'),
           before: z
             .string()
             .regex(/^[0-9T:.\-+Z]+_\d+$/, 'use the nextCursor of the previous page')
@@ -59,6 +61,8 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
           assignee: q.assignee,
           inboxId: q.inboxId,
           contactId: q.contactId,
+          handler: q.handler,
+          queued: q.queued === 'true',
           before,
           limit: q.limit,
         }),
@@ -143,13 +147,18 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Assign (分配), take (接入) or transfer (转接) a conversation',
-        description: 'assigneeId null returns it to the unassigned list. Agents may take unassigned conversations and transfer their own; supervisors and admins may assign any.',
+        description:
+          'assigneeId null returns it to the pool (routing may assign it again). Agents may take unassigned conversations (also from the queue) and hand over their own; ' +
+          'supervisors and admins may assign any. The target must have room (接待上限) unless a supervisor forces it: 409 agent_full otherwise.',
         params: idParam,
-        body: z.object({ assigneeId: z.number().int().positive().nullable() }),
+        body: z.object({
+          assigneeId: z.number().int().positive().nullable(),
+          force: z.boolean().default(false).describe('Supervisors: assign even above the agent’s 接待上限'),
+        }),
         response: { 200: conversationSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (req) => assignConversation(ctx, callerOf(req), req.params.id, req.body.assigneeId),
+    async (req) => assignConversation(ctx, callerOf(req), req.params.id, req.body.assigneeId, { force: req.body.force }),
   );
 
   r.post(

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createInbox, listInboxes, updateInbox } from '../../commands/inboxes.js';
+import { createInbox, getInboxReception, listInboxes, updateInbox, updateInboxReception } from '../../commands/inboxes.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
 import { callerOf, requireAgent } from '../context.js';
-import { errorSchema, idParam, inboxSchema, inboxSettingsSchema } from '../schemas.js';
+import { errorSchema, idParam, inboxSchema, inboxSettingsSchema, receptionPatchSchema, receptionSchema } from '../schemas.js';
 
 /** Inboxes (接入渠道). A web inbox's token goes into the widget snippet. */
 export const inboxesPlugin: FastifyPluginAsync = async (app) => {
@@ -44,5 +44,26 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => updateInbox(ctx, callerOf(req), req.params.id, req.body),
+  );
+
+  r.get(
+    '/inboxes/:id/reception',
+    { schema: { tags, summary: 'How the inbox receives customers (defaults filled in)', params: idParam, response: { 200: receptionSchema, 404: errorSchema } } },
+    async (req) => getInboxReception(ctx.db, callerOf(req).workspaceId, req.params.id),
+  );
+
+  r.patch(
+    '/inboxes/:id/reception',
+    {
+      schema: {
+        tags,
+        summary: 'Change reception: mode, business hours, skill groups, pre-chat form, automatic replies, timeouts, invitations (admin)',
+        description: 'Nested objects merge with what is stored; lists (topics, invitations) replace. Effective without a restart.',
+        params: idParam,
+        body: receptionPatchSchema,
+        response: { 200: receptionSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => updateInboxReception(ctx, callerOf(req), req.params.id, req.body as never),
   );
 };

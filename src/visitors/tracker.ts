@@ -1,0 +1,272 @@
+import { createConversation } from '../commands/conversations.js';
+import { createMessage } from '../commands/messages.js';
+import { DomainError, notFound } from '../core/errors.js';
+import type { Contact, Inbox } from '../core/model.js';
+import { receive } from '../core/reception/reception.js';
+import { firstInvitation, type InvitationRule } from '../core/visitors/invitation.js';
+import { parseSource } from '../core/visitors/source.js';
+import type { RealtimeBus } from '../realtime/bus.js';
+import type { Router, RouterContext } from '../routing/router.js';
+import { maybeOne, one } from '../storage/db.js';
+
+/** A page the widget reports (at connect, and on every navigation). */
+export interface PageReport {
+  url: string;
+  title?: string;
+  referrer?: string;
+  /** The widget's visit key: a new one after 30 minutes without activity. */
+  visitKey: string;
+}
+
+export interface PageView {
+  visitId: number;
+  pageViewId: number;
+  pageViews: number;
+  fromSearch: boolean;
+  invited: boolean;
+  path: string;
+}
+
+/** A visitor on the site now (访客), as the console lists them. */
+export interface LiveVisitor {
+  contactId: number;
+  name: string | null;
+  vip: boolean;
+  currentPage: { url: string; title: string | null; since: string };
+  visit: {
+    id: number;
+    sourceKind: string;
+    sourceName: string | null;
+    searchKeyword: string | null;
+    referrer: string | null;
+    landingPage: string | null;
+    pageViews: number;
+    startedAt: string;
+  };
+  /** Their open conversation, if they are chatting */
+  conversationId: number | null;
+}
+
+export interface Invitation {
+  id: number;
+  kind: 'auto' | 'agent';
+  message: string;
+  agent: { id: number; name: string; agentNo: string | null } | null;
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+/**
+ * Visitor tracking (访客浏览痕迹) and invitations (自动邀请 / 主动邀请). The gateway
+ * reports pages as widgets connect and navigate; agents read the live list and
+ * the trail, and invite visitors.
+ */
+export class VisitorTracker {
+  constructor(
+    private readonly ctx: RouterContext,
+    private readonly bus: RealtimeBus,
+    private readonly router: Router,
+  ) {}
+
+  /** Records a page view (and its visit, with the source of a new visit). */
+  async pageView(contact: Contact, inbox: Inbox, page: PageReport): Promise<PageView> {
+    const url = page.url.slice(0, 2000);
+    const src = parseSource(url, page.referrer ?? null);
+    const visit = await one(
+      this.ctx.db,
+      `INSERT INTO visits (workspace_id, inbox_id, contact_id, visit_key, source_kind, source_name, search_keyword, referrer, landing_page, utm, page_views)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, 1)
+       ON CONFLICT (contact_id, visit_key) DO UPDATE SET page_views = visits.page_views + 1, last_seen_at = now()
+       RETURNING id, page_views, source_kind, invited_at`,
+      [inbox.workspaceId, inbox.id, contact.id, page.visitKey.slice(0, 64), src.kind, src.name, src.keyword, src.referrer, src.landingPage, JSON.stringify(src.utm)],
+    );
+    const pv = await one(
+      this.ctx.db,
+      'INSERT INTO page_views (workspace_id, visit_id, contact_id, url, title) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [inbox.workspaceId, visit.id, contact.id, url, page.title?.slice(0, 500) ?? null],
+    );
+    void this.announce(inbox.workspaceId, contact.id);
+    let path = '/';
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      /* keep / */
+    }
+    return { visitId: visit.id, pageViewId: pv.id, pageViews: visit.page_views, fromSearch: visit.source_kind === 'search', invited: visit.invited_at !== null, path };
+  }
+
+  /** The page was left (navigation, tab closed, connection lost): its time on page is now known. */
+  async endPageView(workspaceId: number, contactId: number, pageViewId: number): Promise<void> {
+    await this.ctx.db.query('UPDATE page_views SET ended_at = now() WHERE id = $1 AND ended_at IS NULL', [pageViewId]);
+    void this.announce(workspaceId, contactId);
+  }
+
+  /** Pages still open on this instance (the live list ignores pages without a recent heartbeat). */
+  async heartbeat(pageViewIds: number[]): Promise<void> {
+    for (let i = 0; i < pageViewIds.length; i += 1000) {
+      await this.ctx.db.query('UPDATE page_views SET heartbeat_at = now() WHERE id = ANY($1::bigint[])', [pageViewIds.slice(i, i + 1000)]);
+    }
+  }
+
+  /** Visitors with a page open now, most recent first. */
+  async live(workspaceId: number, contactId?: number): Promise<LiveVisitor[]> {
+    const rows = await this.ctx.db.query(
+      `SELECT DISTINCT ON (pv.contact_id) pv.contact_id, pv.url, pv.title, pv.started_at AS page_since,
+         ct.name, ct.vip, v.id AS visit_id, v.source_kind, v.source_name, v.search_keyword, v.referrer, v.landing_page, v.page_views, v.started_at,
+         (SELECT c.id FROM conversations c WHERE c.contact_id = pv.contact_id AND c.status <> 'resolved' ORDER BY c.id DESC LIMIT 1) AS conversation_id
+       FROM page_views pv JOIN visits v ON v.id = pv.visit_id JOIN contacts ct ON ct.id = pv.contact_id
+       WHERE pv.workspace_id = $1 AND pv.ended_at IS NULL AND pv.heartbeat_at > now() - interval '60 seconds'
+         AND ($2::bigint IS NULL OR pv.contact_id = $2)
+       ORDER BY pv.contact_id, pv.started_at DESC
+       LIMIT 1000`,
+      [workspaceId, contactId ?? null],
+    );
+    return rows
+      .map((r) => ({
+        contactId: r.contact_id,
+        name: r.name,
+        vip: r.vip,
+        currentPage: { url: r.url, title: r.title, since: iso(r.page_since) },
+        visit: {
+          id: r.visit_id,
+          sourceKind: r.source_kind,
+          sourceName: r.source_name,
+          searchKeyword: r.search_keyword,
+          referrer: r.referrer,
+          landingPage: r.landing_page,
+          pageViews: r.page_views,
+          startedAt: iso(r.started_at),
+        },
+        conversationId: r.conversation_id,
+      }))
+      .sort((a, b) => b.currentPage.since.localeCompare(a.currentPage.since));
+  }
+
+  /** 浏览轨迹: the contact's recent visits with their pages, newest first. */
+  async trail(workspaceId: number, contactId: number, limit = 10) {
+    const visits = await this.ctx.db.query(
+      `SELECT * FROM visits WHERE workspace_id = $1 AND contact_id = $2 ORDER BY id DESC LIMIT $3`,
+      [workspaceId, contactId, limit],
+    );
+    if (visits.length === 0) return [];
+    const pages = await this.ctx.db.query(
+      `SELECT visit_id, url, title, started_at, ended_at, heartbeat_at FROM page_views WHERE visit_id = ANY($1::bigint[]) ORDER BY id`,
+      [visits.map((v) => v.id)],
+    );
+    return visits.map((v) => ({
+      id: v.id,
+      sourceKind: v.source_kind,
+      sourceName: v.source_name,
+      searchKeyword: v.search_keyword,
+      referrer: v.referrer,
+      landingPage: v.landing_page,
+      utm: v.utm,
+      pageViews: v.page_views,
+      startedAt: iso(v.started_at),
+      pages: pages
+        .filter((p) => p.visit_id === v.id)
+        .map((p) => ({
+          url: p.url,
+          title: p.title,
+          startedAt: iso(p.started_at),
+          // time on page: until it was left, or until the last sign of life
+          seconds: Math.max(0, Math.round((new Date(p.ended_at ?? p.heartbeat_at).getTime() - new Date(p.started_at).getTime()) / 1000)),
+          open: p.ended_at === null,
+        })),
+    }));
+  }
+
+  /** The automatic invitation rule to arm for this page, if any. */
+  async ruleFor(inbox: Inbox, contactId: number, view: PageView): Promise<{ rule: InvitationRule; delayMs: number } | null> {
+    if (view.invited) return null; // at most once per visit
+    const settings = await this.ctx.reception.get(inbox.id);
+    if (settings.invitations.length === 0) return null;
+    if (await this.hasOpenConversation(contactId)) return null;
+    return firstInvitation(settings.invitations, { path: view.path, pageViews: view.pageViews, fromSearch: view.fromSearch });
+  }
+
+  /**
+   * Fires an armed automatic invitation: only if someone can take the chat (an
+   * agent on duty, or the bot), only once per visit (even across tabs and instances).
+   */
+  async autoInvite(inbox: Inbox, contactId: number, visitId: number, rule: InvitationRule): Promise<Invitation | null> {
+    if (!(await this.someoneCanAnswer(inbox))) return null;
+    if (await this.hasOpenConversation(contactId)) return null;
+    const claimed = await maybeOne(this.ctx.db, 'UPDATE visits SET invited_at = now() WHERE id = $1 AND invited_at IS NULL RETURNING id', [visitId]);
+    if (!claimed) return null;
+    const row = await one(
+      this.ctx.db,
+      `INSERT INTO invitations (workspace_id, contact_id, visit_id, kind, rule_id, message) VALUES ($1, $2, $3, 'auto', $4, $5) RETURNING id`,
+      [inbox.workspaceId, contactId, visitId, rule.id, rule.greeting],
+    );
+    return { id: row.id, kind: 'auto', message: rule.greeting, agent: null };
+  }
+
+  /** 主动邀请: an agent invites a browsing (or queued) visitor. */
+  async agentInvite(workspaceId: number, agent: { id: number; name: string; agentNo: string | null }, contactId: number, message: string): Promise<Invitation> {
+    const live = await this.live(workspaceId, contactId);
+    if (live.length === 0) throw new DomainError('visitor_gone', 'this visitor has no page open right now', 409);
+    const row = await one(
+      this.ctx.db,
+      `INSERT INTO invitations (workspace_id, contact_id, visit_id, kind, agent_id, message) VALUES ($1, $2, $3, 'agent', $4, $5) RETURNING id`,
+      [workspaceId, contactId, live[0].visit.id, agent.id, message],
+    );
+    const invitation: Invitation = { id: row.id, kind: 'agent', message, agent };
+    await this.bus.publish({ t: 'invite', workspaceId, contactId, invitation });
+    return invitation;
+  }
+
+  /**
+   * The visitor answers. Accepting an agent's invitation opens a conversation
+   * with that agent, their invitation as its first message.
+   */
+  async reply(workspaceId: number, inboxId: number, contactId: number, invitationId: number, accept: boolean): Promise<{ conversationId: number | null }> {
+    const inv = await maybeOne(
+      this.ctx.db,
+      `UPDATE invitations SET status = $4, answered_at = now() WHERE id = $1 AND workspace_id = $2 AND contact_id = $3 AND status = 'pending' RETURNING *`,
+      [invitationId, workspaceId, contactId, accept ? 'accepted' : 'dismissed'],
+    );
+    if (!inv) {
+      const exists = await maybeOne(this.ctx.db, 'SELECT status, conversation_id FROM invitations WHERE id = $1 AND workspace_id = $2 AND contact_id = $3', [invitationId, workspaceId, contactId]);
+      if (!exists) throw notFound('invitation');
+      return { conversationId: exists.conversation_id }; // answered already (another tab): same outcome
+    }
+    if (!accept || inv.kind !== 'agent') return { conversationId: null };
+    const open = await this.hasOpenConversation(contactId);
+    const conversationId =
+      open ??
+      (await createConversation(this.ctx, { workspaceId, inboxId, contactId, channel: 'web', assigneeId: inv.agent_id })).id;
+    const agent = await one(this.ctx.db, 'SELECT name FROM agents WHERE id = $1', [inv.agent_id]);
+    await createMessage(this.ctx, {
+      workspaceId,
+      conversationId,
+      senderType: 'agent',
+      senderId: inv.agent_id,
+      senderName: agent.name,
+      content: inv.message,
+      clientMessageId: `invite:${inv.id}`,
+    });
+    await this.ctx.db.query('UPDATE invitations SET conversation_id = $2 WHERE id = $1', [inv.id, conversationId]);
+    return { conversationId };
+  }
+
+  private async hasOpenConversation(contactId: number): Promise<number | null> {
+    const row = await maybeOne(this.ctx.db, `SELECT id FROM conversations WHERE contact_id = $1 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, [contactId]);
+    return row?.id ?? null;
+  }
+
+  private async someoneCanAnswer(inbox: Inbox): Promise<boolean> {
+    const settings = await this.ctx.reception.get(inbox.id);
+    const facts = await this.router.receptionFacts(inbox.workspaceId, settings, settings.defaultGroupId);
+    return receive(facts) !== 'offline';
+  }
+
+  private async announce(workspaceId: number, contactId: number): Promise<void> {
+    try {
+      const [visitor] = await this.live(workspaceId, contactId);
+      await this.bus.publish({ t: 'visitor', workspaceId, contactId, visitor: visitor ?? null });
+    } catch {
+      /* the list refreshes on the next change */
+    }
+  }
+}
