@@ -1,0 +1,70 @@
+import type { TestApp } from './app.js';
+import { api } from './api.js';
+import { WsClient } from './ws.js';
+
+export interface OnlineAgent {
+  id: number;
+  token: string;
+  ws: WsClient;
+  email: string;
+}
+
+/**
+ * An agent on duty as routing sees them: created with a limit (接待上限), logged in
+ * (which sets 在线) and with a console socket open. The app must be listening.
+ */
+export async function onlineAgent(t: TestApp, opts: { email: string; name: string; max?: number; agentNo?: string; role?: string }): Promise<OnlineAgent> {
+  const a = api(t);
+  const created = await a.inject('POST', '/api/v1/agents', {
+    token: t.adminToken,
+    payload: { email: opts.email, name: opts.name, password: 'agent-pass-123', maxConcurrent: opts.max ?? 5, agentNo: opts.agentNo, role: opts.role ?? 'agent' },
+  });
+  if (created.status !== 201) throw new Error(`agent: ${created.status} ${JSON.stringify(created.body)}`);
+  const token = await a.login(opts.email);
+  const ws = await WsClient.connect(t.url);
+  const ready = await ws.hello({ token });
+  if (ready.type !== 'ready') throw new Error(`agent socket: ${JSON.stringify(ready)}`);
+  // the socket registers the heartbeat asynchronously: wait until routing can see it
+  for (let i = 0; i < 100; i++) {
+    const [row] = await t.db.query('SELECT last_seen_at FROM agents WHERE id = $1', [created.body.id]);
+    if (row.last_seen_at) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { id: created.body.id, token, ws, email: opts.email };
+}
+
+/** A visitor with the widget open (so queue frames reach them), and optionally a conversation. */
+export async function visitor(t: TestApp, opts: { topic?: string; page?: object; name?: string } = {}) {
+  const a = api(t);
+  const { contactToken, contact } = await a.newContact(opts.name ? { name: opts.name } : {});
+  const ws = await WsClient.connect(t.url);
+  await ws.hello({ inboxToken: t.inbox.token, contactToken, ...(opts.page ? { page: opts.page } : {}) });
+  return { contactToken, contactId: contact.id, ws };
+}
+
+export async function startConversation(t: TestApp, contactToken: string, body: object = {}) {
+  const r = await api(t).inject('POST', `/api/v1/widget/${t.inbox.token}/conversations`, { contactToken, payload: body });
+  if (r.status !== 201) throw new Error(`conversation: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as { id: number; assignee: { id: number; name: string } | null };
+}
+
+export async function conversation(t: TestApp, id: number) {
+  const r = await api(t).inject('GET', `/api/v1/conversations/${id}`, { token: t.adminToken });
+  return r.body;
+}
+
+export async function setReception(t: TestApp, patch: object) {
+  const r = await api(t).inject('PATCH', `/api/v1/inboxes/${t.inbox.id}/reception`, { token: t.adminToken, payload: patch });
+  if (r.status !== 200) throw new Error(`reception: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
