@@ -1,7 +1,7 @@
 import { createMessage } from '../commands/messages.js';
 import { isEvent, type DomainEvent } from '../core/events.js';
 import type { Conversation } from '../core/model.js';
-import { asksForHuman, builtInReply, renderTemplate } from '../core/reception/reception.js';
+import { asksForHuman, BOT_NAME, builtInReply, renderTemplate } from '../core/reception/reception.js';
 import type { Listener } from '../events/dispatcher.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { Router, RouterContext } from '../routing/router.js';
@@ -24,7 +24,7 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
       conversationId: conv.id,
       senderType,
       senderId: null,
-      senderName: senderType === 'bot' ? '智能助手' : null,
+      senderName: senderType === 'bot' ? BOT_NAME : null,
       content,
       clientMessageId,
     });

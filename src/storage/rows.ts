@@ -1,3 +1,4 @@
+import { BOT_NAME } from '../core/reception/reception.js';
 import type { Agent, AttachmentRef, Contact, Conversation, Inbox, Message, Workspace } from '../core/model.js';
 import type { Row } from './db.js';
 
@@ -37,7 +38,7 @@ export function toConversation(r: Row): Conversation {
 
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.content, m.content_type,
   m.private, m.attachments, m.client_message_id, m.channel, m.created_at,
-  CASE m.sender_type WHEN 'agent' THEN a.name WHEN 'customer' THEN ct.name END AS sender_name`;
+  CASE m.sender_type WHEN 'agent' THEN a.name WHEN 'customer' THEN ct.name WHEN 'bot' THEN '${BOT_NAME}' END AS sender_name`;
 export const MESSAGE_FROM = `messages m
   JOIN conversations cv ON cv.id = m.conversation_id
   JOIN contacts ct ON ct.id = cv.contact_id

@@ -41,6 +41,9 @@ export function handoff(f: ReceptionFacts): Handler {
   return f.withinHours && f.agentsOnDuty ? 'human' : 'offline';
 }
 
+/** The built-in responder's name, shown to customers and agents. */
+export const BOT_NAME = '智能助手';
+
 const HUMAN_REQUEST = /转人工|人工客服|找人工|要人工|真人|^人工$|human|agent|real person|talk to (a )?person/i;
 
 /** Does this customer message ask for a person? Full-width forms are folded first. */
