@@ -18,7 +18,7 @@ import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
 import { ServerProcess } from '../test/helpers/server-process.js';
 import { openIdle, runLoad, type Endpoint, type LoadResult } from './load.js';
-import { benchRouting } from './routing.js';
+import { benchRouting, benchRoutingDb } from './routing.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -217,6 +217,8 @@ async function main() {
   log(`\nwidget.js: ${size ? `${kb(size.raw)} raw, ${kb(size.gzip)} gzipped (budget 30 KB) → ${size.gzip <= 30 * 1024 ? 'MET' : 'NOT MET'}` : 'not built'}`);
 
   await benchRouting(log);
+  await benchRoutingDb('pglite', DATABASE_URL, log);
+  await benchRoutingDb('postgres', DATABASE_URL, log);
   process.exit(0);
 }
 

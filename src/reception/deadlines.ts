@@ -11,8 +11,10 @@ import { cancelTimers, scheduleTimer } from '../timers/timers.js';
  * is waiting for an answer at all.
  */
 export async function restartResponseDeadline(ctx: CommandContext, sql: Sql, conv: Conversation): Promise<void> {
+  // No one waiting: no deadline can exist (an answer cancels it in the same statement).
+  if (!conv.waitingSince) return;
   await cancelTimers(sql, [timerKeys.response(conv.id)]);
-  if (conv.assigneeId === null || !conv.waitingSince || conv.status === 'resolved') return;
+  if (conv.assigneeId === null || conv.status === 'resolved') return;
   const settings = ctx.reception ? await ctx.reception.get(conv.inboxId, sql) : DEFAULT_RECEPTION;
   const seconds = settings.timeouts.agentResponseSeconds;
   if (!seconds) return;

@@ -102,8 +102,8 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
 }
 
 /**
- * Publishes a group's queue positions after it changes, at most every 100 ms per
- * group (a burst of changes makes one update).
+ * Publishes a group's queue positions after it changes, at most every 300 ms
+ * (a burst of changes makes one update).
  */
 class QueueNotifier {
   private readonly pending = new Map<string, { workspaceId: number; groupId: number | null }>();
@@ -118,7 +118,7 @@ class QueueNotifier {
     if (conv.handler !== 'human') return;
     this.pending.set(`${conv.workspaceId}:${conv.groupId}`, { workspaceId: conv.workspaceId, groupId: conv.groupId });
     if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), 100);
+      this.timer = setTimeout(() => void this.flush(), 300);
       this.timer.unref();
     }
   }

@@ -113,7 +113,6 @@ export class Router {
           return { result: null, events: [event] };
         }
         const events = await this.assignWithin(sql, conv, pick.agentId, opts.reason ?? (pick.reason as AssignReason), SYSTEM);
-        if (group) await sql.query('UPDATE skill_groups SET last_assigned_agent_id = $2 WHERE id = $1', [group.id, pick.agentId]);
         return { result: pick.agentId, events };
       }),
     );
@@ -277,6 +276,22 @@ export class Router {
       [workspaceId, groupId],
     );
     if (rows.length === 0) return [];
+    const stats = await this.queueStats(workspaceId, groupId);
+    return rows.map((r, i) => ({
+      conversationId: r.id,
+      contactId: r.contact_id,
+      position: i + 1,
+      etaSeconds: estimateWaitSeconds(i + 1, stats.serving, stats.handleSeconds),
+    }));
+  }
+
+  private readonly stats = new Map<string, { at: number; serving: number; handleSeconds: number }>();
+
+  /** Agents serving a group and how long a conversation takes there: refreshed at most every 15 s. */
+  private async queueStats(workspaceId: number, groupId: number | null): Promise<{ serving: number; handleSeconds: number }> {
+    const key = `${workspaceId}:${groupId}`;
+    const hit = this.stats.get(key);
+    if (hit && Date.now() - hit.at < 15_000) return hit;
     const stats = await one(
       this.ctx.db,
       `SELECT
@@ -288,20 +303,24 @@ export class Router {
             ORDER BY resolved_at DESC LIMIT 50) recent) AS handle_seconds`,
       [workspaceId, groupId],
     );
-    return rows.map((r, i) => ({
-      conversationId: r.id,
-      contactId: r.contact_id,
-      position: i + 1,
-      etaSeconds: estimateWaitSeconds(i + 1, Number(stats.serving), Math.min(3600, Number(stats.handle_seconds))),
-    }));
+    const fresh = { at: Date.now(), serving: Number(stats.serving), handleSeconds: Math.min(3600, Number(stats.handle_seconds)) };
+    if (this.stats.size > 1000) this.stats.clear();
+    this.stats.set(key, fresh);
+    return fresh;
   }
 
   // ── inside transactions ─────────────────────────────────────────────────
 
   /** Assigns `conv` (locked) to `agentId`; returns the events. Starts the response deadline if the customer is waiting. */
   private async assignWithin(sql: Sql, conv: Conversation, agentId: number, reason: AssignReason, actor: Actor): Promise<PendingEvent[]> {
-    const row = await one(sql, 'UPDATE conversations SET assignee_id = $2, queued_at = NULL, updated_at = now() WHERE id = $1 RETURNING *', [conv.id, agentId]);
-    await sql.query('UPDATE agents SET last_assigned_at = now() WHERE id = $1', [agentId]);
+    // one statement: the conversation, the agent's fairness clock, the group's round-robin cursor
+    const row = await one(
+      sql,
+      `WITH a AS (UPDATE agents SET last_assigned_at = now() WHERE id = $2),
+            g AS (UPDATE skill_groups SET last_assigned_agent_id = $2 WHERE id = $3)
+       UPDATE conversations SET assignee_id = $2, queued_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
+      [conv.id, agentId, conv.groupId],
+    );
     const assigned = withName(row, conv);
     await restartResponseDeadline(this.ctx, sql, assigned);
     this.ctx.conversationStates?.delete(conv.id);
