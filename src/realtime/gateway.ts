@@ -26,6 +26,7 @@ const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 const FRAME_RATE = 20;
 const FRAME_BURST = 60;
 const RESYNC_PAGE = 500;
+const MAX_STREAMS_PER_CONNECTION = 2000;
 
 interface Log {
   info(obj: object, msg?: string): void;
@@ -578,6 +579,7 @@ export class Gateway {
     const streams = (conn.streams ??= new Map());
     const st = streams.get(message.conversationId);
     if (!st) {
+      this.trimStreams(streams);
       streams.set(message.conversationId, { seq: message.seq, busy: null });
       if (out) this.send(conn.ws, out);
       return;
@@ -613,6 +615,7 @@ export class Gateway {
     const streams = (conn.streams ??= new Map());
     let st = streams.get(conversationId);
     if (!st) {
+      this.trimStreams(streams);
       st = { seq: afterSeq, busy: null };
       streams.set(conversationId, st);
       const s = st;
@@ -629,6 +632,22 @@ export class Gateway {
       // the client missed some before our position: send just those
       return this.fill(conn, s, conversationId, afterSeq, s.seq, false);
     });
+  }
+
+  /**
+   * An agent's console on a busy workspace sees messages of thousands of
+   * conversations over a day: keep the positions of the most recent ones only.
+   * Forgetting one is safe: the next message of that conversation starts afresh,
+   * and the console resyncs what it shows by `sync`.
+   */
+  private trimStreams(streams: Map<number, Stream>): void {
+    if (streams.size < MAX_STREAMS_PER_CONNECTION) return;
+    for (const [id, st] of streams) {
+      if (!st.busy) {
+        streams.delete(id);
+        return;
+      }
+    }
   }
 
   /** Runs `task` after whatever is queued for this conversation on this connection. */
