@@ -1,11 +1,11 @@
-import { createMessage } from '../commands/messages.js';
 import { isEvent, type DomainEvent } from '../core/events.js';
 import type { Conversation } from '../core/model.js';
-import { asksForHuman, BOT_NAME, builtInReply, renderTemplate } from '../core/reception/reception.js';
+import { asksForHuman, builtInReply, renderTemplate } from '../core/reception/reception.js';
 import type { Listener } from '../events/dispatcher.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { Router, RouterContext } from '../routing/router.js';
 import { maybeOne } from '../storage/db.js';
+import { say } from './say.js';
 
 /**
  * Reception as a listener: it receives new conversations (bot, people or 留言),
@@ -17,18 +17,6 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
   const { ctx, router, bus } = deps;
   const queues = new QueueNotifier(router, bus);
 
-  const say = async (conv: Conversation, content: string | null, clientMessageId: string, senderType: 'system' | 'bot' = 'system') => {
-    if (!content?.trim()) return;
-    await createMessage(ctx, {
-      workspaceId: conv.workspaceId,
-      conversationId: conv.id,
-      senderType,
-      senderId: null,
-      senderName: senderType === 'bot' ? BOT_NAME : null,
-      content,
-      clientMessageId,
-    });
-  };
   const settingsOf = (conv: Conversation) => ctx.reception.get(conv.inboxId);
 
   return {
@@ -48,9 +36,9 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
       if (isEvent(e, 'conversation.created')) {
         const conv = e.subject;
         const settings = await settingsOf(conv);
-        await say(conv, settings.messages.welcome, `auto:welcome:${conv.id}`);
+        await say(ctx, conv, settings.messages.welcome, `auto:welcome:${conv.id}`);
         const handler = await router.receive(conv.id);
-        if (handler === 'offline') await say(conv, settings.messages.offline, `auto:offline:${conv.id}:${e.id}`);
+        if (handler === 'offline') await say(ctx, conv, settings.messages.offline, `auto:offline:${conv.id}:${e.id}`);
         return;
       }
       if (isEvent(e, 'message.created')) {
@@ -59,11 +47,11 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
         const settings = await settingsOf(conv);
         if (asksForHuman(message.content)) {
           const handler = await router.handoff(conv.id);
-          if (handler === 'offline') await say(conv, settings.messages.offline, `auto:offline:${conv.id}:${e.id}`);
+          if (handler === 'offline') await say(ctx, conv, settings.messages.offline, `auto:offline:${conv.id}:${e.id}`);
           if (handler !== 'bot') return;
         }
         const locale = (await maybeOne(ctx.db, 'SELECT settings FROM inboxes WHERE id = $1', [conv.inboxId]))?.settings?.locale === 'en' ? 'en' : 'zh-CN';
-        await say(conv, builtInReply(message.content, locale, settings.mode !== 'bot_only'), `bot:${message.id}`, 'bot');
+        await say(ctx, conv, builtInReply(message.content, locale, settings.mode !== 'bot_only'), `bot:${message.id}`, { as: 'bot' });
         return;
       }
       if (isEvent(e, 'conversation.assigned')) {
@@ -71,7 +59,7 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
         if (e.data.to !== null && conv.status !== 'resolved') {
           const agent = await maybeOne(ctx.db, 'SELECT name, agent_no FROM agents WHERE id = $1', [e.data.to]);
           const template = (await settingsOf(conv)).messages.agentJoined;
-          if (agent && template) await say(conv, renderTemplate(template, { name: agent.name, agentNo: agent.agent_no }), `auto:joined:${conv.id}:${e.id}`);
+          if (agent && template) await say(ctx, conv, renderTemplate(template, { name: agent.name, agentNo: agent.agent_no }), `auto:joined:${conv.id}:${e.id}`);
         }
         if (e.data.from !== null) await router.drainForAgent(e.workspaceId, e.data.from); // a slot freed up
         if (e.data.to === null && conv.status === 'open' && conv.handler === 'human') await router.route(conv.id); // back to the pool

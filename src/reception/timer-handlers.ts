@@ -1,6 +1,5 @@
 import { runCommand } from '../commands/context.js';
 import { systemChangeStatus } from '../commands/conversations.js';
-import { createMessage } from '../commands/messages.js';
 import { pendingEvent } from '../core/events.js';
 import { timerKeys } from '../core/reception/timeouts.js';
 import type { RealtimeBus } from '../realtime/bus.js';
@@ -8,6 +7,7 @@ import type { Router, RouterContext } from '../routing/router.js';
 import { maybeOne, one } from '../storage/db.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
 import { scheduleTimer, type TimerRunner } from '../timers/timers.js';
+import { say } from './say.js';
 
 export const QUEUE_SWEEP_SECONDS = 15;
 
@@ -44,16 +44,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
         };
       });
       const to = await router.route(conv.id, { exclude: [agentId], reason: 'reassign' });
-      await createMessage(ctx, {
-        workspaceId: conv.workspaceId,
-        conversationId: conv.id,
-        senderType: 'system',
-        senderId: null,
-        senderName: null,
-        private: true,
-        content: `客户等待 ${waitedSeconds} 秒未获回复, 已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`,
-        clientMessageId: `timer:${t.key}:reassign:${t.dueAt.getTime()}`,
-      });
+      await say(ctx, conv, `客户等待 ${waitedSeconds} 秒未获回复, 已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`, `timer:${t.key}:reassign:${t.dueAt.getTime()}`, { private: true });
       return;
     }
     await bus.publish({ t: 'alert', workspaceId: conv.workspaceId, agentId, alert: { kind: 'response_timeout', conversationId: conv.id, waitedSeconds, contactName: conv.contactName } });
@@ -82,17 +73,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
     const settings = await ctx.reception.get(conv.inboxId);
     if (t.payload.stage === 'checkin') {
       if (customerSpokeAfter(row.last_agent_message_at)) return; // answered meanwhile
-      if (settings.messages.idleCheckin?.trim()) {
-        await createMessage(ctx, {
-          workspaceId: conv.workspaceId,
-          conversationId: conv.id,
-          senderType: 'system',
-          senderId: null,
-          senderName: null,
-          content: settings.messages.idleCheckin,
-          clientMessageId: `timer:${t.key}:checkin:${t.dueAt.getTime()}`,
-        });
-      }
+      await say(ctx, conv, settings.messages.idleCheckin, `timer:${t.key}:checkin:${t.dueAt.getTime()}`);
       if (settings.timeouts.idleCloseMinutes) {
         await scheduleTimer(ctx.db, {
           kind: 'idle',
@@ -105,17 +86,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
       return;
     }
     if (customerSpokeAfter(new Date(t.payload.checkinAt))) return;
-    if (settings.messages.idleClose?.trim()) {
-      await createMessage(ctx, {
-        workspaceId: conv.workspaceId,
-        conversationId: conv.id,
-        senderType: 'system',
-        senderId: null,
-        senderName: null,
-        content: settings.messages.idleClose,
-        clientMessageId: `timer:${t.key}:close:${t.dueAt.getTime()}`,
-      });
-    }
+    await say(ctx, conv, settings.messages.idleClose, `timer:${t.key}:close:${t.dueAt.getTime()}`);
     await systemChangeStatus(ctx, conv.workspaceId, conv.id, 'resolved', 'idle');
   });
 

@@ -19,6 +19,20 @@ export function assertNotInTransaction(): void {
   }
 }
 
+/** The adapters' pool-level executor: refuses to run inside a transaction's callback. */
+export function guarded(base: Sql): Sql {
+  return {
+    query: (text, params) => {
+      assertNotInTransaction();
+      return base.query(text, params);
+    },
+    exec: (text) => {
+      assertNotInTransaction();
+      return base.exec(text);
+    },
+  };
+}
+
 export interface Sql {
   /** Runs one parameterised statement and returns its rows. */
   query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;

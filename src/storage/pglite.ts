@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
-import { assertNotInTransaction, inTransaction, type Db, type Row, type Sql } from './db.js';
+import { assertNotInTransaction, guarded, inTransaction, type Db, type Row, type Sql } from './db.js';
 
 /**
  * PGlite adapter. PGlite is one process per data directory: two processes on one
@@ -36,14 +36,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
   const base = wrap(pg);
   return {
     dialect: 'pglite',
-    query: (text, params) => {
-      assertNotInTransaction();
-      return base.query(text, params);
-    },
-    exec: (text) => {
-      assertNotInTransaction();
-      return base.exec(text);
-    },
+    ...guarded(base),
     tx: (fn) => {
       assertNotInTransaction();
       return pg.transaction((t) => inTransaction.run(true, () => fn(wrap(t))));

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { assertNotInTransaction, inTransaction, type Db, type Row, type Sql } from './db.js';
+import { assertNotInTransaction, guarded, inTransaction, type Db, type Row, type Sql } from './db.js';
 
 /** PostgreSQL adapter: a connection pool; int8 parsed to number like the PGlite adapter. */
 export async function openPostgres(url: string, opts: { schema?: string; poolSize?: number } = {}): Promise<Db> {
@@ -38,14 +38,7 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
   const base = wrap(pool);
   return {
     dialect: 'postgres',
-    query: (text, params) => {
-      assertNotInTransaction();
-      return base.query(text, params);
-    },
-    exec: (text) => {
-      assertNotInTransaction();
-      return base.exec(text);
-    },
+    ...guarded(base),
     async tx(fn) {
       assertNotInTransaction();
       const client = await pool.connect();
