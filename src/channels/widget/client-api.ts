@@ -2,7 +2,6 @@ import cors from '@fastify/cors';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { storeAttachment } from '../../commands/attachments.js';
 import { createContact, updateContact } from '../../commands/contacts.js';
 import { receive } from '../../core/reception/reception.js';
 import { groupForTopic } from '../../core/reception/settings.js';
@@ -14,7 +13,7 @@ import type { Contact, Inbox } from '../../core/model.js';
 import { findContactByToken, findInboxByToken } from '../../storage/contacts.js';
 import { getConversation, listMessages } from '../../storage/conversations.js';
 import type { Sql } from '../../storage/db.js';
-import { acceptUploads, uploadDescription, uploadQuery } from '../../server/plugins/attachments.js';
+import { uploadRoute } from '../../server/plugins/attachments.js';
 import {
   attachmentIds,
   attachmentRefSchema,
@@ -345,33 +344,13 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.register(async (scope) => {
-    acceptUploads(scope);
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      '/widget/:inboxToken/attachments',
-      {
-        schema: {
-          tags,
-          summary: 'Upload an image or file as the customer',
-          description: uploadDescription,
-          params: inboxParams,
-          headers: contactHeader,
-          querystring: uploadQuery,
-          response: { 201: attachmentRefSchema, 401: errorSchema, 413: errorSchema, 415: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        const contact = contactOf(req);
-        const ref = await storeAttachment(ctx.db, {
-          workspaceId: contact.workspaceId,
-          uploaderType: 'customer',
-          uploaderId: contact.id,
-          filename: req.query.filename,
-          contentType: String(req.headers['content-type']),
-          data: req.body as Buffer,
-        });
-        return reply.code(201).send(ref);
-      },
-    );
+  uploadRoute(app, '/widget/:inboxToken/attachments', {
+    summary: 'Upload an image or file as the customer',
+    params: inboxParams,
+    headers: contactHeader,
+    uploader: (req) => {
+      const contact = contactOf(req);
+      return { workspaceId: contact.workspaceId, uploaderType: 'customer', uploaderId: contact.id };
+    },
   });
 };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readAttachment, storeAttachment, unsupportedType } from '../../commands/attachments.js';
@@ -20,30 +20,40 @@ export function acceptUploads(scope: FastifyInstance): void {
   scope.addContentTypeParser('*', (req, _payload, done) => done(unsupportedType(String(req.headers['content-type'] ?? '')), undefined));
 }
 
-/** Agents upload files; anyone holding an attachment's capability URL may download it. */
-export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
-  const ctx = app.zhike;
-
+/**
+ * Registers an upload route in its own scope (raw bodies of the allowed types up
+ * to the limit). `uploader` says who uploads: the agent or the widget's contact.
+ */
+export function uploadRoute(
+  app: FastifyInstance,
+  url: string,
+  opts: {
+    summary: string;
+    params?: z.ZodType;
+    headers?: z.ZodType;
+    onRequest?: onRequestHookHandler;
+    uploader: (req: FastifyRequest) => { workspaceId: number; uploaderType: 'agent' | 'customer'; uploaderId: number };
+  },
+): void {
   app.register(async (scope) => {
-    scope.addHook('onRequest', requireAgent);
+    if (opts.onRequest) scope.addHook('onRequest', opts.onRequest);
     acceptUploads(scope);
     scope.withTypeProvider<ZodTypeProvider>().post(
-      '/attachments',
+      url,
       {
         schema: {
-          tags: ['attachments'],
-          summary: 'Upload an attachment (agent)',
+          tags: [url.startsWith('/widget') ? 'client API (widget)' : 'attachments'],
+          summary: opts.summary,
           description: uploadDescription,
+          ...(opts.params ? { params: opts.params } : {}),
+          ...(opts.headers ? { headers: opts.headers } : {}),
           querystring: uploadQuery,
-          response: { 201: attachmentRefSchema, 413: errorSchema, 415: errorSchema },
+          response: { 201: attachmentRefSchema, 401: errorSchema, 413: errorSchema, 415: errorSchema },
         },
       },
       async (req, reply) => {
-        const caller = callerOf(req);
-        const ref = await storeAttachment(ctx.db, {
-          workspaceId: caller.workspaceId,
-          uploaderType: 'agent',
-          uploaderId: caller.agentId,
+        const ref = await storeAttachment(app.zhike.db, {
+          ...opts.uploader(req),
           filename: req.query.filename,
           contentType: String(req.headers['content-type']),
           data: req.body as Buffer,
@@ -51,6 +61,20 @@ export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
         return reply.code(201).send(ref);
       },
     );
+  });
+}
+
+/** Agents upload files; anyone holding an attachment's capability URL may download it. */
+export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
+  const ctx = app.zhike;
+
+  uploadRoute(app, '/attachments', {
+    summary: 'Upload an attachment (agent)',
+    onRequest: requireAgent,
+    uploader: (req) => {
+      const caller = callerOf(req);
+      return { workspaceId: caller.workspaceId, uploaderType: 'agent', uploaderId: caller.agentId };
+    },
   });
 
   app.withTypeProvider<ZodTypeProvider>().get(
