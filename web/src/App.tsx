@@ -14,6 +14,10 @@ import { theme } from './theme';
 // Admin pages are code-split: most sessions never open them.
 const AgentsPage = lazy(() => import('./scenes/Admin/AgentsPage'));
 const InboxesPage = lazy(() => import('./scenes/Admin/InboxesPage'));
+const SkillGroupsPage = lazy(() => import('./scenes/Admin/SkillGroupsPage'));
+const CalendarsPage = lazy(() => import('./scenes/Admin/CalendarsPage'));
+const MonitorPage = lazy(() => import('./scenes/Monitor/MonitorPage'));
+const VisitorsPage = lazy(() => import('./scenes/Visitors/VisitorsPage'));
 
 export function App() {
   return (
@@ -75,22 +79,21 @@ function AppRoutes() {
       </Routes>
     );
   }
-  const admin = session.me.agent.role === 'admin';
-  const lead = admin || session.me.agent.role === 'supervisor';
+  const lead = session.me.agent.role === 'admin' || session.me.agent.role === 'supervisor';
+  const page = (el: ReactNode, allowed = true) => (allowed ? <Suspense fallback={<FullPageSpin />}>{el}</Suspense> : <Forbidden />);
   return (
     <Routes>
       <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
       <Route element={<Shell me={session.me} />}>
         <Route index element={<WorkspacePage />} />
         <Route path="conversations/:conversationId" element={<WorkspacePage />} />
-        <Route
-          path="admin/agents"
-          element={lead ? <Suspense fallback={<FullPageSpin />}><AgentsPage /></Suspense> : <Forbidden />}
-        />
-        <Route
-          path="admin/inboxes"
-          element={admin ? <Suspense fallback={<FullPageSpin />}><InboxesPage /></Suspense> : <Forbidden />}
-        />
+        <Route path="visitors" element={page(<VisitorsPage />)} />
+        <Route path="monitor" element={page(<MonitorPage />)} />
+        {/* admin pages: supervisors see them read-only, admins edit */}
+        <Route path="admin/agents" element={page(<AgentsPage />, lead)} />
+        <Route path="admin/groups" element={page(<SkillGroupsPage />, lead)} />
+        <Route path="admin/hours" element={page(<CalendarsPage />, lead)} />
+        <Route path="admin/inboxes" element={page(<InboxesPage />, lead)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -18,7 +18,8 @@ export function AppHeader() {
   const workspaceName = useWorkspace((s) => s.workspace.name);
   const unread = useWorkspace(selectUnreadTotal);
   const { pathname } = useLocation();
-  const inAdmin = pathname.startsWith('/admin');
+  const inWorkspace = pathname === '/' || pathname.startsWith('/conversations');
+  const visitorCount = useWorkspace((s) => Object.keys(s.visitors).length);
   const lead = me.role === 'admin' || me.role === 'supervisor';
 
   return (
@@ -29,19 +30,33 @@ export function AppHeader() {
           {workspaceName}
         </span>
         <nav className="app-nav">
-          <NavLink to="/" data-testid="nav-workspace" className={navClass(!inAdmin)}>
+          <NavLink to="/" data-testid="nav-workspace" className={navClass(inWorkspace)}>
             {t('nav.workspace')}
             {unread > 0 ? <span className="nav-badge">{unread > 99 ? '99+' : unread}</span> : null}
           </NavLink>
+          <NavLink to="/visitors" data-testid="nav-visitors" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.visitors')}
+            {visitorCount > 0 ? <span className="nav-badge info">{visitorCount > 99 ? '99+' : visitorCount}</span> : null}
+          </NavLink>
+          <NavLink to="/monitor" data-testid="nav-monitor" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.monitor')}
+          </NavLink>
           {lead ? (
-            <NavLink to="/admin/agents" data-testid="nav-agents" className={({ isActive }) => navClass(isActive)}>
-              {t('nav.agents')}
-            </NavLink>
-          ) : null}
-          {me.role === 'admin' ? (
-            <NavLink to="/admin/inboxes" data-testid="nav-inboxes" className={({ isActive }) => navClass(isActive)}>
-              {t('nav.inboxes')}
-            </NavLink>
+            <>
+              <span className="app-nav-sep" aria-hidden />
+              <NavLink to="/admin/agents" data-testid="nav-agents" className={({ isActive }) => navClass(isActive)}>
+                {t('nav.agents')}
+              </NavLink>
+              <NavLink to="/admin/groups" data-testid="nav-groups" className={({ isActive }) => navClass(isActive)}>
+                {t('nav.groups')}
+              </NavLink>
+              <NavLink to="/admin/hours" data-testid="nav-hours" className={({ isActive }) => navClass(isActive)}>
+                {t('nav.hours')}
+              </NavLink>
+              <NavLink to="/admin/inboxes" data-testid="nav-inboxes" className={({ isActive }) => navClass(isActive)}>
+                {t('nav.inboxes')}
+              </NavLink>
+            </>
           ) : null}
         </nav>
       </div>

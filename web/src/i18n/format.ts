@@ -60,3 +60,46 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KB`;
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** A wait or a duration: 45 秒 / 3 分 05 秒 / 2 小时 10 分 (en: 45 s / 3 min 05 s / 2 h 10 min) */
+export function formatDuration(seconds: number, t: Translate): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return t('time.seconds', { s });
+  if (s < 3600) return t('time.minSec', { m: Math.floor(s / 60), s: pad(s % 60) });
+  return t('time.hourMin', { h: Math.floor(s / 3600), m: Math.floor((s % 3600) / 60) });
+}
+
+/** Seconds since an ISO time (never negative; a little clock skew must not show "-2 s"). */
+export function secondsSince(iso: string, now: number): number {
+  return Math.max(0, Math.floor((now - Date.parse(iso)) / 1000));
+}
+
+/** An instant as wall-clock time in a calendar's zone: 周一 11-24 09:00 (en: Mon 11-24 09:00) */
+export function zonedTime(iso: string, timeZone: string, locale: UiLocale): string {
+  try {
+    const parts = new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'zh-CN', {
+      timeZone,
+      weekday: 'short',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).formatToParts(new Date(iso));
+    const p: Record<string, string> = {};
+    for (const x of parts) p[x.type] = x.value;
+    return `${p.weekday} ${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  } catch {
+    return fullTime(iso);
+  }
+}
+
+/** A visitor-reported URL shortened for a table cell: host + path, no scheme. */
+export function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}

@@ -1,4 +1,4 @@
-import type { Agent, Availability, Contact, Conversation, Message } from '../api/types';
+import type { Agent, Availability, Contact, Conversation, LiveVisitor, Message } from '../api/types';
 
 /** WebSocket frames (docs/realtime.md). */
 export type ClientFrame =
@@ -19,6 +19,12 @@ export type ServerFrame =
   | { type: 'presence'; agentId: number; availability: Availability }
   | { type: 'agent'; agent: Agent }
   | { type: 'contact'; contact: Contact }
+  /** A skill group's queue changed (group null: all agents): refresh GET /queues */
+  | { type: 'queue'; groupId: number | null; length: number }
+  /** A visitor's page changed, or they left (null) */
+  | { type: 'visitor'; contactId: number; visitor: LiveVisitor | null }
+  /** 超时提醒 for the assigned agent: a customer has waited too long */
+  | { type: 'alert'; kind: 'response_timeout'; conversationId: number; waitedSeconds: number; contactName: string | null }
   | { type: 'ack'; ref?: string; message: Message; duplicate: boolean }
   | { type: 'error'; ref?: string; code: string; message: string; details?: Record<string, unknown> }
   | { type: 'pong' };

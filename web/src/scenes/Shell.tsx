@@ -1,10 +1,11 @@
-import { Layout } from 'antd';
-import { useEffect } from 'react';
+import { App, Button, Layout } from 'antd';
+import { useEffect, useRef, type HTMLAttributes } from 'react';
 import { Outlet, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { useT } from '../i18n';
+import { contactLabel, formatDuration } from '../i18n/format';
 import { useSession } from '../stores/session';
 import { selectUnreadTotal } from '../stores/workspace/selectors';
 import { useController, useWorkspace, WorkspaceProvider } from '../stores/workspace/context';
@@ -21,6 +22,7 @@ export function Shell({ me }: { me: Me }) {
           <Outlet />
         </Layout.Content>
         <TitleAndNavigation />
+        <AlertNotifications />
       </Layout>
     </WorkspaceProvider>
   );
@@ -40,5 +42,74 @@ function TitleAndNavigation() {
     controller.setNavigate((id) => navigate(`/conversations/${id}`));
     return () => controller.setNavigate(null);
   }, [controller, navigate]);
+  return null;
+}
+
+/**
+ * 超时提醒: an in-app notification with a button that opens the conversation (the
+ * chime and desktop one come from the controller). It stays until acted on, and
+ * goes away by itself once the conversation is opened, answered or no longer mine.
+ */
+function AlertNotifications() {
+  const t = useT();
+  const controller = useController();
+  const navigate = useNavigate();
+  const { notification } = App.useApp();
+  // navigate changes on every route change: read it (and t) through refs so the subscription and its state stay put
+  const latest = useRef({ t, navigate });
+  useEffect(() => {
+    latest.current = { t, navigate };
+  });
+  useEffect(() => {
+    const shown = new Set<number>();
+    const keyOf = (id: number) => `zhike-alert-${id}`;
+    const offAlert = controller.onAlert((a) => {
+      const { t } = latest.current;
+      const key = keyOf(a.conversationId);
+      shown.add(a.conversationId);
+      const who = a.contactId !== null ? contactLabel(a.contactName, a.contactId, t) : (a.contactName ?? `#${a.conversationId}`);
+      notification.warning({
+        key,
+        title: t('alert.title'),
+        description: t('alert.body', { name: who, waited: formatDuration(a.waitedSeconds, t) }),
+        duration: 0,
+        placement: 'bottomRight',
+        onClose: () => shown.delete(a.conversationId),
+        props: { 'data-testid': 'alert-notification', 'data-conversation-id': a.conversationId } as HTMLAttributes<HTMLDivElement>,
+        actions: (
+          <Button
+            type="primary"
+            size="small"
+            data-testid="alert-open"
+            onClick={() => {
+              latest.current.navigate(`/conversations/${a.conversationId}`);
+              notification.destroy(key);
+            }}
+          >
+            {t('alert.open')}
+          </Button>
+        ),
+      });
+    });
+    let lastActive = controller.store.getState().activeId;
+    const offStore = controller.store.subscribe(() => {
+      const s = controller.store.getState();
+      const opened = s.activeId !== lastActive ? s.activeId : null;
+      lastActive = s.activeId;
+      if (shown.size === 0) return;
+      for (const id of [...shown]) {
+        const c = s.conversations[id];
+        const settled = !c || c.waitingSince === null || c.status === 'resolved' || c.assigneeId !== s.me.id || opened === id;
+        if (settled) {
+          shown.delete(id);
+          notification.destroy(keyOf(id));
+        }
+      }
+    });
+    return () => {
+      offAlert();
+      offStore();
+    };
+  }, [controller, notification]);
   return null;
 }

@@ -1,5 +1,5 @@
 import { KeyOutlined, PlusOutlined, SearchOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Form, Input, Modal, Select, Space, Table, Tag, type TableColumnsType } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
 import { api, ApiError } from '../../api';
 import { LIMITS, ROLES, type Agent, type Role } from '../../api/types';
@@ -12,6 +12,8 @@ import { useController, useWorkspace } from '../../stores/workspace/context';
 
 const roleColor: Record<Role, string> = { admin: 'red', supervisor: 'gold', agent: 'blue' };
 const AGENT_NO = /^[0-9A-Za-z-]{1,20}$/;
+/** The server's range for 接待上限 */
+const MAX_CONCURRENT = { min: 0, max: 200, default: 5 };
 
 /** 客服管理: admins manage accounts; supervisors see the list. Live through agent/presence frames. */
 export default function AgentsPage() {
@@ -100,6 +102,21 @@ export default function AgentsPage() {
       dataIndex: 'availability',
       width: 90,
       render: (_, a) => (a.active ? <AvailabilityDot value={a.availability} /> : <span className="muted">{t('common.none')}</span>),
+    },
+    {
+      title: (
+        <Tooltip title={t('agents.maxConcurrentHint')}>
+          <span>{t('agents.maxConcurrent')}</span>
+        </Tooltip>
+      ),
+      dataIndex: 'maxConcurrent',
+      width: 110,
+      render: (max: number, a) =>
+        isAdmin && a.active ? (
+          <MaxInput value={max} disabled={busyId === a.id} onCommit={(v) => void patch(a, { maxConcurrent: v }, t('agents.maxChanged', { name: a.name, n: v }))} />
+        ) : (
+          <span data-testid="agent-max">{max}</span>
+        ),
     },
     {
       title: t('agents.active'),
@@ -204,12 +221,41 @@ export default function AgentsPage() {
   );
 }
 
+/** 接待上限 in the table: saved on Enter or when leaving the field, if changed. */
+function MaxInput({ value, disabled, onCommit }: { value: number; disabled: boolean; onCommit: (v: number) => void }) {
+  const [draft, setDraft] = useState<number | null>(value);
+  useEffect(() => setDraft(value), [value]);
+  const commit = () => {
+    if (draft === null || draft === value) {
+      setDraft(value);
+      return;
+    }
+    onCommit(draft);
+  };
+  return (
+    <InputNumber
+      size="small"
+      min={MAX_CONCURRENT.min}
+      max={MAX_CONCURRENT.max}
+      precision={0}
+      value={draft}
+      disabled={disabled}
+      onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
+      onBlur={commit}
+      onPressEnter={commit}
+      style={{ width: 72 }}
+      data-testid="agent-max-input"
+    />
+  );
+}
+
 interface CreateValues {
   email: string;
   name: string;
   agentNo?: string;
   role: Role;
   password: string;
+  maxConcurrent: number;
 }
 
 /** Mounted per opening: a fresh form every time. */
@@ -235,6 +281,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
         role: values.role,
         password: values.password,
         agentNo: values.agentNo?.trim() ? values.agentNo.trim() : null,
+        maxConcurrent: values.maxConcurrent,
       });
       onCreated(agent);
     } catch (err) {
@@ -259,7 +306,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
       destroyOnHidden
     >
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="agent-form-error" /> : null}
-      <Form form={form} layout="vertical" requiredMark="optional" initialValues={{ role: 'agent' }} preserve={false} onFinish={submit}>
+      <Form form={form} layout="vertical" requiredMark="optional" initialValues={{ role: 'agent', maxConcurrent: MAX_CONCURRENT.default }} preserve={false} onFinish={submit}>
         <Form.Item
           name="email"
           label={t('agents.email')}
@@ -278,13 +325,18 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
             <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder="1024" />
           </Form.Item>
         </Space.Compact>
-        <Form.Item name="role" label={t('agents.role')} rules={[{ required: true }]}>
-          <Select
-            data-testid="agent-form-role"
-            options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
-            optionRender={(option) => <span data-testid={`agent-form-role-${option.value}`}>{option.label}</span>}
-          />
-        </Form.Item>
+        <div className="form-row">
+          <Form.Item name="role" label={t('agents.role')} rules={[{ required: true }]} style={{ flex: 1 }}>
+            <Select
+              data-testid="agent-form-role"
+              options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+              optionRender={(option) => <span data-testid={`agent-form-role-${option.value}`}>{option.label}</span>}
+            />
+          </Form.Item>
+          <Form.Item name="maxConcurrent" label={t('agents.maxConcurrent')} tooltip={t('agents.maxConcurrentHint')} rules={[{ required: true }]} style={{ width: 140 }}>
+            <InputNumber min={MAX_CONCURRENT.min} max={MAX_CONCURRENT.max} precision={0} style={{ width: '100%' }} data-testid="agent-form-max" />
+          </Form.Item>
+        </div>
         <Form.Item
           name="password"
           label={t('agents.password')}

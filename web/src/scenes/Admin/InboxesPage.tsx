@@ -1,4 +1,4 @@
-import { CopyOutlined, EditOutlined, ExportOutlined, GlobalOutlined, PlusOutlined } from '@ant-design/icons';
+import { CopyOutlined, CustomerServiceOutlined, EditOutlined, ExportOutlined, GlobalOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, ColorPicker, Empty, Form, Input, Modal, Select, Spin, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
@@ -6,6 +6,8 @@ import type { Inbox, InboxSettings, Locale } from '../../api/types';
 import { useT } from '../../i18n';
 import { fullTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
+import { useWorkspace } from '../../stores/workspace/context';
+import { ReceptionDrawer } from './ReceptionDrawer';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -20,6 +22,8 @@ export default function InboxesPage() {
   const [error, setError] = useState<unknown>(null);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [editing, setEditing] = useState<Inbox | 'new' | null>(null);
+  const [reception, setReception] = useState<Inbox | null>(null);
+  const isAdmin = useWorkspace((s) => s.me.role === 'admin');
   const { message } = App.useApp();
 
   const load = useCallback(async () => {
@@ -55,10 +59,13 @@ export default function InboxesPage() {
           <h2>{t('inboxes.title')}</h2>
           <div className="muted">{t('inboxes.subtitle')}</div>
         </div>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="inbox-create">
-          {t('inboxes.create')}
-        </Button>
+        {isAdmin ? (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="inbox-create">
+            {t('inboxes.create')}
+          </Button>
+        ) : null}
       </div>
+      {!isAdmin ? <Alert type="info" showIcon title={t('common.readOnlyAdmin')} style={{ marginBottom: 12 }} /> : null}
       {error ? <Alert type="error" showIcon title={errorText(error, t)} style={{ marginBottom: 12 }} /> : null}
       {inboxes === null ? (
         error ? null : (
@@ -95,9 +102,12 @@ export default function InboxesPage() {
               </button>
             ))}
           </div>
-          {selected ? <InboxDetail inbox={selected} onEdit={() => setEditing(selected)} /> : null}
+          {selected ? (
+            <InboxDetail inbox={selected} canEdit={isAdmin} onEdit={() => setEditing(selected)} onReception={() => setReception(selected)} />
+          ) : null}
         </div>
       )}
+      {reception ? <ReceptionDrawer key={reception.id} inbox={reception} onClose={() => setReception(null)} /> : null}
       {editing ? (
         <InboxModal
           key={editing === 'new' ? 'new' : editing.id}
@@ -110,7 +120,14 @@ export default function InboxesPage() {
   );
 }
 
-function InboxDetail({ inbox, onEdit }: { inbox: Inbox; onEdit: () => void }) {
+interface DetailProps {
+  inbox: Inbox;
+  canEdit: boolean;
+  onEdit: () => void;
+  onReception: () => void;
+}
+
+function InboxDetail({ inbox, canEdit, onEdit, onReception }: DetailProps) {
   const t = useT();
   const { message } = App.useApp();
   const pre = useRef<HTMLPreElement>(null);
@@ -144,9 +161,16 @@ function InboxDetail({ inbox, onEdit }: { inbox: Inbox; onEdit: () => void }) {
       <div className="admin-card">
         <div className="card-head">
           <span className="card-title">{inbox.name}</span>
-          <Button icon={<EditOutlined />} onClick={onEdit} data-testid="inbox-edit">
-            {t('inboxes.edit')}
-          </Button>
+          <span className="card-actions">
+            <Button icon={<CustomerServiceOutlined />} onClick={onReception} data-testid="inbox-reception">
+              {t('reception.title')}
+            </Button>
+            {canEdit ? (
+              <Button icon={<EditOutlined />} onClick={onEdit} data-testid="inbox-edit">
+                {t('inboxes.edit')}
+              </Button>
+            ) : null}
+          </span>
         </div>
         <div className="inbox-settings">
           <dl className="kv wide">

@@ -1,14 +1,18 @@
-import { App, Empty, Spin, Tag, Tooltip } from 'antd';
+import { CrownFilled } from '@ant-design/icons';
+import { App, Empty, Spin, Switch, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../../api';
 import type { Contact, Conversation } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
 import { InlineEdit } from '../../components/InlineEdit';
+import { SafeLink } from '../../components/SafeLink';
+import { VisitTrail } from '../../components/VisitTrail';
 import { StatusTag } from '../../components/StatusTag';
 import { useT } from '../../i18n';
 import { contactLabel, fullTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
+import { isLead } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -68,13 +72,31 @@ export function ContactPanel({ conversation }: { conversation: Conversation }) {
     }
   };
 
+  const [vipBusy, setVipBusy] = useState(false);
+  const setVip = async (vip: boolean) => {
+    setVipBusy(true);
+    try {
+      const updated = await api.updateContact(contactId, { vip });
+      controller.store.dispatch({ type: 'contact/upsert', contact: updated });
+      message.success(vip ? t('contact.vipOn') : t('contact.vipOff'));
+    } catch (err) {
+      message.error(errorText(err, t));
+    } finally {
+      setVipBusy(false);
+    }
+  };
+
   return (
     <aside className="contact-panel" data-testid="contact-panel" aria-label={t('contact.title')}>
       {!contact ? (
         <div className="contact-loading">{error ? <Empty description={errorText(error, t)} /> : <Spin />}</div>
       ) : (
-        <ContactDetails contact={contact} onSave={save} />
+        <ContactDetails contact={contact} onSave={save} onVip={setVip} vipBusy={vipBusy} />
       )}
+      <div className="panel-section">
+        <div className="panel-section-title">{t('trail.title')}</div>
+        <VisitTrail contactId={contactId} maxVisits={3} />
+      </div>
       <div className="panel-section">
         <div className="panel-section-title">{t('contact.history')}</div>
         {history === null ? (
@@ -117,8 +139,16 @@ export function ContactPanel({ conversation }: { conversation: Conversation }) {
   );
 }
 
-function ContactDetails({ contact, onSave }: { contact: Contact; onSave: (f: 'name' | 'email' | 'phone') => (v: string | null) => Promise<void> }) {
+interface DetailsProps {
+  contact: Contact;
+  onSave: (f: 'name' | 'email' | 'phone') => (v: string | null) => Promise<void>;
+  onVip: (vip: boolean) => Promise<void>;
+  vipBusy: boolean;
+}
+
+function ContactDetails({ contact, onSave, onVip, vipBusy }: DetailsProps) {
   const t = useT();
+  const lead = useWorkspace((s) => isLead(s.me.role));
   const a = contact.attributes;
   const label = contactLabel(contact.name, contact.id, t);
   return (
@@ -136,7 +166,7 @@ function ContactDetails({ contact, onSave }: { contact: Contact; onSave: (f: 'na
             className="contact-name"
           />
           {contact.vip ? (
-            <Tag color="gold" className="vip-tag">
+            <Tag color="gold" className="vip-tag" icon={<CrownFilled />}>
               VIP
             </Tag>
           ) : null}
@@ -146,6 +176,22 @@ function ContactDetails({ contact, onSave }: { contact: Contact; onSave: (f: 'na
       <div className="panel-section">
         <div className="panel-section-title">{t('contact.title')}</div>
         <dl className="kv">
+          {lead ? (
+            <>
+              <dt>{t('contact.vip')}</dt>
+              <dd>
+                <Switch
+                  size="small"
+                  checked={contact.vip}
+                  loading={vipBusy}
+                  onChange={(v) => void onVip(v)}
+                  data-testid="contact-vip"
+                  aria-label={t('contact.vip')}
+                />
+                <span className="muted small"> {t('contact.vipHint')}</span>
+              </dd>
+            </>
+          ) : null}
           <dt>{t('contact.email')}</dt>
           <dd>
             <InlineEdit
@@ -200,27 +246,5 @@ function ContactDetails({ contact, onSave }: { contact: Contact; onSave: (f: 'na
         </dl>
       </div>
     </>
-  );
-}
-
-/** A visitor-reported URL: a link only for http(s), plain text otherwise (no javascript: links). */
-function SafeLink({ url, text }: { url: string; text: string }) {
-  let ok = false;
-  try {
-    const u = new URL(url);
-    ok = u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  return (
-    <Tooltip title={url}>
-      {ok ? (
-        <a href={url} target="_blank" rel="noopener noreferrer nofollow" className="ellipsis-link">
-          {text}
-        </a>
-      ) : (
-        <span className="ellipsis-link">{text}</span>
-      )}
-    </Tooltip>
   );
 }

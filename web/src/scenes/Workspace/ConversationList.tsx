@@ -2,19 +2,26 @@ import { InboxOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Button, Empty, Segmented, Spin, Tabs, Tooltip } from 'antd';
 import { memo } from 'react';
 import { useNavigate } from 'react-router';
-import type { Agent, AssigneeFilter, Conversation, ConversationStatus } from '../../api/types';
+import type { Agent, Conversation, ConversationStatus } from '../../api/types';
 import { CONVERSATION_STATUSES } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
+import { ConversationBadges } from '../../components/ConversationBadges';
 import { useI18n, useT } from '../../i18n';
 import { contactLabel, fullTime, relativeTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { useNow } from '../../lib/useNow';
 import { selectVisibleConversations } from '../../stores/workspace/selectors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { LIST_TABS, OFFLINE_COUNT_CAP, type ListTab, type TabCounts } from '../../stores/workspace/state';
 
-const TABS: AssigneeFilter[] = ['mine', 'unassigned', 'all'];
+function countLabel(counts: TabCounts | null, tab: ListTab): string {
+  const n = counts ? counts[tab] : null;
+  if (n === null) return '·';
+  if (tab === 'offline' && n >= OFFLINE_COUNT_CAP) return `${OFFLINE_COUNT_CAP - 1}+`;
+  return String(n);
+}
 
-/** Left column: 我的 / 未分配 / 全部 with counts, the status filter, the live list. */
+/** Left column: 我的 / 未分配 / 全部 / 留言 with counts, the status filter, the live list. */
 export function ConversationList({ activeId }: { activeId: number | null }) {
   const t = useT();
   const controller = useController();
@@ -22,6 +29,7 @@ export function ConversationList({ activeId }: { activeId: number | null }) {
   const conversations = useWorkspace(selectVisibleConversations);
   const agents = useWorkspace((s) => s.agents);
   const meId = useWorkspace((s) => s.me.id);
+  const contacts = useWorkspace((s) => s.contacts);
   const now = useNow();
   const navigate = useNavigate();
 
@@ -31,14 +39,14 @@ export function ConversationList({ activeId }: { activeId: number | null }) {
         <Tabs
           size="small"
           activeKey={list.tab}
-          onChange={(k) => controller.setFilter(k as AssigneeFilter, list.status)}
-          items={TABS.map((tab) => ({
+          onChange={(k) => controller.setFilter(k as ListTab, list.status)}
+          items={LIST_TABS.map((tab) => ({
             key: tab,
             label: (
-              <span data-testid={`conv-tab-${tab}`} className="conv-tab-label">
+              <span data-testid={tab === 'offline' ? 'tab-offline' : `conv-tab-${tab}`} className="conv-tab-label">
                 {t(`conv.tab.${tab}`)}
                 <span className="conv-tab-count" data-testid={`conv-count-${tab}`}>
-                  {list.counts ? list.counts[tab] : '·'}
+                  {countLabel(list.counts, tab)}
                 </span>
               </span>
             ),
@@ -82,7 +90,11 @@ export function ConversationList({ activeId }: { activeId: number | null }) {
                 description={
                   <>
                     <div>{t('conv.empty')}</div>
-                    {list.status === 'open' ? <div className="muted small">{t('conv.emptyHint.open')}</div> : null}
+                    {list.tab === 'offline' ? (
+                      <div className="muted small">{t('conv.emptyHint.offline')}</div>
+                    ) : list.status === 'open' ? (
+                      <div className="muted small">{t('conv.emptyHint.open')}</div>
+                    ) : null}
                   </>
                 }
               />
@@ -97,6 +109,7 @@ export function ConversationList({ activeId }: { activeId: number | null }) {
                 active={c.id === activeId}
                 assignee={c.assigneeId ? agents[c.assigneeId] : undefined}
                 mine={c.assigneeId === meId}
+                vip={contacts[c.contactId]?.vip ?? c.priority > 0}
                 now={now}
                 onOpen={(id) => navigate(`/conversations/${id}`)}
               />
@@ -122,11 +135,12 @@ interface ItemProps {
   active: boolean;
   assignee: Agent | undefined;
   mine: boolean;
+  vip: boolean;
   now: number;
   onOpen: (id: number) => void;
 }
 
-const ConversationItem = memo(function ConversationItem({ conversation: c, active, assignee, mine, now, onOpen }: ItemProps) {
+const ConversationItem = memo(function ConversationItem({ conversation: c, active, assignee, mine, vip, now, onOpen }: ItemProps) {
   const { t } = useI18n();
   const name = contactLabel(c.contactName, c.contactId, t);
   const time = c.lastMessageAt ?? c.updatedAt;
@@ -139,6 +153,8 @@ const ConversationItem = memo(function ConversationItem({ conversation: c, activ
       data-conversation-id={c.id}
       data-unread={c.unreadCount}
       data-status={c.status}
+      data-handler={c.handler}
+      data-queued={c.queuedAt !== null && c.assigneeId === null ? 'true' : 'false'}
       onClick={() => onOpen(c.id)}
       onKeyDown={(e) => {
         if (e.key === 'Enter' || e.key === ' ') {
@@ -175,6 +191,9 @@ const ConversationItem = memo(function ConversationItem({ conversation: c, activ
           ) : (
             <span className="conv-item-assignee none">{t('conv.unassigned')}</span>
           )}
+          <span className="conv-item-badges">
+            <ConversationBadges conversation={c} vip={vip} />
+          </span>
           <span className="conv-item-id">#{c.id}</span>
         </div>
       </div>

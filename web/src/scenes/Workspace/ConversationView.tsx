@@ -1,17 +1,23 @@
-import { CheckCircleOutlined, ClockCircleOutlined, LoginOutlined, RedoOutlined } from '@ant-design/icons';
-import { App, Button, Result, Space } from 'antd';
+import { CheckCircleOutlined, ClockCircleOutlined, LoginOutlined, RedoOutlined, WarningFilled } from '@ant-design/icons';
+import { App, Button, Result, Space, Tag } from 'antd';
 import { useState } from 'react';
+import { ApiError } from '../../api';
 import type { Conversation, ConversationStatus } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
+import { ConversationBadges } from '../../components/ConversationBadges';
 import { StatusTag } from '../../components/StatusTag';
 import { useT } from '../../i18n';
-import { contactLabel } from '../../i18n/format';
+import { contactLabel, formatDuration, secondsSince } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
-import { canChangeStatus, canTake, canTransfer } from '../../lib/permissions';
+import { canChangeStatus, canReply, canTake, canTransfer } from '../../lib/permissions';
+import { useNow } from '../../lib/useNow';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
-import { TransferControl } from './TransferControl';
+import { TransferControl } from './TransferDialog';
+
+/** A customer message unanswered this long asks the agent to apologise first. */
+export const APOLOGY_AFTER_SECONDS = 60;
 
 /** Middle column: header with actions, the messages, typing, the reply box. */
 export function ConversationView({ conversationId }: { conversationId: number }) {
@@ -32,6 +38,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
       <ConversationHeader conversation={conversation} />
       <MessageList conversation={conversation} />
       <TypingLine conversationId={conversation.id} />
+      <ApologyHint conversation={conversation} />
       <Composer key={conversation.id} conversation={conversation} />
     </section>
   );
@@ -42,6 +49,8 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
   const controller = useController();
   const me = useWorkspace((s) => s.me);
   const assignee = useWorkspace((s) => (c.assigneeId ? s.agents[c.assigneeId] : undefined));
+  const group = useWorkspace((s) => (c.groupId !== null ? s.groups[c.groupId] : undefined));
+  const vip = useWorkspace((s) => s.contacts[c.contactId]?.vip ?? c.priority > 0);
   const [busy, setBusy] = useState<string | null>(null);
   const { message } = App.useApp();
   const name = contactLabel(c.contactName, c.contactId, t);
@@ -53,7 +62,12 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
       await action();
       message.success(done);
     } catch (err) {
-      message.error(errorText(err, t));
+      // 接入 above my own 接待上限: say so in my terms
+      if (key === 'take' && err instanceof ApiError && err.code === 'agent_full') {
+        message.error({ content: <span data-testid="agent-full-error">{errorText(err, t, 'error.agent_full_self')}</span> });
+      } else {
+        message.error(errorText(err, t));
+      }
     } finally {
       setBusy(null);
     }
@@ -100,6 +114,7 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
               {name}
             </span>
             <StatusTag status={c.status} />
+            <ConversationBadges conversation={c} vip={vip} />
           </div>
           <div className="conv-header-sub">
             <span>
@@ -114,6 +129,19 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
                     : t('conv.unassigned')}
               </span>
             </span>
+            {c.groupId !== null || c.topic ? (
+              <>
+                <span className="dot-sep">·</span>
+                <span data-testid="conv-group" data-group-id={c.groupId ?? ''}>
+                  {group ? t('view.group', { name: group.name }) : c.groupId !== null ? t('view.group', { name: `#${c.groupId}` }) : null}
+                  {c.topic ? (
+                    <Tag className="topic-tag" bordered={false}>
+                      {c.topic}
+                    </Tag>
+                  ) : null}
+                </span>
+              </>
+            ) : null}
             <span className="dot-sep">·</span>
             <span>#{c.id}</span>
             <span className="dot-sep">·</span>
@@ -138,6 +166,24 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
         {statusAllowed ? statusButtons : null}
       </Space>
     </header>
+  );
+}
+
+/**
+ * 致歉提示: the customer's oldest unanswered message is older than a minute. Goes
+ * away by itself once someone replies (the conversation frame clears waitingSince).
+ */
+function ApologyHint({ conversation: c }: { conversation: Conversation }) {
+  const t = useT();
+  const me = useWorkspace((s) => s.me);
+  const now = useNow(1000);
+  if (!c.waitingSince || c.status === 'resolved' || !canReply(me, c)) return null;
+  const waited = secondsSince(c.waitingSince, now);
+  if (waited < APOLOGY_AFTER_SECONDS) return null;
+  return (
+    <div className="apology-hint" data-testid="apology-hint" role="status">
+      <WarningFilled /> {t('view.apology', { waited: formatDuration(waited, t) })}
+    </div>
   );
 }
 

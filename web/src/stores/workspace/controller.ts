@@ -6,17 +6,19 @@ import type {
   Conversation,
   ConversationPage,
   ConversationStatus,
+  Handler,
   Me,
   Message,
+  TransferTarget,
 } from '../../api/types';
-import { contactLabel } from '../../i18n/format';
+import { contactLabel, formatDuration } from '../../i18n/format';
 import type { Translate } from '../../i18n';
 import { Notifier } from '../../lib/notify';
 import { uuid } from '../../lib/uuid';
 import type { ServerFrame } from '../../realtime/frames';
 import { RealtimeClient } from '../../realtime/socket';
 import { createStore, type Store } from '../store';
-import { initialState, reducer, type Action, type WorkspaceState } from './state';
+import { initialState, OFFLINE_COUNT_CAP, reducer, type Action, type ListTab, type WorkspaceState } from './state';
 
 const PAGE_SIZE = 50;
 const MESSAGE_PAGE = 50;
@@ -29,6 +31,22 @@ const TYPING_SHOW_MS = 6000;
 const COUNTS_DEBOUNCE_MS = 800;
 /** If the socket is not ready this soon, load the list over HTTP anyway. */
 const FIRST_LIST_FALLBACK_MS = 1500;
+
+/** What the server is asked for a list tab: 留言 is every conversation nobody could answer (handler offline). */
+function tabQuery(tab: ListTab): { assignee: AssigneeFilter; handler?: Handler } {
+  return tab === 'offline' ? { assignee: 'all', handler: 'offline' } : { assignee: tab };
+}
+
+/** Frames (and `ready` after every connect) for pages that keep their own data: the monitor, the visitors page. */
+export type FrameListener = (frame: ServerFrame | { type: 'connected'; reconnected: boolean }) => void;
+
+/** 超时提醒, for the antd notification the shell shows. */
+export interface AlertInfo {
+  conversationId: number;
+  waitedSeconds: number;
+  contactName: string | null;
+  contactId: number | null;
+}
 
 export interface ControllerOptions {
   me: Me;
@@ -61,6 +79,8 @@ export class WorkspaceController {
   private notified = new Set<string>();
   private typingOut: { conversationId: number; sentAt: number; idle: number | null } | null = null;
   private stopped = false;
+  private listeners = new Set<FrameListener>();
+  private alertListeners = new Set<(alert: AlertInfo) => void>();
 
   constructor(private readonly opts: ControllerOptions) {
     this.t = opts.t;
@@ -94,6 +114,7 @@ export class WorkspaceController {
     this.stopped = false;
     this.socket.start();
     void this.loadAgents();
+    void this.loadGroups();
     this.firstListTimer = window.setTimeout(() => {
       this.firstListTimer = null;
       void this.refreshList('merge');
@@ -117,9 +138,31 @@ export class WorkspaceController {
     this.socket.reconnectNow();
   }
 
+  /** Every server frame, and `connected` after each (re)connect; returns the unsubscribe function. */
+  listen(listener: FrameListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  /** 超时提醒 alerts for me; returns the unsubscribe function. */
+  onAlert(listener: (alert: AlertInfo) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => void this.alertListeners.delete(listener);
+  }
+
+  private emit(frame: Parameters<FrameListener>[0]): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(frame);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+
   // ── conversation list ───────────────────────────────────────────────
 
-  setFilter(tab: AssigneeFilter, status: ConversationStatus): void {
+  setFilter(tab: ListTab, status: ConversationStatus): void {
     const { list } = this.state;
     if (list.tab === tab && list.status === status) return;
     this.dispatch({ type: 'list/filter', tab, status });
@@ -136,8 +179,9 @@ export class WorkspaceController {
     const startVersion = this.version;
     const { tab, status } = this.state.list;
     this.dispatch({ type: 'list/loading', more: false });
+    void this.refreshOfflineCount(status);
     try {
-      const page = await api.listConversations({ status, assignee: tab, limit: PAGE_SIZE });
+      const page = await api.listConversations({ status, ...tabQuery(tab), limit: PAGE_SIZE });
       if (requestId !== this.listRequest) return;
       this.applyPage(page, mode, startVersion);
     } catch (err) {
@@ -153,7 +197,7 @@ export class WorkspaceController {
     const startVersion = this.version;
     this.dispatch({ type: 'list/loading', more: true });
     try {
-      const page = await api.listConversations({ status: list.status, assignee: list.tab, before: list.floor, limit: PAGE_SIZE });
+      const page = await api.listConversations({ status: list.status, ...tabQuery(list.tab), before: list.floor, limit: PAGE_SIZE });
       if (requestId !== this.listRequest) return;
       this.applyPage(page, 'more', startVersion);
     } catch (err) {
@@ -186,7 +230,18 @@ export class WorkspaceController {
       } catch {
         /* next change or reconnect refreshes them */
       }
+      void this.refreshOfflineCount(status);
     }, COUNTS_DEBOUNCE_MS);
+  }
+
+  /** The server counts 我的 / 未分配 / 全部 only: 留言 are counted from one capped page. */
+  private async refreshOfflineCount(status: ConversationStatus): Promise<void> {
+    try {
+      const page = await api.listConversations({ status, assignee: 'all', handler: 'offline', limit: OFFLINE_COUNT_CAP });
+      this.dispatch({ type: 'counts/offline', status, offline: page.conversations.length });
+    } catch {
+      /* shown as unknown until the next refresh */
+    }
   }
 
   private upsertConversation(conversation: Conversation, isNew = false): void {
@@ -302,10 +357,36 @@ export class WorkspaceController {
     }
   }
 
-  async assign(conversationId: number, assigneeId: number | null): Promise<Conversation> {
-    const conv = await api.assign(conversationId, assigneeId);
+  /** 分配 / 接入; `force` (supervisors) goes past the agent's 接待上限. */
+  async assign(conversationId: number, assigneeId: number | null, force = false): Promise<Conversation> {
+    const conv = await api.assign(conversationId, assigneeId, force);
     this.upsertConversation(conv);
     return conv;
+  }
+
+  /** 转接 to an agent or a skill group, or 升级 to the group's 组长, with a note the receiver sees. */
+  async transfer(conversationId: number, target: TransferTarget, note: string | null): Promise<Conversation> {
+    const conv = await api.transfer(conversationId, target, note);
+    this.upsertConversation(conv);
+    return conv;
+  }
+
+  async loadGroups(): Promise<void> {
+    try {
+      const { groups } = await api.listGroups();
+      this.dispatch({ type: 'groups/loaded', groups });
+    } catch {
+      /* retried on reconnect */
+    }
+  }
+
+  async loadVisitors(): Promise<void> {
+    try {
+      const { visitors } = await api.visitors();
+      this.dispatch({ type: 'visitors/loaded', visitors });
+    } catch {
+      /* retried on reconnect */
+    }
   }
 
   async setStatus(conversationId: number, status: ConversationStatus): Promise<Conversation> {
@@ -392,14 +473,18 @@ export class WorkspaceController {
     }
     // The whole first page and the counts, every time: whatever changed while we were away shows up.
     void this.refreshList(reconnected ? 'replace' : 'merge');
+    // visitor frames only carry changes: the list is read again on every connect
+    void this.loadVisitors();
     if (reconnected) {
       void this.loadAgents();
+      void this.loadGroups();
       const active = this.state.activeId;
       if (active !== null) {
         void this.fetchConversation(active);
         if (!this.state.threads[active]?.loaded) void this.loadThread(active);
       }
     }
+    this.emit({ type: 'connected', reconnected });
   }
 
   private async checkSession(): Promise<void> {
@@ -414,6 +499,11 @@ export class WorkspaceController {
   }
 
   private onFrame(frame: ServerFrame): void {
+    this.apply(frame);
+    this.emit(frame);
+  }
+
+  private apply(frame: ServerFrame): void {
     switch (frame.type) {
       case 'message': {
         const live = frame.conversation;
@@ -448,12 +538,41 @@ export class WorkspaceController {
       case 'ack':
         this.dispatch({ type: 'messages/received', messages: [frame.message] });
         return;
+      case 'visitor':
+        this.dispatch({ type: 'visitor', contactId: frame.contactId, visitor: frame.visitor });
+        return;
+      case 'alert':
+        if (frame.kind === 'response_timeout') this.alert(frame);
+        return;
       case 'error':
         if (frame.code === 'unauthorized') void this.checkSession();
         return;
       default:
         return;
     }
+  }
+
+  /**
+   * 超时提醒: a customer of mine has waited too long. Same channel as new messages
+   * (chime, desktop notification), plus the in-app notification the shell shows.
+   */
+  private alert(frame: { conversationId: number; waitedSeconds: number; contactName: string | null }): void {
+    const conv = this.state.conversations[frame.conversationId];
+    const info: AlertInfo = {
+      conversationId: frame.conversationId,
+      waitedSeconds: frame.waitedSeconds,
+      contactName: frame.contactName ?? conv?.contactName ?? null,
+      contactId: conv?.contactId ?? null,
+    };
+    const who = info.contactId !== null ? contactLabel(info.contactName, info.contactId, this.t) : (info.contactName ?? `#${info.conversationId}`);
+    this.notifier.chime();
+    this.notifier.desktop({
+      title: this.t('alert.title'),
+      body: this.t('alert.body', { name: who, waited: formatDuration(info.waitedSeconds, this.t) }),
+      tag: `zhike-alert-${info.conversationId}`,
+      onClick: () => this.navigate?.(info.conversationId),
+    });
+    for (const l of [...this.alertListeners]) l(info);
   }
 
   /**

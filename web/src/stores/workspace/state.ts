@@ -7,7 +7,9 @@ import type {
   Conversation,
   ConversationCounts,
   ConversationStatus,
+  LiveVisitor,
   Message,
+  SkillGroup,
   WorkspaceInfo,
 } from '../../api/types';
 import type { ConnectionState } from '../../realtime/socket';
@@ -34,10 +36,18 @@ export interface Thread {
   loadingOlder: boolean;
 }
 
+/** 我的 / 未分配 / 全部, and 留言 (handler offline: left when nobody could answer) */
+export type ListTab = AssigneeFilter | 'offline';
+export const LIST_TABS: readonly ListTab[] = ['mine', 'unassigned', 'all', 'offline'];
+
+/** The server's tab counts plus 留言 (counted from a capped page: OFFLINE_COUNT_CAP means "that many or more"); null: unknown */
+export type TabCounts = ConversationCounts & { offline: number | null };
+export const OFFLINE_COUNT_CAP = 100;
+
 export interface ListState {
-  tab: AssigneeFilter;
+  tab: ListTab;
   status: ConversationStatus;
-  counts: ConversationCounts | null;
+  counts: TabCounts | null;
   /**
    * The server's cursor below the loaded pages. Conversations older than it are not
    * shown until "load more" reaches them; null when everything is loaded.
@@ -61,6 +71,12 @@ export interface WorkspaceState {
   /** Every conversation we know about, kept current by the socket. The list is derived from it. */
   conversations: Record<number, Conversation>;
   contacts: Record<number, Contact>;
+  /** 技能组 by id (names for the header, the transfer dialog, the monitor) */
+  groups: Record<number, SkillGroup>;
+  groupsLoaded: boolean;
+  /** Visitors with a page open now, by contact id (GET /visitors, then `visitor` frames) */
+  visitors: Record<number, LiveVisitor>;
+  visitorsLoaded: boolean;
   list: ListState;
   threads: Record<number, Thread>;
   pending: Record<number, PendingMessage[]>;
@@ -75,7 +91,7 @@ export type Action =
   | { type: 'agents/loaded'; agents: Agent[] }
   | { type: 'agent/upsert'; agent: Agent }
   | { type: 'presence'; agentId: number; availability: Availability }
-  | { type: 'list/filter'; tab: AssigneeFilter; status: ConversationStatus }
+  | { type: 'list/filter'; tab: ListTab; status: ConversationStatus }
   | { type: 'list/loading'; more: boolean }
   | {
       type: 'list/loaded';
@@ -88,6 +104,12 @@ export type Action =
     }
   | { type: 'list/failed'; error: unknown; more: boolean }
   | { type: 'counts/loaded'; status: ConversationStatus; counts: ConversationCounts }
+  | { type: 'counts/offline'; status: ConversationStatus; offline: number }
+  | { type: 'groups/loaded'; groups: SkillGroup[] }
+  | { type: 'group/upsert'; group: SkillGroup }
+  | { type: 'group/remove'; id: number }
+  | { type: 'visitors/loaded'; visitors: LiveVisitor[] }
+  | { type: 'visitor'; contactId: number; visitor: LiveVisitor | null }
   | { type: 'conversation/upsert'; conversation: Conversation; isNew?: boolean }
   | { type: 'contact/upsert'; contact: Contact }
   | { type: 'thread/loading'; id: number }
@@ -114,6 +136,10 @@ export function initialState(me: Agent, workspace: WorkspaceInfo): WorkspaceStat
     agentsLoaded: false,
     conversations: {},
     contacts: {},
+    groups: {},
+    groupsLoaded: false,
+    visitors: {},
+    visitorsLoaded: false,
     list: { tab: 'mine', status: 'open', counts: null, floor: null, loading: true, loadingMore: false, error: null },
     threads: {},
     pending: {},
@@ -126,9 +152,10 @@ export function initialState(me: Agent, workspace: WorkspaceInfo): WorkspaceStat
 
 // ── list membership ─────────────────────────────────────────────────────
 
-export function matchesTab(c: Pick<Conversation, 'assigneeId'>, tab: AssigneeFilter, meId: number): boolean {
+export function matchesTab(c: Pick<Conversation, 'assigneeId' | 'handler'>, tab: ListTab, meId: number): boolean {
   if (tab === 'mine') return c.assigneeId === meId;
   if (tab === 'unassigned') return c.assigneeId === null;
+  if (tab === 'offline') return c.handler === 'offline';
   return true;
 }
 
@@ -151,19 +178,15 @@ export function aboveFloor(c: Pick<Conversation, 'updatedAt' | 'id'>, floor: str
   return compareActivity(c, parseCursor(floor)) <= 0;
 }
 
-function countsDelta(
-  counts: ConversationCounts,
-  prev: Conversation | null,
-  next: Conversation,
-  status: ConversationStatus,
-  meId: number,
-): ConversationCounts {
+function countsDelta(counts: TabCounts, prev: Conversation | null, next: Conversation, status: ConversationStatus, meId: number): TabCounts {
   const out = { ...counts };
-  for (const tab of ['mine', 'unassigned', 'all'] as const) {
+  const delta = (tab: ListTab) => {
     const before = prev !== null && prev.status === status && matchesTab(prev, tab, meId) ? 1 : 0;
     const after = next.status === status && matchesTab(next, tab, meId) ? 1 : 0;
-    out[tab] = Math.max(0, out[tab] + after - before);
-  }
+    return after - before;
+  };
+  for (const tab of ['mine', 'unassigned', 'all'] as const) out[tab] = Math.max(0, out[tab] + delta(tab));
+  if (out.offline !== null) out.offline = Math.max(0, out.offline + delta('offline'));
   return out;
 }
 
@@ -197,6 +220,20 @@ function withoutKey<T>(record: Record<number, T>, key: number): Record<number, T
   const copy = { ...record };
   delete copy[key];
   return copy;
+}
+
+/**
+ * A live visitor's "chatting" follows their conversations: the server sends no `visitor`
+ * frame when a visitor starts or ends a conversation (only when their page changes).
+ */
+function withChat(visitors: Record<number, LiveVisitor>, c: Conversation): Record<number, LiveVisitor> {
+  const v = visitors[c.contactId];
+  if (!v) return visitors;
+  if (c.status !== 'resolved' && v.conversationId !== c.id && (v.conversationId === null || c.id > v.conversationId)) {
+    return { ...visitors, [c.contactId]: { ...v, conversationId: c.id } };
+  }
+  if (c.status === 'resolved' && v.conversationId === c.id) return { ...visitors, [c.contactId]: { ...v, conversationId: null } };
+  return visitors;
 }
 
 // ── reducer ─────────────────────────────────────────────────────────────
@@ -258,7 +295,7 @@ export function reducer(state: WorkspaceState, action: Action): WorkspaceState {
         conversations,
         list: {
           ...state.list,
-          counts: action.counts,
+          counts: { ...action.counts, offline: state.list.counts?.offline ?? null },
           floor: action.floor,
           loading: action.mode === 'more' ? state.list.loading : false,
           loadingMore: false,
@@ -275,14 +312,50 @@ export function reducer(state: WorkspaceState, action: Action): WorkspaceState {
 
     case 'counts/loaded':
       if (action.status !== state.list.status) return state;
-      return { ...state, list: { ...state.list, counts: action.counts } };
+      return { ...state, list: { ...state.list, counts: { ...action.counts, offline: state.list.counts?.offline ?? null } } };
+
+    case 'counts/offline': {
+      if (action.status !== state.list.status) return state;
+      const base = state.list.counts ?? { mine: 0, unassigned: 0, all: 0, offline: null };
+      return { ...state, list: { ...state.list, counts: { ...base, offline: action.offline } } };
+    }
+
+    case 'groups/loaded': {
+      const groups: Record<number, SkillGroup> = {};
+      for (const g of action.groups) groups[g.id] = g;
+      return { ...state, groups, groupsLoaded: true };
+    }
+
+    case 'group/upsert':
+      return { ...state, groups: { ...state.groups, [action.group.id]: action.group } };
+
+    case 'group/remove':
+      return { ...state, groups: withoutKey(state.groups, action.id) };
+
+    case 'visitors/loaded': {
+      const visitors: Record<number, LiveVisitor> = {};
+      for (const v of action.visitors) visitors[v.contactId] = v;
+      return { ...state, visitors, visitorsLoaded: true };
+    }
+
+    case 'visitor':
+      if (action.visitor === null) {
+        const visitors = withoutKey(state.visitors, action.contactId);
+        return visitors === state.visitors ? state : { ...state, visitors };
+      }
+      return { ...state, visitors: { ...state.visitors, [action.contactId]: action.visitor } };
 
     case 'conversation/upsert': {
       const next = action.conversation;
       const prev = state.conversations[next.id] ?? null;
       let counts = state.list.counts;
       if (counts && (prev || action.isNew)) counts = countsDelta(counts, prev, next, state.list.status, state.me.id);
-      return { ...state, conversations: { ...state.conversations, [next.id]: next }, list: { ...state.list, counts } };
+      return {
+        ...state,
+        conversations: { ...state.conversations, [next.id]: next },
+        list: { ...state.list, counts },
+        visitors: withChat(state.visitors, next),
+      };
     }
 
     case 'contact/upsert': {
@@ -294,7 +367,12 @@ export function reducer(state: WorkspaceState, action: Action): WorkspaceState {
           conversations[c.id] = { ...c, contactName: contact.name };
         }
       }
-      return { ...state, conversations, contacts: { ...state.contacts, [contact.id]: contact } };
+      const live = state.visitors[contact.id];
+      const visitors =
+        live && (live.name !== contact.name || live.vip !== contact.vip)
+          ? { ...state.visitors, [contact.id]: { ...live, name: contact.name, vip: contact.vip } }
+          : state.visitors;
+      return { ...state, conversations, visitors, contacts: { ...state.contacts, [contact.id]: contact } };
     }
 
     case 'thread/loading':
