@@ -31,6 +31,7 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
       'conversation.transferred',
       'agent.presence_changed',
       'agent.updated',
+      'contact.updated',
     ],
     async handle(e: DomainEvent) {
       if (isEvent(e, 'conversation.created')) {
@@ -84,6 +85,12 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
       }
       if (isEvent(e, 'agent.updated')) {
         if (e.subject.active && e.subject.availability === 'online') await router.drainForAgent(e.workspaceId, e.subject.id);
+        return;
+      }
+      if (isEvent(e, 'contact.updated') && e.data.fields.includes('vip')) {
+        // a VIP moves up the queues they wait in: everyone there gets their new position
+        const waiting = await ctx.db.query(`SELECT DISTINCT group_id FROM conversations WHERE contact_id = $1 AND queued_at IS NOT NULL`, [e.subject.id]);
+        for (const w of waiting) queues.touch({ workspaceId: e.workspaceId, groupId: w.group_id, handler: 'human' });
       }
     },
   };

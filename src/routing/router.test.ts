@@ -173,6 +173,15 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     const cv = await startConversation(t, vip.contactToken);
     expect((await conversation(t, cv.id)).priority).toBe(1);
     expect((await vip.ws.waitFor((f) => f.type === 'queue' && f.conversationId === cv.id)).position).toBe(1);
+    // marking a waiting customer VIP moves them up at once, and both waiting customers hear their new place
+    const late = await customer();
+    const cl = await startConversation(t, late.contactToken);
+    expect((await late.ws.waitFor((f) => f.type === 'queue' && f.conversationId === cl.id)).position).toBe(3);
+    await a.inject('PATCH', `/api/v1/contacts/${late.contactId}`, { token: admin(), payload: { vip: true } });
+    await late.ws.waitFor((f) => f.type === 'queue' && f.conversationId === cl.id && f.position === 2);
+    await regular.ws.waitFor((f) => f.type === 'queue' && f.conversationId === cr.id && f.position === 3);
+    await a.inject('PATCH', `/api/v1/contacts/${late.contactId}`, { token: admin(), payload: { vip: false } });
+    await a.inject('POST', `${a.widgetBase}/conversations/${cl.id}/leave-queue`, { contactToken: late.contactToken });
     const freed = held[0].assignee!.id;
     await resolve(freed === m.id ? m.token : n.token, held[0].id);
     expect((await conversation(t, cv.id)).assigneeId).toBe(freed);
@@ -222,6 +231,12 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     const toW = await a.inject('POST', `/api/v1/conversations/${c2.id}/transfer`, { token: u.token, payload: { target: { type: 'agent', agentId: w.id } } });
     expect(toW.status).toBe(409);
     expect(toW.body.error).toMatchObject({ code: 'agent_full', details: { load: 1, limit: 1 } });
+    // an agent cannot force it; a supervisor can (the note still reaches the receiver)
+    const notForced = await a.inject('POST', `/api/v1/conversations/${c2.id}/transfer`, { token: u.token, payload: { target: { type: 'agent', agentId: w.id }, force: true } });
+    expect(notForced.status).toBe(409);
+    const forced = await a.inject('POST', `/api/v1/conversations/${c2.id}/transfer`, { token: lead.token, payload: { target: { type: 'agent', agentId: w.id }, force: true, note: '组长安排' } });
+    expect(forced.body).toMatchObject({ assigneeId: w.id });
+    await a.inject('POST', `/api/v1/conversations/${c2.id}/assign`, { token: admin(), payload: { assigneeId: u.id } });
 
     // escalation to the 组长 of the conversation's group
     const noLeader = await a.inject('POST', `/api/v1/conversations/${c.id}/transfer`, { token: w.token, payload: { target: { type: 'leader' } } });

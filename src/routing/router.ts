@@ -173,7 +173,14 @@ export class Router {
    * maybe queued), or to the group's leader (组长; escalation may exceed their limit:
    * the leader decides). The note reaches the receiver as a private note.
    */
-  async transfer(caller: Caller, conversationId: number, target: TransferTarget, note: string | null, callerName: string | null = null): Promise<Conversation> {
+  async transfer(
+    caller: Caller,
+    conversationId: number,
+    target: TransferTarget,
+    note: string | null,
+    callerName: string | null = null,
+    opts: { force?: boolean } = {},
+  ): Promise<Conversation> {
     const actor: Actor = { type: 'agent', id: caller.agentId };
     const lead = caller.role === 'admin' || caller.role === 'supervisor';
     const result = await withRetry(() =>
@@ -190,7 +197,13 @@ export class Router {
         if (target.type === 'agent') {
           if (target.agentId === conv.assigneeId) throw new DomainError('same_agent', 'the conversation is already with this agent', 409);
           toAgent = target.agentId;
-          await checkRoom(sql, caller.workspaceId, toAgent);
+          if (opts.force && lead) {
+            const t = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [toAgent, caller.workspaceId]);
+            if (!t) throw notFound('agent');
+            if (!t.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
+          } else {
+            await checkRoom(sql, caller.workspaceId, toAgent);
+          }
         } else if (target.type === 'leader') {
           if (!conv.groupId) throw new DomainError('no_leader', 'this conversation has no skill group, so no 组长 to escalate to: transfer it to an agent or a group', 409);
           const g = await one(sql, 'SELECT leader_id, name FROM skill_groups WHERE id = $1', [conv.groupId]);

@@ -15,6 +15,7 @@ import { receptionListener } from '../reception/listener.js';
 import { customerGone, ensureQueueSweep, registerReceptionTimers } from '../reception/timer-handlers.js';
 import { Router } from '../routing/router.js';
 import { TimerRunner } from '../timers/timers.js';
+import { visitorsListener } from '../visitors/listener.js';
 import { VisitorTracker } from '../visitors/tracker.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import { Gateway } from '../realtime/gateway.js';
@@ -104,6 +105,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
 
   const visitors = new VisitorTracker(routerCtx, opts.bus, router);
   app.decorate('visitors', visitors);
+  events.register(visitorsListener(visitors));
   const gateway = new Gateway({
     ...ctx,
     log: app.log,

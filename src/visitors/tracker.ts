@@ -261,7 +261,8 @@ export class VisitorTracker {
     return receive(facts) !== 'offline';
   }
 
-  private async announce(workspaceId: number, contactId: number): Promise<void> {
+  /** Tells the consoles what a visitor looks like now (page, or chatting). */
+  async announce(workspaceId: number, contactId: number): Promise<void> {
     try {
       const [visitor] = await this.live(workspaceId, contactId);
       await this.bus.publish({ t: 'visitor', workspaceId, contactId, visitor: visitor ?? null });

@@ -102,6 +102,8 @@ describe.each(DB_KINDS)('visitors and invitations on %s', (kind) => {
     expect(inv).toMatchObject({ kind: 'agent', agent: { name: '小周', agentNo: '2048' } });
     v.ws.send({ type: 'invite_reply', invitationId: inv.invitationId, accept: true });
     const result = await v.ws.waitFor((f) => f.type === 'invite_result');
+    // the live list shows the visitor chatting now
+    await agent.ws.waitFor((f) => f.type === 'visitor' && f.contactId === v.contactId && f.visitor?.conversationId === result.conversationId);
     expect(result.conversationId).toBeGreaterThan(0);
     const conv = await conversation(t, result.conversationId);
     expect(conv).toMatchObject({ assigneeId: agent.id, handler: 'human', contactId: v.contactId });

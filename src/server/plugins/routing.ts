@@ -31,11 +31,13 @@ export const routingPlugin: FastifyPluginAsync = async (app) => {
             z.object({ type: z.literal('leader') }),
           ]),
           note: z.string().trim().max(1000).nullable().default(null).describe('转接说明 the receiver sees'),
+          force: z.boolean().default(false).describe('Supervisors: transfer to an agent even above their 接待上限'),
         }),
         response: { 200: conversationSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (req) => app.router.transfer(callerOf(req), req.params.id, req.body.target, req.body.note || null, req.session!.agent.name),
+    async (req) =>
+      app.router.transfer(callerOf(req), req.params.id, req.body.target, req.body.note || null, req.session!.agent.name, { force: req.body.force }),
   );
 
   const agentLoad = z.object({
