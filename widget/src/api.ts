@@ -1,4 +1,4 @@
-import type { AttachmentRef, ContactAttributes, Conversation, Identity, Message, SendBody, WidgetConfig } from './types';
+import type { AttachmentRef, ContactAttributes, Conversation, Identity, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
 
 /**
  * A failed request or refused frame. `status` 0 means no answer at all (network
@@ -59,14 +59,25 @@ export class Api {
     return (await this.call<{ conversations: Conversation[] }>('GET', '/conversations', { auth: true })).conversations;
   }
 
-  createConversation(): Promise<Conversation> {
-    return this.call('POST', '/conversations', { auth: true, body: {} });
+  /** With the pre-chat form's answers, when the inbox asks for them. */
+  createConversation(body: PreChatAnswers = {}): Promise<Conversation> {
+    return this.call('POST', '/conversations', { auth: true, body });
   }
 
-  /** The newest page of a conversation (or the page before `before`), oldest first. */
-  async messages(conversationId: number, before?: number): Promise<Message[]> {
+  /** The newest page of a conversation (or the page before `before`), oldest first, and the conversation. */
+  messages(conversationId: number, before?: number): Promise<{ conversation: Conversation; messages: Message[] }> {
     const q = before ? `?before=${before}` : '';
-    return (await this.call<{ messages: Message[] }>('GET', `/conversations/${conversationId}/messages${q}`, { auth: true })).messages;
+    return this.call('GET', `/conversations/${conversationId}/messages${q}`, { auth: true });
+  }
+
+  /** 结束排队: false when no longer queued (an agent took it, or it ended). */
+  async leaveQueue(conversationId: number): Promise<boolean> {
+    return (await this.call<{ abandoned: boolean }>('POST', `/conversations/${conversationId}/leave-queue`, { auth: true })).abandoned;
+  }
+
+  /** Answers an invitation when the socket is down; accepting an agent's opens the conversation returned. */
+  async replyInvite(invitationId: number, accept: boolean): Promise<number | null> {
+    return (await this.call<{ conversationId: number | null }>('POST', `/invitations/${invitationId}/reply`, { auth: true, body: { accept } })).conversationId;
   }
 
   send(conversationId: number, body: SendBody): Promise<Message> {

@@ -1,10 +1,10 @@
 import { Api, ApiError, asApiError } from './api';
-import { type Env, landing, uuid, visitorAttributes } from './env';
+import { type Env, landing, onNavigate, pageReport, uuid, visitKey, visitorAttributes } from './env';
 import { textsFor, type Texts } from './i18n';
 import { Outbox, type OutboxItem } from './outbox';
 import { Socket, type SocketState } from './socket';
-import type { Store } from './store';
-import type { Conversation, Identity, Message, SendBody, ServerFrame, WidgetConfig } from './types';
+import type { QueueSpot, Store } from './store';
+import type { Conversation, Identity, Invite, Message, PageReport, PreChatAnswers, SendBody, ServerFrame, WidgetConfig } from './types';
 import { type Preview, View } from './ui';
 
 const MAX_CHARS = 5000;
@@ -48,8 +48,9 @@ function fileType(f: File): string | null {
 
 /**
  * The widget's brain: who the visitor is (contact token), which conversation is
- * current, what is shown, what is still on its way out. The contact is created
- * lazily, on the first message or file: a visitor who only looks costs the server nothing.
+ * current, what is shown, what is still on its way out. The contact is created and
+ * the socket opened at page load: agents see who is browsing (and invite them); the
+ * idle socket costs a hello, a page frame per navigation and the server's pings.
  */
 export class Chat {
   private readonly t: Texts;
@@ -81,12 +82,30 @@ export class Chat {
   private wasReady = false;
   private historyTry = 0;
   private historyTimer = 0;
-  /** More history before the oldest shown message of this conversation. */
-  private olderOf: number | null = null;
+  /**
+   * [conversation, seq]: there is more history before this seq (the oldest page loaded).
+   * Not the oldest row shown: a message resent from a stale outbox may sit far above the page.
+   */
+  private olderOf: [number, number] | null = null;
   private typingConv = 0;
   private typingAt = 0;
   private typingIdle = 0;
   private agentTypingTimer = 0;
+  /** The conversation being created (the outbox and the pre-chat form may both ask for it). */
+  private convP: Promise<number> | null = null;
+  /** History is loaded (or there is none): until then, whether a conversation is open is unknown. */
+  private loaded: boolean;
+  /** 排队: our place in the queue, live. */
+  private queue: QueueSpot | null = null;
+  /** The invitation shown (at most one). */
+  private invitation: Invite | null = null;
+  /** The last page reported; single-page sites report each navigation. */
+  private url = '';
+  private navTimer = 0;
+  /** conversation → [seq, sender] of the latest bot or agent message: is the bot answering it? */
+  private readonly answeredBy = new Map<number, [number, string]>();
+  /** 转人工 was asked in this conversation (0: in the one about to start): the button goes. */
+  private asked: number | null = null;
 
   constructor(
     private readonly env: Env,
@@ -95,6 +114,7 @@ export class Chat {
     const saved = store.get();
     this.cfg = saved.cfg ?? DEFAULT_CONFIG;
     this.contact = saved.contact ?? null;
+    this.loaded = !this.contact;
     this.t = textsFor(env.locale ?? this.cfg.locale);
     this.api = new Api(env.origin, env.inbox, () => this.contact);
     this.view = new View(env.origin, this.t, {
@@ -103,12 +123,12 @@ export class Chat {
       typing: (empty) => this.typing(empty),
       retry: () => this.outbox.kick(),
       toggled: (open) => this.toggled(open),
-      reconnect: () => {
-        this.socket?.kick();
-        this.outbox.kick();
-        if (this.historyTimer) this.loadHistory();
-      },
+      reconnect: () => this.wake(),
       earlier: () => void this.loadEarlier(),
+      prechat: (a, typed) => this.prechat(a, typed),
+      leaveQueue: () => void this.leaveQueue(),
+      toHuman: () => this.toHuman(),
+      invite: (accept) => this.answerInvite(accept),
     }, (id) => this.convs.get(id)?.status);
     this.outbox = new Outbox(
       {
@@ -141,9 +161,15 @@ export class Chat {
     this.view.config(this.cfg);
     if (fresh) this.cfgAt = Date.now();
     else void this.refreshConfig();
-    // Unsent messages of an earlier page (or tab) go out again, after the history shows what already arrived.
-    if (this.contact) this.loadHistory();
-    else this.restoreOutbox();
+    // Unsent messages of an earlier page (or tab) go out again, after the history shows
+    // what already arrived (without a contact, nothing did).
+    if (!this.contact) this.restoreOutbox();
+    this.load();
+    // Debounced: single-page apps set the title just after navigating.
+    onNavigate(() => {
+      clearTimeout(this.navTimer);
+      this.navTimer = window.setTimeout(() => this.navigated(), 300);
+    });
     window.addEventListener('online', () => this.wake());
     window.addEventListener('offline', () => this.socket?.kick());
     document.addEventListener('visibilitychange', () => {
@@ -180,6 +206,7 @@ export class Chat {
     this.cfg = cfg;
     this.cfgAt = Date.now();
     this.view.config(cfg);
+    this.who();
   }
 
   private ensureContact(): Promise<string> {
@@ -207,12 +234,14 @@ export class Chat {
     this.cursor.clear();
     this.socket?.stop();
     this.socket = null;
+    this.queue = null;
     this.store.update((s) => {
       delete s.contact;
       delete s.conv;
       delete s.seen;
+      delete s.queue;
     });
-    this.view.agent(null);
+    this.who();
   }
 
   /** Catches contact_unknown on any call to forget the contact before the error goes on. */
@@ -226,61 +255,72 @@ export class Chat {
   }
 
   /**
-   * The newest page of the current conversation (and, when it is short, the
-   * conversation before it, for context), then the socket, resuming after the
-   * last seq loaded. Retried with backoff while the server is unreachable.
+   * The contact (created now for a new visitor: agents see who browses), the newest
+   * page of the current conversation (and, when it is short, the conversation before
+   * it, for context), then the socket, resuming after the last seq loaded. Retried
+   * with backoff while the server is unreachable, or after the contact was lost.
    */
-  private loadHistory(): void {
+  private load(): void {
     clearTimeout(this.historyTimer);
     this.historyTimer = 0;
     void (async () => {
       try {
-        const list = await this.guard(this.api.conversations());
-        const seen = this.store.get().seen ?? {};
-        for (const c of list.slice(0, 2)) {
-          const page = await this.guard(this.api.messages(c.id));
-          this.status(c);
-          for (const m of page) {
-            this.receive(m, false);
-            this.cursor.set(c.id, Math.max(this.cursor.get(c.id) ?? 0, m.seq));
-            // Replies that came while no page was open count as unread.
-            const s = seen[c.id];
-            if (s !== undefined && m.seq > s && m.senderType !== 'customer' && m.senderType !== 'system') this.unread++;
-          }
-          // A full page: there is more above it; older conversations would leave a gap.
-          if (page.length === HISTORY_PAGE) {
-            this.older(c.id);
-            break;
-          }
-        }
+        await this.ensureContact();
+        // Most visitors never chat: without a conversation ever, there is no history to ask for.
+        if (this.store.get().conv) await this.history();
         this.historyTry = 0;
+        this.loaded = true;
         this.view.connection(false);
         this.view.badge(this.unread);
         this.seen();
         this.restoreOutbox();
+        // Queue positions come only when the queue moves: show the last one heard until then.
+        const q = this.store.get().queue;
+        if (q && this.convs.has(q.conv)) this.queued(q);
+        this.who();
         this.connect();
-      } catch {
-        if (!this.contact) return this.restoreOutbox(); // contact_unknown: nothing to load
+      } catch (e) {
+        if (asApiError(e).code === 'inbox_not_found') return;
+        if (!this.contact) this.restoreOutbox(); // contact_unknown: the messages go out under a new contact
         this.view.connection(true);
         const wait = Math.min(15_000, 1_000 * 2 ** this.historyTry++);
-        this.historyTimer = window.setTimeout(() => this.loadHistory(), wait / 2 + (Math.random() * wait) / 2);
+        this.historyTimer = window.setTimeout(() => this.load(), wait / 2 + (Math.random() * wait) / 2);
       }
     })();
   }
 
-  private older(conv: number | null): void {
-    this.olderOf = conv;
-    this.view.earlier(conv !== null);
+  private async history(): Promise<void> {
+    const list = await this.guard(this.api.conversations());
+    const seen = this.store.get().seen ?? {};
+    for (const c of list.slice(0, 2)) {
+      const page = (await this.guard(this.api.messages(c.id))).messages;
+      this.status(c);
+      for (const m of page) {
+        this.cursor.set(c.id, Math.max(this.cursor.get(c.id) ?? 0, m.seq));
+        // Replies that came while no page was open count as unread.
+        const s = seen[c.id];
+        if (this.receive(m, false) && s !== undefined && m.seq > s && m.senderType !== 'customer' && m.senderType !== 'system') this.unread++;
+      }
+      // A full page: there is more above it; older conversations would leave a gap.
+      if (page.length === HISTORY_PAGE) {
+        this.older([c.id, page[0].seq]);
+        break;
+      }
+    }
+  }
+
+  private older(at: [number, number] | null): void {
+    this.olderOf = at;
+    this.view.earlier(at !== null);
   }
 
   private async loadEarlier(): Promise<void> {
-    const conv = this.olderOf;
-    const before = conv === null ? undefined : this.view.firstSeq(conv);
-    if (conv === null || !before) return;
+    if (!this.olderOf) return;
+    const [conv, before] = this.olderOf;
     try {
-      const page = await this.api.messages(conv, before);
+      const page = (await this.api.messages(conv, before)).messages;
       this.view.keepPosition(() => page.forEach((m) => this.receive(m, false)));
-      if (page.length < HISTORY_PAGE) this.older(null);
+      this.older(page.length < HISTORY_PAGE ? null : [conv, page[0].seq]);
     } catch {
       /* the button stays; try again */
     }
@@ -300,11 +340,28 @@ export class Chat {
     }
   }
 
-  /** The conversation the outbox sends to: the current one, or a new one. */
-  private async conversation(): Promise<number> {
+  /** The conversation the outbox sends to: the current one, or a new one (once, however many ask). */
+  private conversation(): Promise<number> {
+    return (this.convP ??= this.newConversation().finally(() => (this.convP = null)));
+  }
+
+  private async newConversation(): Promise<number> {
     await this.ensureContact();
     if (this.conv && this.conv.status !== 'resolved') return this.conv.id;
-    const c = await this.guard(this.api.createConversation());
+    // The pre-chat answers waiting for this conversation: the topic picks the skill group.
+    const pre = this.store.get().pre;
+    const body: PreChatAnswers = pre && pre.conv === undefined ? { topic: pre.topic, name: pre.name, phone: pre.phone } : {};
+    let c: Conversation;
+    try {
+      c = await this.guard(this.api.createConversation(body));
+    } catch (e) {
+      // The topics changed since /config: go without one rather than not at all.
+      if (asApiError(e).code !== 'unknown_topic') throw e;
+      void this.refreshConfig();
+      c = await this.guard(this.api.createConversation({ ...body, topic: undefined }));
+    }
+    if (pre && pre.conv === undefined) this.store.update((s) => s.pre && (s.pre.conv = c.id));
+    if (this.asked === 0) this.asked = c.id;
     this.status(c);
     this.connect();
     return c.id;
@@ -312,20 +369,32 @@ export class Chat {
 
   // ── the socket ─────────────────────────────────────────────────────────
 
-  /** Connects once there is a conversation to follow (nothing can arrive before). */
+  /** Connects at page load (visitor tracking, invitations) and stays connected. */
   private connect(): void {
-    if (this.socket || !this.contact || !this.conv) return;
+    if (this.socket || !this.contact) return;
     const base = this.env.origin.replace(/^http/, 'ws');
     this.socket = new Socket(`${base}/api/v1/ws`, {
       hello: () => {
         const resume: Record<string, number> = {};
         for (const id of this.convs.keys()) resume[id] = this.cursor.get(id) ?? 0;
-        return { type: 'hello', inboxToken: this.env.inbox, contactToken: this.contact ?? '', resume };
+        return { type: 'hello', inboxToken: this.env.inbox, contactToken: this.contact ?? '', resume, page: this.page() };
       },
       frame: (f) => this.frame(f),
       state: (s, code) => this.socketState(s, code),
+      quiet: () => !this.view.isOpen && !this.invitation && !this.outbox.items.length && (!this.conv || this.conv.status === 'resolved'),
     });
     this.socket.start();
+  }
+
+  /** The page now, as reported; counts as activity for the visit. */
+  private page(): PageReport {
+    this.url = location.href;
+    return pageReport(visitKey(this.store));
+  }
+
+  /** A single-page site navigated: report the new page (while down, the next hello does). */
+  private navigated(): void {
+    if (location.href !== this.url) this.socket?.send({ type: 'page', page: this.page() });
   }
 
   private socketState(s: SocketState, code?: number): void {
@@ -336,7 +405,12 @@ export class Chat {
       this.waiters.delete(ref);
       w.reject(new ApiError(0, 'disconnected', 'connection lost'));
     }
-    if (code === 4003) this.forgetContact();
+    if (code === 4003) {
+      // The server no longer knows us (data reset): a new contact, and connect again.
+      this.forgetContact();
+      clearTimeout(this.historyTimer);
+      this.historyTimer = window.setTimeout(() => this.load(), 1_000);
+    }
   }
 
   private frame(f: ServerFrame): void {
@@ -364,6 +438,17 @@ export class Chat {
       }
       case 'conversation':
         this.status(f.conversation);
+        return;
+      case 'queue':
+        this.queued({ conv: f.conversationId, position: f.position, eta: f.etaSeconds });
+        return;
+      case 'invite':
+        // One at a time: a newer invitation replaces the one shown.
+        this.invitation = f;
+        this.view.invite(f);
+        return;
+      case 'invite_result':
+        if (f.conversationId) void this.adopt(f.conversationId);
         return;
       case 'typing':
         if (f.from !== 'agent' || f.conversationId !== this.conv?.id) return;
@@ -395,11 +480,29 @@ export class Chat {
     });
   }
 
+  /** After a reconnect: statuses missed meanwhile, and conversations started elsewhere (an invitation accepted, another tab). */
   private async refreshStatuses(): Promise<void> {
     try {
-      for (const c of await this.api.conversations()) if (this.convs.has(c.id)) this.status(c);
+      for (const c of await this.api.conversations()) {
+        if (this.convs.has(c.id)) this.status(c);
+        else if (!this.conv || c.id > this.conv.id) void this.adopt(c.id);
+      }
     } catch {
       /* the next reconnect tries again */
+    }
+  }
+
+  /** A conversation started elsewhere (an agent's invitation accepted): it becomes current, with its messages. */
+  private async adopt(id: number): Promise<void> {
+    try {
+      const { conversation, messages } = await this.guard(this.api.messages(id));
+      this.status(conversation);
+      for (const m of messages) {
+        this.cursor.set(id, Math.max(this.cursor.get(id) ?? 0, m.seq));
+        this.receive(m, true);
+      }
+    } catch {
+      /* its messages come over the socket anyway */
     }
   }
 
@@ -407,6 +510,7 @@ export class Chat {
   private wake(): void {
     this.socket?.kick();
     this.outbox.kick();
+    if (this.historyTimer) this.load();
   }
 
   // ── conversations and messages ─────────────────────────────────────────
@@ -417,33 +521,140 @@ export class Chat {
     const merged: Conversation = { id: c.id, status: c.status, assignee: c.assignee ?? known?.assignee ?? null };
     this.convs.set(c.id, merged);
     if (!this.conv || c.id >= this.conv.id) {
-      if (this.conv?.id !== c.id) this.store.update((s) => (s.conv = c.id));
+      if (this.conv?.id !== c.id) {
+        this.store.update((s) => (s.conv = c.id));
+        this.view.adoptLocal(c.id);
+      }
       this.conv = merged;
     }
-    if (this.conv.id !== c.id) return this.view.refresh();
-    const ended = merged.status === 'resolved';
-    // "工号 1024 小王 为您服务" only while they do
-    this.view.agent(ended ? null : merged.assignee);
-    if (ended) this.view.typing(false);
-    // Not while our next message is already starting the new conversation.
-    this.view.ended(ended && !this.outbox.items.some((i) => i.conv === null || i.conv === c.id));
+    // Taken by an agent, or ended: no longer waiting.
+    if (this.queue?.conv === c.id && (merged.assignee || merged.status === 'resolved')) this.queued(null);
+    if (this.conv.id === c.id) {
+      const ended = merged.status === 'resolved';
+      if (ended) this.view.typing(false);
+      // Not while our next message is already starting the new conversation.
+      this.view.ended(ended && !this.outbox.items.some((i) => i.conv === null || i.conv === c.id));
+    }
     this.view.refresh();
+    this.who();
   }
 
-  private receive(m: Message, live: boolean): void {
+  /**
+   * Who answers, in the header: the agent serving the current conversation
+   * ("工号 1024 小王 为您服务", only while they do), else the bot when it answers
+   * (with 转人工), else the inbox's status. Also the queue bar and the pre-chat form.
+   */
+  private who(): void {
+    const c = this.conv && this.conv.status !== 'resolved' ? this.conv : null;
+    const queued = !!c && this.queue?.conv === c.id;
+    const last = c && this.answeredBy.get(c.id)?.[1];
+    const bot = !c?.assignee && !queued && (last ? last === 'bot' : this.cfg.answering === 'bot') && this.asked !== (c ? c.id : 0);
+    this.view.serving(c?.assignee ?? null, bot);
+    this.view.queue(queued ? this.queue : null);
+    const pre = this.store.get().pre;
+    this.view.prechat(this.needForm() ? (this.cfg.preChat ?? null) : null, { name: pre?.name ?? this.identity.name, phone: pre?.phone ?? this.identity.phone });
+  }
+
+  /** The pre-chat form is due: the inbox asks, and the next message starts a conversation without answers yet. */
+  private needForm(): boolean {
+    const p = this.cfg.preChat;
+    const pre = this.store.get().pre;
+    return (
+      !!p?.enabled &&
+      (p.askName || p.askPhone || p.topics.length > 0) &&
+      this.loaded &&
+      !(this.conv && this.conv.status !== 'resolved') &&
+      !(pre && pre.conv === undefined) &&
+      !this.outbox.items.some((i) => i.conv === null)
+    );
+  }
+
+  /** 排队: a position (live, or remembered from the last page), or null once an agent took it or it ended. */
+  private queued(q: QueueSpot | null): void {
+    const c = q && this.convs.get(q.conv);
+    this.queue = c && (c.assignee || c.status === 'resolved') ? null : q;
+    this.store.update((s) => {
+      if (this.queue) s.queue = this.queue;
+      else delete s.queue;
+    });
+    this.who();
+  }
+
+  /** 结束排队: the conversation ends (and is recorded as abandoned). */
+  private async leaveQueue(): Promise<void> {
+    const q = this.queue;
+    if (!q) return;
+    try {
+      if (await this.guard(this.api.leaveQueue(q.conv))) this.status({ id: q.conv, status: 'resolved', assignee: null });
+      else void this.refreshStatuses(); // an agent took it meanwhile
+      this.queued(null);
+    } catch {
+      this.view.notice(this.t.error);
+    }
+  }
+
+  /** Sends 转人工 (the bot hands over; the server decides: an agent, the queue, or 留言). */
+  private toHuman(): void {
+    const was = this.asked;
+    this.asked = this.conv && this.conv.status !== 'resolved' ? this.conv.id : 0;
+    if (!this.sendText(this.t.toHuman)) this.asked = was;
+    this.who();
+  }
+
+  /** The pre-chat form is filled in: its answers go with the new conversation, which starts now unless a message is typed. */
+  private prechat(a: PreChatAnswers, typed: boolean): void {
+    this.store.update((s) => (s.pre = { ...a }));
+    this.who();
+    if (!typed) void this.conversation().catch(() => this.view.notice(this.t.error));
+  }
+
+  /** 接受 / 忽略. Accepting an automatic invitation opens the panel with its greeting (not sent). */
+  private answerInvite(accept: boolean): void {
+    const inv = this.invitation;
+    if (!inv) return;
+    this.invitation = null;
+    this.view.invite(null);
+    if (accept) {
+      this.view.open();
+      if (inv.kind === 'auto') this.view.local(inv.message);
+    }
+    const id = inv.invitationId;
+    // The agent's conversation comes back in invite_result (socket) or in the answer (HTTP).
+    if (!this.socket?.send({ type: 'invite_reply', ref: `inv${id}`, invitationId: id, accept })) {
+      void this.guard(this.api.replyInvite(id, accept)).then(
+        (conv) => void (conv && this.adopt(conv)),
+        () => {},
+      );
+    }
+  }
+
+  /** Shows a stored message; false when it was shown already. */
+  private receive(m: Message, live: boolean): boolean {
     if (!this.convs.has(m.conversationId)) {
       // A conversation we did not know (e.g. started in another tab): it is open, since it just got a message.
       this.status({ id: m.conversationId, status: 'open', assignee: null });
     }
-    if (this.view.upsert(m) === 'dup') return;
+    if (this.view.upsert(m) === 'dup') return false;
     this.top.set(m.conversationId, Math.max(this.top.get(m.conversationId) ?? 0, m.seq));
     // Stored, so done (also when another tab, or an earlier page, sent it).
-    if (m.clientMessageId && m.senderType === 'customer') this.outbox.drop(m.clientMessageId);
+    const cid = m.senderType === 'customer' && m.clientMessageId;
+    if (cid) {
+      this.outbox.drop(cid);
+      // Another tab's, which may close before its answer: not to be resent by the next page.
+      if (live && this.store.get().outbox?.some((i) => i.cid === cid)) this.store.update((s) => (s.outbox = s.outbox?.filter((i) => i.cid !== cid)));
+    }
     const fromAgent = m.senderType === 'agent' || m.senderType === 'bot';
-    if (fromAgent && m.conversationId === this.conv?.id) this.view.typing(false);
-    if (!live) return;
+    if (fromAgent && (this.answeredBy.get(m.conversationId)?.[0] ?? 0) < m.seq) {
+      this.answeredBy.set(m.conversationId, [m.seq, m.senderType]);
+      if (m.conversationId === this.conv?.id) {
+        this.view.typing(false);
+        this.who();
+      }
+    }
+    if (!live) return true;
     if (this.watching()) this.seen();
     else if (fromAgent) this.view.badge(++this.unread);
+    return true;
   }
 
   private watching(): boolean {
@@ -465,6 +676,8 @@ export class Chat {
   private toggled(open: boolean): void {
     if (!open) return;
     this.seen();
+    visitKey(this.store); // activity
+    this.socket?.kick(); // idle sockets skip the watchdog: check it now that it matters
     if (Date.now() - this.cfgAt > 60_000) void this.refreshConfig(); // agents online may have changed
   }
 
@@ -475,12 +688,22 @@ export class Chat {
       this.view.notice(this.t.tooLong(text.length, MAX_CHARS));
       return false;
     }
+    if (!this.formOk()) return false;
     this.stopTyping();
     this.enqueue({ content: text.trim() ? text.replace(/^\s*\n|\s+$/g, '') : text });
     return true;
   }
 
+  /** Sending answers a pending pre-chat form too; false (the problems shown) when its answers are not valid. */
+  private formOk(): boolean {
+    if (!this.needForm()) return true;
+    const a = this.view.readPrechat();
+    if (a) this.store.update((s) => (s.pre = { ...a }));
+    return !!a;
+  }
+
   private sendFile(file: File): void {
+    if (!this.formOk()) return;
     const type = fileType(file);
     if (!type) return this.view.notice(this.t.badType(file.name));
     if (file.size > MAX_FILE_MB * 1024 * 1024) return this.view.notice(this.t.tooBig(file.name, MAX_FILE_MB));
@@ -496,6 +719,8 @@ export class Chat {
     this.view.pending(item.cid, conv, item.content, [], preview);
     this.view.ended(false);
     this.outbox.add(item);
+    visitKey(this.store); // activity
+    this.who();
   }
 
   /** Customer typing frames: at most every 2 s while typing, "off" after 3 s idle, on send, or when cleared. */

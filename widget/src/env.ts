@@ -1,4 +1,5 @@
-import type { ContactAttributes, Locale } from './types';
+import type { Store } from './store';
+import type { ContactAttributes, Locale, PageReport } from './types';
 
 export interface Env {
   /** Where widget.js came from: every API call and the socket go there. */
@@ -113,4 +114,47 @@ export function visitorAttributes(first: Landing): ContactAttributes {
     timezone: timezone?.slice(0, 100),
     screen: `${screen.width}x${screen.height}`,
   };
+}
+
+const VISIT_IDLE_MS = 30 * 60_000;
+
+/**
+ * The visit key: reused while the visitor is active (pages, messages) within 30
+ * minutes, else a new one. Calling it counts as activity. Shared by the tabs of a site.
+ */
+export function visitKey(store: Store): string {
+  let key = '';
+  store.update((s) => {
+    const v = s.visit;
+    const now = Date.now();
+    key = v && now - v.at < VISIT_IDLE_MS ? v.key : `v-${uuid()}`;
+    s.visit = { key, at: now };
+  });
+  return key;
+}
+
+/** This page, cut to the server's limits (a long URL must not get the hello refused). */
+export const pageReport = (visitKey: string): PageReport => ({
+  url: location.href.slice(0, 2000),
+  title: document.title.slice(0, 500),
+  referrer: document.referrer.slice(0, 2000),
+  visitKey,
+});
+
+/** Single-page sites: calls `fn` after every history navigation (pushState / replaceState / back / hash). */
+export function onNavigate(fn: () => void): void {
+  for (const k of ['pushState', 'replaceState'] as const) {
+    const orig = history[k];
+    try {
+      history[k] = function (this: History, ...a: Parameters<History['pushState']>) {
+        const r = orig.apply(this, a);
+        fn();
+        return r;
+      };
+    } catch {
+      /* frozen by the page: popstate and hashchange still tell us */
+    }
+  }
+  addEventListener('popstate', fn);
+  addEventListener('hashchange', fn);
 }

@@ -14,6 +14,12 @@ export interface SocketHandlers {
   frame(f: ServerFrame): void;
   /** `code` is the close code when the server refused us for good (4003 unauthorized). */
   state(s: SocketState, code?: number): void;
+  /**
+   * Nothing is waiting on this connection (no conversation open, panel closed): skip
+   * our own watchdog ping; the server's protocol-level pings keep it alive and
+   * `kick()` checks it the moment it matters.
+   */
+  quiet?(): boolean;
 }
 
 /**
@@ -86,7 +92,7 @@ export class Socket {
       if (f.type === 'ready') {
         this.attempt = 0;
         clearInterval(this.pingTimer);
-        this.pingTimer = window.setInterval(() => this.ping(PONG_WITHIN_MS), PING_EVERY_MS);
+        this.pingTimer = window.setInterval(() => this.on.quiet?.() || this.ping(PONG_WITHIN_MS), PING_EVERY_MS);
         this.set('ready');
       }
       this.on.frame(f);

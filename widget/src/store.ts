@@ -1,4 +1,4 @@
-import type { AttachmentRef, WidgetConfig } from './types';
+import type { AttachmentRef, PreChatAnswers, WidgetConfig } from './types';
 
 /** An unsent message as persisted: enough to resend it after a reload with the same clientMessageId. */
 export interface StoredItem {
@@ -19,6 +19,18 @@ export interface Saved {
   outbox?: StoredItem[];
   /** Last /config answer: paints the launcher at once on the next page. */
   cfg?: WidgetConfig;
+  /** The visit (one per browsing session): its key and last activity; a new key after 30 idle minutes. */
+  visit?: { key: string; at: number };
+  /** The last queue position heard: shown again on the next page until a fresh one arrives. */
+  queue?: QueueSpot;
+  /** Pre-chat answers; `conv` unset while the conversation they start is still to be created. Prefill the next form. */
+  pre?: PreChatAnswers & { conv?: number };
+}
+
+export interface QueueSpot {
+  conv: number;
+  position: number;
+  eta: number;
 }
 
 /**

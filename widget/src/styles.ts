@@ -46,7 +46,8 @@ svg{display:block;flex:none}
 .nm{font-size:12px;color:#8a8f98;margin:0 4px 4px}
 .bb{max-width:82%;padding:9px 13px;border-radius:16px 16px 16px 4px;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.06);white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word}
 .me .bb{background:var(--c);color:var(--f);border-radius:16px 16px 4px 16px}
-.sys .bb{max-width:90%;padding:3px 12px;border-radius:12px;background:#e9ebee;color:#6b7280;font-size:12px;box-shadow:none;text-align:center}
+.sys .bb{max-width:90%;padding:0 8px;background:none;color:#8a8f98;font-size:12px;line-height:1.6;box-shadow:none;text-align:center}
+.sys .mt{display:none}
 .bb a{color:inherit;text-decoration:underline}
 .bb.pic{padding:4px;background:#fff}
 .bb img{display:block;max-width:100%;max-height:240px;min-width:40px;min-height:40px;border-radius:12px;background:#eceef1;object-fit:contain}
@@ -80,8 +81,29 @@ textarea::placeholder{color:#a0a4ab}
 .em button{height:36px;border-radius:8px;font-size:22px;line-height:36px;font-family:"Apple Color Emoji","Segoe UI Emoji","Noto Color Emoji",sans-serif}
 .em button:hover{background:#f3f4f6}
 .nt{margin:0 6px 6px;font-size:12px;color:#cf1322}
+.qu{background:#e6f4ff;color:#0958d9;border-color:#bae0ff}
+.qu button{margin-left:auto;font-weight:600;text-decoration:underline;white-space:nowrap}
+.th{display:block;margin:0 0 8px 4px;padding:3px 12px;border:1px solid #d0d3d9;border-radius:14px;font-size:12.5px}
+.th:hover{border-color:var(--c)}
+.pc{display:flex;flex-direction:column;gap:8px;margin:0 0 12px;padding:12px;background:#fff;border-radius:12px;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+.pc p{margin:0;font-size:13px;color:#6b7280}
+.pc input{font:inherit;color:inherit;padding:7px 12px;border:1px solid #dfe1e5;border-radius:8px;outline:0;background:#fff}
+.pc input:focus{border-color:var(--c)}
+.pc [aria-invalid=true]{border-color:#f5222d}
+.pc .nt{margin:-4px 2px 0}
+.tp{display:flex;flex-wrap:wrap;gap:6px}
+.tp span{width:100%;font-size:12px;color:#8a8f98}
+.tp button{padding:3px 12px;border:1px solid #dfe1e5;border-radius:14px;background:#fff}
+.tp button[aria-pressed=true]{background:var(--c);color:var(--f);border-color:var(--c)}
+.iv{position:fixed;right:20px;bottom:88px;z-index:2147483000;width:300px;max-width:calc(100% - 40px);padding:14px;background:#fff;border-radius:14px;box-shadow:0 12px 36px rgba(0,0,0,.2);white-space:pre-wrap;overflow-wrap:anywhere;animation:zk-in .18s ease-out}
+.cp .iv{position:static;width:auto;max-width:none;margin:0 0 8px;padding:10px 12px;border:1px solid #eef0f2;box-shadow:none;animation:none}
+.iv .nm{margin:0 0 4px}
+.iv a{color:inherit}
+.ivb{display:flex;justify-content:flex-end;gap:6px;margin-top:10px;white-space:normal}
+.ivb .sd{height:32px}
+.ivb button:first-child{padding:0 12px;color:#6b7280}
 .cc{margin:4px 8px 0;font-size:11px;color:#a0a4ab;text-align:right}
 .cc.over{color:#f5222d}
-@media (max-width:480px){.p{inset:0;width:auto;height:auto;border-radius:0;animation:none}.o .l{display:none}textarea{font-size:16px}}
+@media (max-width:480px){.p{inset:0;width:auto;height:auto;border-radius:0;animation:none}.o .l{display:none}textarea,.pc input{font-size:16px}}
 @media (prefers-reduced-motion:reduce){*{animation:none!important;transition:none!important}}
 `;

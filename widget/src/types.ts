@@ -7,12 +7,49 @@ export type Locale = 'zh-CN' | 'en';
 export type SenderType = 'customer' | 'agent' | 'bot' | 'system';
 export type ConversationStatus = 'open' | 'pending' | 'resolved';
 
+/** Who would answer a conversation started now: offline means 留言 (leave a message). */
+export type Answering = 'human' | 'bot' | 'offline';
+
+/** 询前表单: asked before the first message of a conversation. */
+export interface PreChat {
+  enabled: boolean;
+  askName: boolean;
+  askPhone: boolean;
+  topics: string[];
+}
+
+/** The answers, sent with POST …/conversations (the topic picks the skill group). */
+export interface PreChatAnswers {
+  topic?: string;
+  name?: string;
+  phone?: string;
+}
+
 export interface WidgetConfig {
   title: string;
   greeting: string | null;
   color: string;
   locale: Locale;
   agentsOnline: number;
+  /** Optional: a config remembered by an older widget lacks them. */
+  answering?: Answering;
+  preChat?: PreChat;
+}
+
+/** The page the widget is on (visitor tracking, automatic invitations). */
+export interface PageReport {
+  url: string;
+  title: string;
+  referrer: string;
+  visitKey: string;
+}
+
+/** An invitation to chat: automatic (a rule's greeting) or from an agent (主动邀请). */
+export interface Invite {
+  invitationId: number;
+  kind: 'auto' | 'agent';
+  message: string;
+  agent: { name: string; agentNo: string | null } | null;
 }
 
 export interface AttachmentRef {
@@ -79,10 +116,15 @@ export type ServerFrame =
   | { type: 'conversation'; change: string; conversation: Conversation }
   | { type: 'typing'; conversationId: number; from: 'agent' | 'customer'; name: string | null; on: boolean }
   | { type: 'ack'; ref?: string; message: Message; duplicate: boolean }
-  | { type: 'error'; ref?: string; code: string; message: string };
+  | { type: 'error'; ref?: string; code: string; message: string }
+  | { type: 'queue'; conversationId: number; position: number; etaSeconds: number }
+  | ({ type: 'invite' } & Invite)
+  | { type: 'invite_result'; invitationId: number; accepted: boolean; conversationId: number | null };
 
 export type ClientFrame =
-  | { type: 'hello'; inboxToken: string; contactToken: string; resume: Record<string, number> }
+  | { type: 'hello'; inboxToken: string; contactToken: string; resume: Record<string, number>; page: PageReport }
+  | { type: 'page'; page: PageReport }
+  | { type: 'invite_reply'; ref: string; invitationId: number; accept: boolean }
   | ({ type: 'send'; ref: string; conversationId: number } & SendBody)
   | { type: 'typing'; conversationId: number; on: boolean }
   | { type: 'ping' };

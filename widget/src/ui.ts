@@ -1,7 +1,9 @@
 import { h, icon, linkify } from './dom';
 import type { Texts } from './i18n';
+import { PreChatForm } from './prechat';
+import type { QueueSpot } from './store';
 import { CSS } from './styles';
-import type { Assignee, AttachmentRef, Message, SenderType, WidgetConfig } from './types';
+import type { Assignee, AttachmentRef, Invite, Message, PreChat, PreChatAnswers, SenderType, WidgetConfig } from './types';
 
 const EMOJI = '😀 😂 🤣 😊 😍 🥰 😘 😉 😎 🤔 😅 😭 😢 😡 😱 😴 🙄 😏 😳 🥺 👍 👎 👌 👏 🙏 💪 🤝 ✌️ 👋 ❤️ 💔 🎉 🌹 🔥 ⭐ ✅ ❌ ❓ 💯 ☕'.split(' ');
 
@@ -17,6 +19,11 @@ export interface ViewHandlers {
   toggled(open: boolean): void;
   reconnect(): void;
   earlier(): void;
+  /** The pre-chat form is filled in; `typed`: the composer holds a message that is sent next. */
+  prechat(answers: PreChatAnswers, typed: boolean): void;
+  leaveQueue(): void;
+  toHuman(): void;
+  invite(accept: boolean): void;
 }
 
 /** A local file shown before its upload finished. */
@@ -89,12 +96,21 @@ export class View {
   private readonly input: HTMLTextAreaElement;
   private readonly sendBtn: HTMLButtonElement;
   private readonly counter: HTMLElement;
+  private readonly queueEl: HTMLElement;
+  private readonly queueText: HTMLElement;
+  private readonly toHumanBtn: HTMLButtonElement;
+  private readonly composer: HTMLElement;
+  private form: PreChatForm | null = null;
+  private inviteEl: HTMLElement | null = null;
+  /** The automatic invitation's greeting: a local line, until the conversation it leads to exists. */
+  private localRow: Row | null = null;
   private readonly rows: Row[] = [];
   private readonly bySeq = new Map<string, Row>();
   private readonly byCid = new Map<string, Row>();
   private readonly dividers = new Map<number, HTMLElement>();
   private cfg: WidgetConfig | null = null;
   private assignee: Assignee | null = null;
+  private bot = false;
   /** Whether the list is scrolled to the end: new content then keeps it there. */
   private atBottom = true;
   private noticeTimer = 0;
@@ -132,6 +148,14 @@ export class View {
       h('span', { class: 'sp' }),
       h('span', null, t.reconnecting),
       h('button', { type: 'button', onclick: () => this.on.reconnect() }, t.reconnectNow),
+    );
+
+    this.queueText = h('span');
+    this.queueEl = h(
+      'div',
+      { class: 'of qu', 'data-zk': 'queue', role: 'status', hidden: true },
+      this.queueText,
+      h('button', { type: 'button', 'data-zk': 'leave-queue', onclick: () => this.on.leaveQueue() }, t.leaveQueue),
     );
 
     this.moreBtn = h('button', { class: 'more', type: 'button', hidden: true, onclick: () => this.on.earlier() }, t.earlier);
@@ -196,6 +220,7 @@ export class View {
     this.sendBtn = h('button', { class: 'sd', type: 'button', 'data-zk': 'send', 'aria-label': t.send, disabled: true, onclick: () => this.submit() }, t.send);
     this.noticeEl = h('div', { class: 'nt', 'data-zk': 'notice', role: 'alert', hidden: true });
     this.counter = h('div', { class: 'cc', 'aria-live': 'polite', hidden: true });
+    this.toHumanBtn = h('button', { class: 'th', type: 'button', 'data-zk': 'to-human', hidden: true, onclick: () => this.on.toHuman() }, t.toHuman);
 
     this.panel = h(
       'div',
@@ -209,11 +234,13 @@ export class View {
       ),
       this.offline,
       this.conn,
+      this.queueEl,
       this.scroller,
-      h(
+      (this.composer = h(
         'div',
         { class: 'cp' },
         this.picker,
+        this.toHumanBtn,
         this.noticeEl,
         h(
           'div',
@@ -225,7 +252,7 @@ export class View {
           this.sendBtn,
         ),
         this.counter,
-      ),
+      )),
     );
     this.panel.addEventListener('click', (e) => {
       const path = e.composedPath();
@@ -256,28 +283,96 @@ export class View {
     this.panel.setAttribute('aria-label', title);
     this.greetName.textContent = title;
     this.greetText.textContent = cfg.greeting || this.t.greeting;
-    const off = cfg.agentsOnline === 0;
-    this.offline.hidden = !off;
-    this.input.placeholder = off ? this.t.placeholderOffline : this.t.placeholder;
     this.root.hidden = false;
     this.header();
   }
 
-  /** The agent serving this conversation (工号 + name), or null for the inbox's online status. */
-  agent(a: Assignee | null): void {
+  /**
+   * Who answers: the agent serving this conversation (工号 + name), the bot (with
+   * a 转人工 button), or the inbox's status (offline: the message becomes a 留言).
+   */
+  serving(a: Assignee | null, bot: boolean): void {
     this.assignee = a;
+    this.bot = bot && !a;
+    this.toHumanBtn.hidden = !this.bot;
     this.header();
   }
 
   private header(): void {
-    const a = this.assignee;
-    const off = this.cfg?.agentsOnline === 0;
-    this.agentEl.hidden = !a;
-    this.agentEl.textContent = a ? this.t.serving(a.name, a.agentNo) : '';
-    this.subText.hidden = !!a;
-    this.subText.textContent = off ? this.t.offline : this.t.online;
-    this.dot.classList.toggle('off', off && !a);
-    this.avatar.textContent = Array.from(a?.name || this.cfg?.title || this.t.title)[0] ?? '';
+    const { assignee: a, bot, cfg, t } = this;
+    // Older remembered configs have no `answering`.
+    const off = !a && !bot && (cfg?.answering ? cfg.answering === 'offline' : cfg?.agentsOnline === 0);
+    this.offline.hidden = !off;
+    this.input.placeholder = off ? t.placeholderOffline : t.placeholder;
+    this.agentEl.hidden = !a && !bot;
+    this.agentEl.textContent = a ? t.serving(a.name, a.agentNo) : bot ? t.botServing : '';
+    this.subText.hidden = !this.agentEl.hidden;
+    this.subText.textContent = off ? t.offline : t.online;
+    this.dot.classList.toggle('off', off);
+    this.avatar.textContent = Array.from(a?.name || (bot ? t.bot : cfg?.title || t.title))[0] ?? '';
+  }
+
+  /** 排队: "您前面还有 N 位"; null hides the bar. */
+  queue(q: QueueSpot | null): void {
+    this.queueEl.hidden = !q;
+    if (!q) return;
+    this.queueEl.dataset.position = String(q.position);
+    this.queueText.textContent = q.position <= 1 ? this.t.queueNext : this.t.queue(q.position - 1, Math.max(1, Math.round(q.eta / 60)));
+  }
+
+  /** Shows the pre-chat form (kept as typed while it stays), or removes it (null). */
+  prechat(p: PreChat | null, prefill: PreChatAnswers = {}): void {
+    if (!p) {
+      this.form?.el.remove();
+      this.form = null;
+      return;
+    }
+    if (this.form) return;
+    const f = (this.form = new PreChatForm(this.t, p, prefill, () => {
+      const a = f.read();
+      if (!a) return;
+      this.on.prechat(a, !!this.input.value.trim());
+      this.submit();
+    }));
+    this.scroller.append(f.el);
+    this.follow();
+  }
+
+  /** The form's answers, or null when they are not valid (or there is no form). */
+  readPrechat(): PreChatAnswers | null {
+    return this.form?.read() ?? null;
+  }
+
+  /**
+   * One invitation at a time: a bubble by the launcher while the panel is closed,
+   * a card above the composer while it is open. null removes it.
+   */
+  invite(inv: Invite | null): void {
+    this.inviteEl?.remove();
+    this.inviteEl = null;
+    if (!inv) return;
+    const { t } = this;
+    const a = inv.agent;
+    this.inviteEl = h(
+      'div',
+      { class: 'iv', role: 'dialog', 'aria-label': t.invitation, 'data-zk': 'invite', 'data-kind': inv.kind },
+      a && h('div', { class: 'nm' }, t.invitedBy(a.name, a.agentNo)),
+      h('div', { 'data-zk': 'invite-message' }, ...linkify(inv.message)),
+      h(
+        'div',
+        { class: 'ivb' },
+        h('button', { type: 'button', 'data-zk': 'invite-dismiss', onclick: () => this.on.invite(false) }, t.dismiss),
+        h('button', { class: 'sd', type: 'button', 'data-zk': 'invite-accept', onclick: () => this.on.invite(true) }, t.accept),
+      ),
+    );
+    this.placeInvite();
+  }
+
+  private placeInvite(): void {
+    const el = this.inviteEl;
+    if (!el) return;
+    if (this.isOpen) this.composer.prepend(el);
+    else this.root.append(el);
   }
 
   connection(down: boolean): void {
@@ -321,6 +416,7 @@ export class View {
     this.panel.hidden = false;
     this.root.classList.add('o');
     this.launcher.setAttribute('aria-expanded', 'true');
+    this.placeInvite();
     this.toBottom();
     this.input.focus();
     this.on.toggled(true);
@@ -335,6 +431,7 @@ export class View {
     this.panel.hidden = true;
     this.root.classList.remove('o');
     this.launcher.setAttribute('aria-expanded', 'false');
+    this.placeInvite();
     if (hadFocus) this.launcher.focus();
     this.on.toggled(false);
   }
@@ -389,15 +486,31 @@ export class View {
     return this.byCid.has(cid);
   }
 
+  /** A line shown here only (an automatic invitation's greeting): it opens the next conversation. */
+  local(text: string): void {
+    const el = this.message('agent', this.cfg?.title || this.t.title, text, [], Date.now());
+    el.dataset.sender = 'local';
+    let top = 0;
+    for (const r of this.rows) if (r.conv < INF && r !== this.localRow) top = Math.max(top, Math.floor(r.conv));
+    this.localRow?.el.remove();
+    if (this.localRow) this.rows.splice(this.rows.indexOf(this.localRow), 1);
+    this.localRow = { el, conv: 0, seq: 0 };
+    this.place(this.localRow, top + 0.5, 0);
+  }
+
+  /** The conversation after the local line exists now: the line becomes its start. */
+  adoptLocal(conv: number): void {
+    const r = this.localRow;
+    if (r && conv > r.conv) {
+      this.localRow = null;
+      this.place(r, conv, 0);
+    }
+  }
+
   /** `retry` set: failed but being retried (the visitor may press retry); unset: refused for good. */
   own(cid: string, state: OwnState, label?: string, retry?: boolean): void {
     const row = this.byCid.get(cid);
     if (row && row.el.dataset.state !== 'sent') this.setState(row.el, state, label, retry ? cid : undefined);
-  }
-
-  /** The oldest seq shown of a conversation, for "show earlier messages". */
-  firstSeq(conv: number): number | undefined {
-    return this.rows.find((r) => r.conv === conv)?.seq;
   }
 
   /** Prepends older history without making the visible messages jump. */
@@ -420,7 +533,7 @@ export class View {
 
   private message(sender: SenderType, name: string | null, content: string, atts: AttachmentRef[], at: string | number, preview?: Preview): HTMLElement {
     const el = h('div', { class: `m${sender === 'customer' ? ' me' : sender === 'system' ? ' sys' : ''}`, 'data-zk': 'message', 'data-sender': sender });
-    if (sender === 'agent' || sender === 'bot') el.append(h('div', { class: 'nm' }, name || (sender === 'bot' ? this.cfg?.title : '') || this.t.agent));
+    if (sender === 'agent' || sender === 'bot') el.append(h('div', { class: 'nm' }, name || (sender === 'bot' ? this.t.bot : this.t.agent)));
     el.append(this.bubble(content, atts, preview), h('div', { class: 'mt' }, h('time', null, timeOf(at))));
     return el;
   }
