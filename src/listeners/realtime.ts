@@ -14,7 +14,7 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
     const rows = await db.query('SELECT id, name, agent_no FROM agents WHERE id = $1', [conv.assigneeId]);
     return rows[0] ? { id: rows[0].id, name: rows[0].name, agentNo: rows[0].agent_no } : null;
   };
-  const conversationChange = async (e: DomainEvent, conv: Conversation, change: 'created' | 'assigned' | 'status') =>
+  const conversationChange = async (e: DomainEvent, conv: Conversation, change: 'created' | 'assigned' | 'status' | 'handler') =>
     bus.publish({ t: 'conversation', workspaceId: e.workspaceId, contactId: conv.contactId, change, conversation: conv, assignee: await assigneeOf(conv) });
 
   return {
@@ -24,6 +24,9 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'conversation.created',
       'conversation.assigned',
       'conversation.status_changed',
+      'conversation.handler_changed',
+      'conversation.queued',
+      'conversation.transferred',
       'agent.presence_changed',
       'agent.created',
       'agent.updated',
@@ -39,6 +42,9 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
         await conversationChange(e, e.subject, 'assigned');
       } else if (isEvent(e, 'conversation.status_changed')) {
         await conversationChange(e, e.subject, 'status');
+      } else if (isEvent(e, 'conversation.handler_changed') || isEvent(e, 'conversation.queued') || isEvent(e, 'conversation.transferred')) {
+        // the consoles' lists show who handles it, whether it waits, and its group
+        await conversationChange(e, e.subject, 'handler');
       } else if (isEvent(e, 'agent.presence_changed')) {
         await bus.publish({ t: 'presence', workspaceId: e.workspaceId, agentId: e.subject.id, availability: e.data.to });
       } else if (isEvent(e, 'agent.created') || isEvent(e, 'agent.updated')) {

@@ -18,7 +18,7 @@ export type BusMessage =
       t: 'conversation';
       workspaceId: number;
       contactId: number;
-      change: 'created' | 'assigned' | 'status' | 'read';
+      change: 'created' | 'assigned' | 'status' | 'handler' | 'read';
       conversation: Conversation;
       assignee: PublicAgent | null;
     }

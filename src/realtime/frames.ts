@@ -29,6 +29,8 @@ const pageReport = z.object({
   referrer: z.string().max(2000).optional(),
   /** A key the widget keeps for the visit; a new one after 30 minutes without activity. */
   visitKey: z.string().min(1).max(64),
+  /** One per page shown: reporting it again (after a reconnect) does not count another page view. */
+  pageKey: z.string().min(1).max(64).optional(),
 });
 
 export const clientFrame = z.discriminatedUnion('type', [

@@ -43,6 +43,8 @@ export interface GatewayDeps extends CommandContext {
   onCustomerGone?: (contactId: number) => Promise<void>;
   /** Visitor tracking and invitations. */
   visitors?: VisitorTracker;
+  /** Where the contact's queued conversations stand (sent after `ready`, so a reconnect shows it at once). */
+  queuePositions?: (workspaceId: number, contactId: number) => Promise<{ conversationId: number; position: number; etaSeconds: number }[]>;
 }
 
 /** Per-conversation delivery state of one connection: the highest seq sent, and a queue while a gap is filled. */
@@ -216,7 +218,10 @@ export class Gateway {
           conn = c;
           this.register(c);
           this.ready(c, frame.resume);
-          if (c instanceof CustomerConn && frame.page) void this.trackPage(c, frame.page);
+          if (c instanceof CustomerConn) {
+            if (frame.page) void this.trackPage(c, frame.page);
+            void this.sendQueuePositions(c);
+          }
         })
         .catch((err) => {
           authenticating = false;
@@ -302,6 +307,13 @@ export class Gateway {
       const set = this.agents.get(conn.workspaceId);
       set?.delete(conn);
       if (set?.size === 0) this.agents.delete(conn.workspaceId);
+      const agentId = conn.session.agent.id;
+      const stillHere = [...(set ?? [])].some((c) => c.session.agent.id === agentId);
+      if (!stillHere && !this.closing) {
+        // their last console here closed: off duty for routing now, not in 60 s (another
+        // instance holding a console of theirs restores it with its next heartbeat)
+        void this.deps.db.query(`UPDATE agents SET last_seen_at = now() - interval '1 hour' WHERE id = $1`, [agentId]).catch(() => {});
+      }
     } else if (conn instanceof CustomerConn) {
       if (conn.inviteTimer) clearTimeout(conn.inviteTimer);
       if (conn.pageViewId !== null && !this.closing) {
@@ -497,7 +509,7 @@ export class Gateway {
         const customerFrame = JSON.stringify({
           type: 'conversation',
           change: msg.change,
-          conversation: { id: msg.conversation.id, status: msg.conversation.status, assignee: msg.assignee },
+          conversation: { id: msg.conversation.id, status: msg.conversation.status, handler: msg.conversation.handler, assignee: msg.assignee },
         });
         for (const c of this.customers.get(msg.contactId) ?? []) {
           if (c.workspaceId !== msg.workspaceId) continue;
@@ -679,6 +691,16 @@ export class Gateway {
       }
       if (advance) st.seq = Math.max(st.seq, upTo ?? cursor);
       if (page.length < RESYNC_PAGE) return;
+    }
+  }
+
+  private async sendQueuePositions(conn: CustomerConn): Promise<void> {
+    try {
+      for (const q of (await this.deps.queuePositions?.(conn.workspaceId, conn.contact.id)) ?? []) {
+        this.send(conn.ws, JSON.stringify({ type: 'queue', ...q }));
+      }
+    } catch (err) {
+      this.deps.log.warn({ err }, 'queue position lookup failed');
     }
   }
 

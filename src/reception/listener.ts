@@ -36,19 +36,23 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
     async handle(e: DomainEvent) {
       if (isEvent(e, 'conversation.created')) {
         const conv = e.subject;
-        const settings = await settingsOf(conv);
-        await say(ctx, conv, settings.messages.welcome, `auto:welcome:${conv.id}`);
-        const handler = await router.receive(conv.id);
-        if (handler === 'offline') await say(ctx, conv, settings.messages.offline, `auto:offline:${conv.id}:${e.id}`);
+        await say(ctx, conv, (await settingsOf(conv)).messages.welcome, `auto:welcome:${conv.id}`);
+        await router.receive(conv.id);
         return;
       }
       if (isEvent(e, 'message.created')) {
         const { message, conversation: conv } = e.subject;
-        if (message.senderType !== 'customer' || conv.handler !== 'bot' || conv.status === 'resolved') return;
+        if (message.senderType !== 'customer' || conv.status === 'resolved') return;
+        if (conv.handler === 'offline') {
+          // 留言: the offline reply answers the customer's first message (once: its id is fixed)
+          await say(ctx, conv, (await settingsOf(conv)).messages.offline, `auto:offline:${conv.id}`);
+          return;
+        }
+        if (conv.handler !== 'bot') return;
         const settings = await settingsOf(conv);
         if (asksForHuman(message.content)) {
           const handler = await router.handoff(conv.id);
-          if (handler === 'offline') await say(ctx, conv, settings.messages.offline, `auto:offline:${conv.id}:${e.id}`);
+          if (handler === 'offline') await say(ctx, conv, settings.messages.offline, `auto:offline:${conv.id}`);
           if (handler !== 'bot') return;
         }
         const locale = (await maybeOne(ctx.db, 'SELECT settings FROM inboxes WHERE id = $1', [conv.inboxId]))?.settings?.locale === 'en' ? 'en' : 'zh-CN';

@@ -33,10 +33,15 @@ describe.each(DB_KINDS)('reception on %s', (kind) => {
     const c = await startConversation(t, v.contactToken);
     const conv = await conversation(t, c.id);
     expect(conv.handler).toBe('offline');
+    // the offline reply answers the customer's first message, once
+    await a.customerSend(v.contactToken, c.id, '我想退货');
+    await a.customerSend(v.contactToken, c.id, '地址是哪里?');
     const msgs = await messagesOf(t, c.id);
     expect(msgs.map((m) => [m.senderType, m.content])).toEqual([
       ['system', '欢迎光临!'],
+      ['customer', '我想退货'],
       ['system', '现在是非工作时间, 请留言。'],
+      ['customer', '地址是哪里?'],
     ]);
     const list = await a.inject('GET', '/api/v1/conversations?handler=offline', { token: t.adminToken });
     expect(list.body.conversations.map((x: any) => x.id)).toContain(c.id);

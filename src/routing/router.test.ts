@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { conversation, onlineAgent, setReception, startConversation, visitor, waitFor, type OnlineAgent } from '../../test/helpers/reception.js';
-import type { WsClient } from '../../test/helpers/ws.js';
+import { conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
+import { WsClient } from '../../test/helpers/ws.js';
 
 /**
  * Routing through the real app: skill groups, strategies, 接待上限, queues,
@@ -71,6 +71,13 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     const v4 = await customer();
     const c4 = await startConversation(t, v4.contactToken, { topic: '售后' });
     expect((await v4.ws.waitFor((f) => f.type === 'queue' && f.conversationId === c4.id)).position).toBe(2);
+
+    // a reconnecting customer learns their place at once (no need to wait for the queue to move)
+    const again = await WsClient.connect(t.url);
+    sockets.push(again);
+    await again.hello({ inboxToken: t.inbox.token, contactToken: v4.contactToken });
+    expect(await again.waitFor((f) => f.type === 'queue' && f.conversationId === c4.id)).toMatchObject({ position: 2 });
+    await again.close();
 
     // the sales agent (other group) is never used for 售后
     expect((await conversation(t, c4.id)).assigneeId).toBeNull();
@@ -251,6 +258,19 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     const steal = await a.inject('POST', `/api/v1/conversations/${c2.id}/transfer`, { token: w.token, payload: { target: { type: 'agent', agentId: w.id } } });
     expect(steal.status).toBe(403);
     await t.db.query(`UPDATE conversations SET status = 'resolved' WHERE id = ANY($1::bigint[])`, [[c.id, c2.id]]);
+    await setReception(t, { defaultGroupId: null });
+  });
+
+  it('an agent who closes their last console is off duty at once', async () => {
+    const solo = await group({ name: '单人组', memberIds: [] });
+    const z = await onlineAgent(t, { email: 'leaver@x.test', name: 'Leaver', max: 5 });
+    await a.inject('PATCH', `/api/v1/skill-groups/${solo.id}`, { token: admin(), payload: { memberIds: [z.id] } });
+    await setReception(t, { defaultGroupId: solo.id });
+    await z.ws.close();
+    await waitFor(() => t.db.query(`SELECT last_seen_at < now() - interval '1 minute' AS stale FROM agents WHERE id = $1`, [z.id]), (r) => r[0].stale);
+    const c = await startConversation(t, (await customer()).contactToken);
+    expect(c.assignee).toBeNull();
+    expect((await conversation(t, c.id)).handler).toBe('offline');
     await setReception(t, { defaultGroupId: null });
   });
 

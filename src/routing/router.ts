@@ -298,6 +298,21 @@ export class Router {
     }));
   }
 
+  /** The queue positions of one contact's waiting conversations. */
+  async positionsOf(workspaceId: number, contactId: number): Promise<{ conversationId: number; position: number; etaSeconds: number }[]> {
+    const groups = await this.ctx.db.query(
+      `SELECT DISTINCT group_id FROM conversations WHERE contact_id = $1 AND workspace_id = $2 AND queued_at IS NOT NULL AND assignee_id IS NULL AND status <> 'resolved'`,
+      [contactId, workspaceId],
+    );
+    const out: { conversationId: number; position: number; etaSeconds: number }[] = [];
+    for (const g of groups) {
+      for (const e of await this.queue(workspaceId, g.group_id)) {
+        if (e.contactId === contactId) out.push({ conversationId: e.conversationId, position: e.position, etaSeconds: e.etaSeconds });
+      }
+    }
+    return out;
+  }
+
   private readonly stats = new Map<string, { at: number; serving: number; handleSeconds: number }>();
 
   /** Agents serving a group and how long a conversation takes there: refreshed at most every 15 s. */

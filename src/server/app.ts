@@ -112,6 +112,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     cookieName: SESSION_COOKIE,
     onCustomerGone: (contactId) => customerGone(routerCtx, contactId),
     visitors,
+    queuePositions: (workspaceId, contactId) => router.positionsOf(workspaceId, contactId),
   });
   gateway.attach(app.server);
   app.decorate('gateway', gateway);

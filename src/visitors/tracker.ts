@@ -16,6 +16,8 @@ export interface PageReport {
   referrer?: string;
   /** The widget's visit key: a new one after 30 minutes without activity. */
   visitKey: string;
+  /** The widget's key for this page view; the same page reported again (reconnect) is not a new view. */
+  pageKey?: string;
 }
 
 export interface PageView {
@@ -71,6 +73,26 @@ export class VisitorTracker {
   /** Records a page view (and its visit, with the source of a new visit). */
   async pageView(contact: Contact, inbox: Inbox, page: PageReport): Promise<PageView> {
     const url = page.url.slice(0, 2000);
+    let path = '/';
+    try {
+      path = new URL(url).pathname;
+    } catch {
+      /* keep / */
+    }
+    if (page.pageKey) {
+      // the same page again (the widget reconnected): it is open again, not a new view
+      const again = await maybeOne(
+        this.ctx.db,
+        `UPDATE page_views pv SET ended_at = NULL, heartbeat_at = now() FROM visits v
+         WHERE pv.visit_id = v.id AND v.contact_id = $1 AND v.visit_key = $2 AND pv.page_key = $3
+         RETURNING pv.id, v.id AS visit_id, v.page_views, v.source_kind, v.invited_at`,
+        [contact.id, page.visitKey.slice(0, 64), page.pageKey.slice(0, 64)],
+      );
+      if (again) {
+        void this.announce(inbox.workspaceId, contact.id);
+        return { visitId: again.visit_id, pageViewId: again.id, pageViews: again.page_views, fromSearch: again.source_kind === 'search', invited: again.invited_at !== null, path };
+      }
+    }
     const src = parseSource(url, page.referrer ?? null);
     const visit = await one(
       this.ctx.db,
@@ -82,16 +104,10 @@ export class VisitorTracker {
     );
     const pv = await one(
       this.ctx.db,
-      'INSERT INTO page_views (workspace_id, visit_id, contact_id, url, title) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [inbox.workspaceId, visit.id, contact.id, url, page.title?.slice(0, 500) ?? null],
+      'INSERT INTO page_views (workspace_id, visit_id, contact_id, url, title, page_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+      [inbox.workspaceId, visit.id, contact.id, url, page.title?.slice(0, 500) ?? null, page.pageKey?.slice(0, 64) ?? null],
     );
     void this.announce(inbox.workspaceId, contact.id);
-    let path = '/';
-    try {
-      path = new URL(url).pathname;
-    } catch {
-      /* keep / */
-    }
     return { visitId: visit.id, pageViewId: pv.id, pageViews: visit.page_views, fromSearch: visit.source_kind === 'search', invited: visit.invited_at !== null, path };
   }
 

@@ -42,7 +42,20 @@ describe.each(DB_KINDS)('visitors and invitations on %s', (kind) => {
     expect(trail.body.visits).toHaveLength(1);
     expect(trail.body.visits[0].pages.map((p: any) => new URL(p.url).pathname)).toEqual(['/', '/pricing', '/products/1']);
     expect(trail.body.visits[0].pages.map((p: any) => p.open)).toEqual([false, false, true]);
+    expect(trail.body.visits[0].pages[0].seconds).toBeGreaterThanOrEqual(0);
     expect(trail.body.visits[0].searchKeyword).toBe('保温杯');
+
+    // a reconnect on the same page (same page key) is not another page view
+    const keyed = { ...page('https://shop.example/faq', 'k1'), pageKey: 'faq-load-1' };
+    v.ws.send({ type: 'page', page: keyed });
+    await agent.ws.waitFor((f) => f.type === 'visitor' && f.visitor?.currentPage.url.endsWith('/faq'));
+    const re = await WsClient.connect(t.url);
+    sockets.push(re);
+    await re.hello({ inboxToken: t.inbox.token, contactToken: v.contactToken, page: keyed });
+    await new Promise((r) => setTimeout(r, 200));
+    const [visitRow] = await t.db.query('SELECT page_views FROM visits WHERE contact_id = $1', [v.contactId]);
+    expect(visitRow.page_views).toBe(4);
+    await re.close();
 
     // leaving: the agent is told, and the visitor drops off the live list
     await v.ws.close();

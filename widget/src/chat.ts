@@ -101,6 +101,8 @@ export class Chat {
   private invitation: Invite | null = null;
   /** The last page reported; single-page sites report each navigation. */
   private url = '';
+  /** The current page's key (a new one per page shown). */
+  private pageKey = '';
   private navTimer = 0;
   /** conversation → [seq, sender] of the latest bot or agent message: is the bot answering it? */
   private readonly answeredBy = new Map<number, [number, string]>();
@@ -388,8 +390,9 @@ export class Chat {
 
   /** The page now, as reported; counts as activity for the visit. */
   private page(): PageReport {
+    if (location.href !== this.url || !this.pageKey) this.pageKey = uuid();
     this.url = location.href;
-    return pageReport(visitKey(this.store));
+    return pageReport(visitKey(this.store), this.pageKey);
   }
 
   /** A single-page site navigated: report the new page (while down, the next hello does). */
@@ -518,7 +521,7 @@ export class Chat {
   /** A conversation's status or assignee changed; the newest one is current. */
   private status(c: Conversation): void {
     const known = this.convs.get(c.id);
-    const merged: Conversation = { id: c.id, status: c.status, assignee: c.assignee ?? known?.assignee ?? null };
+    const merged: Conversation = { id: c.id, status: c.status, assignee: c.assignee ?? known?.assignee ?? null, handler: c.handler ?? known?.handler };
     this.convs.set(c.id, merged);
     if (!this.conv || c.id >= this.conv.id) {
       if (this.conv?.id !== c.id) {
@@ -548,8 +551,9 @@ export class Chat {
     const c = this.conv && this.conv.status !== 'resolved' ? this.conv : null;
     const queued = !!c && this.queue?.conv === c.id;
     const last = c && this.answeredBy.get(c.id)?.[1];
-    const bot = !c?.assignee && !queued && (last ? last === 'bot' : this.cfg.answering === 'bot') && this.asked !== (c ? c.id : 0);
-    this.view.serving(c?.assignee ?? null, bot);
+    const answeredByBot = c?.handler ? c.handler === 'bot' : last ? last === 'bot' : this.cfg.answering === 'bot';
+    const bot = !c?.assignee && !queued && answeredByBot && this.asked !== (c ? c.id : 0);
+    this.view.serving(c?.assignee ?? null, bot, this.cfg.canHandOff !== false);
     this.view.queue(queued ? this.queue : null);
     const pre = this.store.get().pre;
     this.view.prechat(this.needForm() ? (this.cfg.preChat ?? null) : null, { name: pre?.name ?? this.identity.name, phone: pre?.phone ?? this.identity.phone });

@@ -134,11 +134,12 @@ export function visitKey(store: Store): string {
 }
 
 /** This page, cut to the server's limits (a long URL must not get the hello refused). */
-export const pageReport = (visitKey: string): PageReport => ({
+export const pageReport = (visitKey: string, pageKey: string): PageReport => ({
   url: location.href.slice(0, 2000),
   title: document.title.slice(0, 500),
   referrer: document.referrer.slice(0, 2000),
   visitKey,
+  pageKey,
 });
 
 /** Single-page sites: calls `fn` after every history navigation (pushState / replaceState / back / hash). */

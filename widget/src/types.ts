@@ -33,6 +33,8 @@ export interface WidgetConfig {
   agentsOnline: number;
   /** Optional: a config remembered by an older widget lacks them. */
   answering?: Answering;
+  /** false in a bot-only inbox: no 转人工 */
+  canHandOff?: boolean;
   preChat?: PreChat;
 }
 
@@ -42,6 +44,8 @@ export interface PageReport {
   title: string;
   referrer: string;
   visitKey: string;
+  /** One per page shown: a reconnect on the same page reports it again without counting a new view. */
+  pageKey: string;
 }
 
 /** An invitation to chat: automatic (a rule's greeting) or from an agent (主动邀请). */
@@ -83,6 +87,8 @@ export interface Conversation {
   id: number;
   status: ConversationStatus;
   assignee: Assignee | null;
+  /** Who answers (absent from older servers): the bot, people, or nobody now (留言). */
+  handler?: 'bot' | 'human' | 'offline';
 }
 
 export interface ContactAttributes {

@@ -291,10 +291,10 @@ export class View {
    * Who answers: the agent serving this conversation (工号 + name), the bot (with
    * a 转人工 button), or the inbox's status (offline: the message becomes a 留言).
    */
-  serving(a: Assignee | null, bot: boolean): void {
+  serving(a: Assignee | null, bot: boolean, canHandOff = true): void {
     this.assignee = a;
     this.bot = bot && !a;
-    this.toHumanBtn.hidden = !this.bot;
+    this.toHumanBtn.hidden = !this.bot || !canHandOff;
     this.header();
   }
 

@@ -48,6 +48,7 @@ const publicAssignee = z.object({ id: z.number(), name: z.string(), agentNo: z.s
 const customerConversation = z.object({
   id: z.number(),
   status: z.enum(['open', 'pending', 'resolved']),
+  handler: z.enum(['bot', 'human', 'offline']).describe('Who answers: the bot, people, or nobody right now (留言)'),
   assignee: publicAssignee.describe('The agent serving this conversation, if any'),
   lastSeq: z.number(),
   createdAt: z.string(),
@@ -55,7 +56,7 @@ const customerConversation = z.object({
 
 async function customerConversations(sql: Sql, contactId: number, id?: number) {
   const rows = await sql.query(
-    `SELECT c.id, c.status, c.last_seq, c.created_at, a.id AS agent_id, a.name AS agent_name, a.agent_no
+    `SELECT c.id, c.status, c.handler, c.last_seq, c.created_at, a.id AS agent_id, a.name AS agent_name, a.agent_no
      FROM conversations c LEFT JOIN agents a ON a.id = c.assignee_id
      WHERE c.contact_id = $1 AND ($2::bigint IS NULL OR c.id = $2) ORDER BY c.id DESC LIMIT 20`,
     [contactId, id ?? null],
@@ -63,6 +64,7 @@ async function customerConversations(sql: Sql, contactId: number, id?: number) {
   return rows.map((r) => ({
     id: r.id,
     status: r.status,
+    handler: r.handler,
     assignee: r.agent_id ? { id: r.agent_id, name: r.agent_name, agentNo: r.agent_no } : null,
     lastSeq: r.last_seq,
     createdAt: r.created_at.toISOString(),
@@ -111,6 +113,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
             locale: z.enum(['zh-CN', 'en']),
             agentsOnline: z.number().describe('Agents online right now (0 → the widget says replies may take longer)'),
             answering: z.enum(['human', 'bot', 'offline']).describe('Who would answer a conversation started now: offline means 留言'),
+            canHandOff: z.boolean().describe('The bot can hand over to people (转人工); false in a bot-only inbox'),
             preChat: z.object({ enabled: z.boolean(), askName: z.boolean(), askPhone: z.boolean(), topics: z.array(z.string()) }).describe('询前表单: ask before the first message'),
           }),
           404: errorSchema,
@@ -132,6 +135,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         locale: inbox.settings.locale ?? 'zh-CN',
         agentsOnline: online[0].n,
         answering,
+        canHandOff: settings.mode !== 'bot_only',
         preChat: { ...settings.preChat, topics: settings.preChat.topics.map((t) => t.label) },
       };
     },

@@ -8,7 +8,7 @@ export type ClientFrame =
   | { type: 'presence'; availability: Availability }
   | { type: 'ping' };
 
-export type ConversationChange = 'created' | 'assigned' | 'status' | 'read';
+export type ConversationChange = 'created' | 'assigned' | 'status' | 'handler' | 'read';
 
 export type ServerFrame =
   | { type: 'ready'; role: 'agent'; agent: Agent; serverTime: string }
