@@ -95,3 +95,12 @@ describe('attachment sniffing', () => {
     expect(sniffMatches('text/plain', Uint8Array.from([0xff, 0xfe, 0x00, 0xd8, 0x41, 0x42, 0x43, 0x44]))).toBe(false);
   });
 });
+
+describe('the list preview', () => {
+  it('shows what people wrote, not automatic lines', () => {
+    const conv = { status: 'open' as const, unreadCount: 0, assigneeId: null };
+    const msg = { senderType: 'system' as const, senderId: null, content: '工号 1024 小王 为您服务', contentType: 'text' as const, private: false, attachmentCount: 0 };
+    expect(applyMessage(conv, msg).lastMessagePreview).toBeUndefined();
+    expect(applyMessage(conv, { ...msg, senderType: 'bot' }).lastMessagePreview).toBe('工号 1024 小王 为您服务');
+  });
+});

@@ -71,7 +71,8 @@ export function applyMessage(
     }
   }
   const changes: ConversationChanges = {};
-  if (!input.private) changes.lastMessagePreview = previewOf(input);
+  // The list preview shows what people wrote: not notes, not automatic lines.
+  if (!input.private && input.senderType !== 'system') changes.lastMessagePreview = previewOf(input);
   if (input.senderType === 'customer') {
     changes.unreadCount = conv.unreadCount + 1;
     changes.waiting = 'start';
