@@ -219,7 +219,9 @@ export class Gateway {
           this.register(c);
           this.ready(c, frame.resume);
           if (c instanceof CustomerConn) {
-            if (frame.page) void this.trackPage(c, frame.page);
+            // in the connection's queue: a `page` frame right after must see this page view
+            const page = frame.page;
+            if (page) c.queue = c.queue.then(() => this.trackPage(c, page));
             void this.sendQueuePositions(c);
           }
         })
