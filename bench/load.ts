@@ -10,6 +10,8 @@ export interface LoadResult {
   p99: number;
   max: number;
   errors: number;
+  /** error frames by code, e.g. rate_limited */
+  errorCodes: Record<string, number>;
 }
 
 export interface Endpoint {
@@ -43,6 +45,7 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
   const latencies: number[] = [];
   let measuring = false;
   let errors = 0;
+  const errorCodes = new Map<string, number>();
   const agent = await open(ep.wsUrl, ep.agentHello);
   agent.on('message', (data) => {
     const f = JSON.parse(data.toString());
@@ -57,13 +60,15 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
   let running = true;
   let acked = 0;
   let counter = 0;
+  // unique across runs against the same server: a reused id is (rightly) answered as a resend
+  const run = Math.random().toString(36).slice(2, 8);
   const interval = opts.rate ? (sockets.length / opts.rate) * 1000 : 0;
   const loops = sockets.map(
     (ws, i) =>
       new Promise<void>((resolve) => {
         const conversationId = ep.customers[i].conversationId;
         const send = () => {
-          const clientMessageId = `b${i}-${counter++}`;
+          const clientMessageId = `${run}-${i}-${counter++}`;
           sentAt.set(clientMessageId, performance.now());
           ws.send(JSON.stringify({ type: 'send', ref: clientMessageId, conversationId, content: `压测消息 ${clientMessageId}`, clientMessageId }));
         };
@@ -78,6 +83,7 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
             if (!interval) sendNext();
           } else if (f.type === 'error') {
             errors++;
+            errorCodes.set(f.code, (errorCodes.get(f.code) ?? 0) + 1);
             if (!interval) setTimeout(sendNext, 50);
           }
         });
@@ -110,7 +116,7 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
 
   latencies.sort((a, b) => a - b);
   const q = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
-  return { label, messages: measured, seconds, perSecond: measured / seconds, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? NaN, errors };
+  return { label, messages: measured, seconds, perSecond: measured / seconds, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? NaN, errors, errorCodes: Object.fromEntries(errorCodes) };
 }
 
 /** Opens `n` authenticated idle sockets; returns them so the caller can close them. */

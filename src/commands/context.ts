@@ -3,7 +3,7 @@ import type { EventDispatcher } from '../events/dispatcher.js';
 import type { Db, Sql } from '../storage/db.js';
 import { appendEvents } from '../storage/events.js';
 import type { ReceptionSettingsCache } from '../reception/settings-cache.js';
-import type { ConversationStateCache } from './messages.js';
+import type { ConversationStateCache, MessageWriter } from './messages.js';
 
 /** What a command needs: the database, the dispatcher for committed events, and the hot-path cache. */
 export interface CommandContext {
@@ -13,6 +13,8 @@ export interface CommandContext {
   conversationStates?: ConversationStateCache;
   /** Inbox reception settings (timeouts, automatic replies); without it, the defaults apply. */
   reception?: ReceptionSettingsCache;
+  /** Group commit for messages; without it each message is its own statement. */
+  messageWriter?: MessageWriter;
 }
 
 /**

@@ -91,18 +91,20 @@ export async function createMessage(ctx: CommandContext, input: CreateMessageInp
     const cached = !!hit && hit.workspaceId === input.workspaceId && (input.contactId === undefined || hit.contactId === input.contactId);
     let outcome: Written | CreateMessageResult | null;
     try {
-      const run = async (sql: Sql) => {
+      const run = async (sql: Sql, batched: boolean) => {
         const state = cached ? hit! : await loadState(sql, input, locked);
         if ('duplicate' in state) return state;
         const timeouts = (ctx.reception ? await ctx.reception.get(state.inboxId, sql) : DEFAULT_RECEPTION).timeouts;
         const attachments = await claimAttachments(sql, input);
-        const written = await writeMessage(sql, state, input, attachments, timeouts);
+        const plan = planMessage(state, input, attachments, timeouts);
+        // the common case joins other conversations' messages in one statement (group commit)
+        const [written] = batched && ctx.messageWriter ? [await ctx.messageWriter.write(plan)] : await writeMessages(sql, [plan]);
         if (written && attachments.length > 0) {
           await sql.query('UPDATE attachments SET message_id = $1 WHERE id = ANY($2::bigint[])', [written.message.id, attachments.map((a) => a.id)]);
         }
         return written;
       };
-      outcome = locked || hasAttachments ? await ctx.db.tx(run) : await run(ctx.db);
+      outcome = locked || hasAttachments ? await ctx.db.tx((sql) => run(sql, false)) : await run(ctx.db, true);
     } catch (err) {
       // A resend raced us (the reload finds the original), or a rule refused the message on
       // cached state (say "resolved", though it was reopened elsewhere): decide again on fresh state.
@@ -158,13 +160,17 @@ interface Written {
   events: DomainEvent[];
 }
 
-async function writeMessage(
-  sql: Sql,
-  state: ConversationState,
-  input: CreateMessageInput,
-  attachments: AttachmentRef[],
-  timeouts: ReceptionSettings['timeouts'],
-): Promise<Written | null> {
+/** A message decided by the domain core, ready to be written. */
+export interface MessagePlan {
+  state: ConversationState;
+  input: CreateMessageInput;
+  row: Record<string, unknown>;
+  cancel: string[];
+  schedule: { kind: string; key: string; due: string; payload: object; mode: 'keep' | 'replace' } | null;
+}
+
+/** Applies the domain rules (may throw a DomainError) and lays out the row the write needs. */
+function planMessage(state: ConversationState, input: CreateMessageInput, attachments: AttachmentRef[], timeouts: ReceptionSettings['timeouts']): MessagePlan {
   const isPrivate = input.private ?? false;
   const contentType: ContentType =
     attachments.length === 0 ? 'text' : attachments.every((a) => a.contentType.startsWith('image/')) ? 'image' : 'file';
@@ -191,80 +197,137 @@ async function writeMessage(
     events.push({ type: 'conversation.assigned', data: { from: null, to: changes.assigneeId, reason: 'reply' } });
     if (state.handler !== 'human') events.push({ type: 'conversation.handler_changed', data: { from: state.handler, to: 'human' } });
   }
+  return {
+    state,
+    input,
+    row: {
+      conv: state.id,
+      ws: state.workspaceId,
+      expected_seq: state.lastSeq,
+      expected_status: state.status,
+      expected_assignee: state.assigneeId,
+      preview: changes.lastMessagePreview ?? null,
+      unread_inc: input.senderType === 'customer' ? 1 : 0,
+      new_status: changes.status ?? null,
+      new_assignee: changes.assigneeId ?? null,
+      waiting: changes.waiting ?? null,
+      sender_type: input.senderType,
+      sender_id: input.senderId,
+      content: input.content,
+      content_type: contentType,
+      is_private: isPrivate,
+      attachments,
+      client_id: input.clientMessageId ?? null,
+      channel: input.channel ?? state.channel,
+      events,
+    },
+    cancel: timers.cancel,
+    schedule: timers.schedule
+      ? { kind: timers.schedule.kind, key: timers.schedule.key, due: timers.schedule.dueAt.toISOString(), payload: timers.schedule.payload, mode: timers.schedule.mode }
+      : null,
+  };
+}
 
-  const row = await maybeOne(
-    sql,
-    `WITH upd AS (
-       UPDATE conversations SET last_seq = last_seq + 1, updated_at = now(),
-         last_message_at = CASE WHEN $6::text IS NULL THEN last_message_at ELSE now() END,
-         last_message_preview = COALESCE($6, last_message_preview),
-         unread_count = unread_count + $7, status = COALESCE($8, status), assignee_id = COALESCE($9, assignee_id),
-         handler = CASE WHEN $9::bigint IS NOT NULL THEN 'human' ELSE handler END,
-         queued_at = CASE WHEN $9::bigint IS NOT NULL THEN NULL ELSE queued_at END,
-         waiting_since = CASE $19::text WHEN 'start' THEN COALESCE(waiting_since, now()) WHEN 'clear' THEN NULL ELSE waiting_since END,
-         last_customer_message_at = CASE WHEN $10 = 'customer' THEN now() ELSE last_customer_message_at END,
-         last_agent_message_at = CASE WHEN $10 IN ('agent', 'bot') AND NOT $14 THEN now() ELSE last_agent_message_at END
-       WHERE id = $1 AND workspace_id = $2 AND last_seq = $3 AND status = $4 AND assignee_id IS NOT DISTINCT FROM $5
-       RETURNING *
+/**
+ * Writes messages of different conversations in one statement (one transaction):
+ * per conversation, bump `seq`, store the message, update the conversation,
+ * start/stop its timers and append the events — only where the conversation is
+ * still in the state its plan assumed. Returns, aligned with `plans`, what was
+ * written, or null where the conversation had moved on (decide again).
+ */
+export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Written | null)[]> {
+  const rows = await sql.query(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+         conv bigint, ws bigint, expected_seq int, expected_status text, expected_assignee bigint,
+         preview text, unread_inc int, new_status text, new_assignee bigint, waiting text,
+         sender_type text, sender_id bigint, content text, content_type text, is_private boolean,
+         attachments jsonb, client_id text, channel text, events jsonb)
+     ), upd AS (
+       UPDATE conversations c SET last_seq = c.last_seq + 1,
+         -- the list's sort key moves at most once a second: in between, the update changes no
+         -- indexed column and stays a HOT update (a chatty conversation would bloat its indexes)
+         updated_at = CASE WHEN c.updated_at < now() - interval '1 second' THEN now() ELSE c.updated_at END,
+         last_message_at = CASE WHEN i.preview IS NULL THEN c.last_message_at ELSE now() END,
+         last_message_preview = COALESCE(i.preview, c.last_message_preview),
+         unread_count = c.unread_count + i.unread_inc, status = COALESCE(i.new_status, c.status),
+         assignee_id = COALESCE(i.new_assignee, c.assignee_id),
+         handler = CASE WHEN i.new_assignee IS NOT NULL THEN 'human' ELSE c.handler END,
+         queued_at = CASE WHEN i.new_assignee IS NOT NULL THEN NULL ELSE c.queued_at END,
+         waiting_since = CASE i.waiting WHEN 'start' THEN COALESCE(c.waiting_since, now()) WHEN 'clear' THEN NULL ELSE c.waiting_since END,
+         last_customer_message_at = CASE WHEN i.sender_type = 'customer' THEN now() ELSE c.last_customer_message_at END,
+         last_agent_message_at = CASE WHEN i.sender_type IN ('agent', 'bot') AND NOT i.is_private THEN now() ELSE c.last_agent_message_at END
+       FROM input i
+       WHERE c.id = i.conv AND c.workspace_id = i.ws AND c.last_seq = i.expected_seq AND c.status = i.expected_status
+         AND c.assignee_id IS NOT DISTINCT FROM i.expected_assignee
+         -- a resend is left out (and answered with the original), instead of failing the whole batch
+         -- (a per-row lookup on the unique index: a NOT EXISTS could be planned as a scan of all messages)
+         AND (i.client_id IS NULL OR (SELECT x.id FROM messages x WHERE x.conversation_id = i.conv AND x.client_message_id = i.client_id LIMIT 1) IS NULL)
+       RETURNING c.*
      ), timers_off AS (
-       DELETE FROM timers WHERE key = ANY($20::text[]) AND EXISTS (SELECT 1 FROM upd)
-     ), timers_on AS (
+       DELETE FROM timers t USING jsonb_to_recordset($2::jsonb) AS k(conv bigint, key text), upd u
+       WHERE u.id = k.conv AND t.key = k.key
+     ), timers_keep AS (
        INSERT INTO timers (workspace_id, kind, key, due_at, payload)
-       SELECT upd.workspace_id, $21, $22, $23, $24::jsonb FROM upd WHERE $22::text IS NOT NULL
-       ON CONFLICT (key) DO UPDATE SET due_at = EXCLUDED.due_at, payload = EXCLUDED.payload, version = timers.version + 1,
-         attempts = 0, locked_until = NULL, failed_at = NULL, last_error = NULL
-       WHERE $25 = 'replace'
+       SELECT u.workspace_id, s.kind, s.key, s.due, s.payload
+       FROM jsonb_to_recordset($3::jsonb) AS s(conv bigint, kind text, key text, due timestamptz, payload jsonb, mode text) JOIN upd u ON u.id = s.conv
+       WHERE s.mode = 'keep'
+       ON CONFLICT (key) DO NOTHING
+     ), timers_replace AS (
+       INSERT INTO timers (workspace_id, kind, key, due_at, payload)
+       SELECT u.workspace_id, s.kind, s.key, s.due, s.payload
+       FROM jsonb_to_recordset($3::jsonb) AS s(conv bigint, kind text, key text, due timestamptz, payload jsonb, mode text) JOIN upd u ON u.id = s.conv
+       WHERE s.mode = 'replace'
+       ON CONFLICT (key) DO UPDATE SET kind = EXCLUDED.kind, due_at = EXCLUDED.due_at, payload = EXCLUDED.payload,
+         version = timers.version + 1, attempts = 0, locked_until = NULL, failed_at = NULL, last_error = NULL
      ), msg AS (
        INSERT INTO messages (workspace_id, conversation_id, seq, sender_type, sender_id, content, content_type,
          private, attachments, client_message_id, channel)
-       SELECT upd.workspace_id, upd.id, upd.last_seq, $10, $11, $12, $13, $14, $15::jsonb, $16, $17 FROM upd
+       SELECT u.workspace_id, u.id, u.last_seq, i.sender_type, i.sender_id, i.content, i.content_type,
+         i.is_private, i.attachments, i.client_id, i.channel
+       FROM upd u JOIN input i ON i.conv = u.id
        RETURNING *
      ), ev AS (
        INSERT INTO events (workspace_id, type, conversation_id, actor_type, actor_id, data)
-       SELECT msg.workspace_id, e.value->>'type', msg.conversation_id, $10, $11,
+       SELECT m.workspace_id, e.value->>'type', m.conversation_id, i.sender_type, i.sender_id,
          CASE WHEN e.value->>'type' = 'message.created'
-           THEN jsonb_build_object('messageId', msg.id, 'seq', msg.seq, 'senderType', msg.sender_type, 'private', msg.private)
+           THEN jsonb_build_object('messageId', m.id, 'seq', m.seq, 'senderType', m.sender_type, 'private', m.private)
            ELSE e.value->'data' END
-       FROM msg, jsonb_array_elements($18::jsonb) WITH ORDINALITY AS e(value, ord)
-       ORDER BY e.ord
-       RETURNING id, type, data, created_at
+       FROM msg m JOIN input i ON i.conv = m.conversation_id, jsonb_array_elements(i.events) WITH ORDINALITY AS e(value, ord)
+       ORDER BY m.conversation_id, e.ord
+       RETURNING id, type, data, created_at, conversation_id
      )
-     SELECT to_jsonb(msg.*) AS message, to_jsonb(upd.*) AS conversation, ct.name AS contact_name,
-       (SELECT jsonb_agg(to_jsonb(ev.*) ORDER BY ev.id) FROM ev) AS events
-     FROM msg, upd JOIN contacts ct ON ct.id = upd.contact_id`,
+     -- one row of three lists, matched up by conversation here (joining the CTEs would be quadratic)
+     SELECT (SELECT jsonb_agg(to_jsonb(m.*)) FROM msg m) AS messages,
+       (SELECT jsonb_agg(to_jsonb(u.*) || jsonb_build_object('contact_name', ct.name)) FROM upd u JOIN contacts ct ON ct.id = u.contact_id) AS conversations,
+       (SELECT jsonb_agg(to_jsonb(ev.*) ORDER BY ev.id) FROM ev) AS events`,
     [
-      state.id,
-      state.workspaceId,
-      state.lastSeq,
-      state.status,
-      state.assigneeId,
-      changes.lastMessagePreview ?? null,
-      input.senderType === 'customer' ? 1 : 0,
-      changes.status ?? null,
-      changes.assigneeId ?? null,
-      input.senderType,
-      input.senderId,
-      input.content,
-      contentType,
-      isPrivate,
-      JSON.stringify(attachments),
-      input.clientMessageId ?? null,
-      input.channel ?? state.channel,
-      JSON.stringify(events),
-      changes.waiting ?? null,
-      timers.cancel,
-      timers.schedule?.kind ?? null,
-      timers.schedule?.key ?? null,
-      timers.schedule?.dueAt ?? null,
-      JSON.stringify(timers.schedule?.payload ?? {}),
-      timers.schedule?.mode ?? 'keep',
+      JSON.stringify(plans.map((p) => p.row)),
+      JSON.stringify(plans.flatMap((p) => p.cancel.map((key) => ({ conv: p.state.id, key })))),
+      JSON.stringify(plans.filter((p) => p.schedule).map((p) => ({ conv: p.state.id, ...p.schedule }))),
     ],
   );
-  if (!row) return null;
-  const conversation = toConversation({ ...row.conversation, contact_name: row.contact_name });
-  const message = toMessage({ ...row.message, sender_name: input.senderName });
+  const [out] = rows;
+  const messages = new Map<number, Record<string, any>>((out.messages ?? []).map((m: any) => [Number(m.conversation_id), m]));
+  const conversations = new Map<number, Record<string, any>>((out.conversations ?? []).map((c: any) => [Number(c.id), c]));
+  const events = new Map<number, Record<string, any>[]>();
+  for (const e of out.events ?? []) {
+    const id = Number(e.conversation_id);
+    events.set(id, [...(events.get(id) ?? []), e]);
+  }
+  return plans.map((plan) => {
+    const id = plan.state.id;
+    const message = messages.get(id);
+    return message ? toWritten(plan, message, conversations.get(id)!, events.get(id) ?? []) : null;
+  });
+}
+
+function toWritten(plan: MessagePlan, messageRow: Record<string, any>, conversationRow: Record<string, any>, eventRows: Record<string, any>[]): Written {
+  const { state, input } = plan;
+  const conversation = toConversation(conversationRow);
+  const message = toMessage({ ...messageRow, sender_name: input.senderName });
   const actor: Actor = { type: input.senderType, id: input.senderId };
-  const domainEvents = (row.events as { id: number; type: EventType; data: any; created_at: string }[]).map(
+  const events = (eventRows as { id: number; type: EventType; data: any; created_at: string }[]).map(
     (e) =>
       ({
         id: e.id,
@@ -279,16 +342,82 @@ async function writeMessage(
   );
   return {
     message,
-    events: domainEvents,
-    state: {
-      ...state,
-      handler: conversation.handler,
-      status: conversation.status,
-      assigneeId: conversation.assigneeId,
-      lastSeq: conversation.lastSeq,
-      unreadCount: conversation.unreadCount,
-    },
+    events,
+    state: { ...state, handler: conversation.handler, status: conversation.status, assigneeId: conversation.assigneeId, lastSeq: conversation.lastSeq, unreadCount: conversation.unreadCount },
   };
+}
+
+/**
+ * Group commit for the message path: messages that arrive while the database is
+ * busy are written together, one statement and one commit for many
+ * conversations. At most `maxConcurrent` batches are in flight; what arrives
+ * meanwhile waits here and leaves as one batch when a slot frees up, so batches
+ * grow with the load instead of queueing up one by one (no waiting on purpose:
+ * under light load a message is written at once). A conversation has at most one
+ * message in flight (its row lock would serialise them anyway, and two batches
+ * locking rows in different orders could deadlock).
+ */
+export class MessageWriter {
+  private queue: { plan: MessagePlan; resolve: (w: Written | null) => void; reject: (err: unknown) => void }[] = [];
+  private readonly inFlight = new Set<number>();
+  private scheduled = false;
+  private running = 0;
+
+  constructor(
+    private readonly db: Sql,
+    private readonly maxConcurrent = 8,
+    private readonly maxBatch = 200,
+  ) {}
+
+  write(plan: MessagePlan): Promise<Written | null> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ plan, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    if (this.running >= this.maxConcurrent) return; // the next completion flushes
+    const batch: typeof this.queue = [];
+    const rest: typeof this.queue = [];
+    for (const item of this.queue) {
+      const id = item.plan.state.id;
+      if (batch.length < this.maxBatch && !this.inFlight.has(id)) {
+        this.inFlight.add(id);
+        batch.push(item);
+      } else {
+        rest.push(item);
+      }
+    }
+    this.queue = rest;
+    if (batch.length) void this.run(batch);
+  }
+
+  private async run(batch: typeof this.queue): Promise<void> {
+    this.running++;
+    try {
+      const written = await writeMessages(this.db, batch.map((b) => b.plan));
+      batch.forEach((b, i) => b.resolve(written[i]));
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0].reject(err);
+      } else {
+        // one item failed the statement (a resend racing its original): write them one by one
+        await Promise.all(batch.map((b) => writeMessages(this.db, [b.plan]).then(([w]) => b.resolve(w), b.reject)));
+      }
+    } finally {
+      this.running--;
+      for (const b of batch) this.inFlight.delete(b.plan.state.id);
+      if (this.queue.length) this.schedule();
+    }
+  }
 }
 
 /** Attachments are uploaded first, then claimed by exactly one message of the same uploader. */

@@ -16,6 +16,9 @@ export async function say(
   opts: { as?: 'system' | 'bot'; private?: boolean } = {},
 ): Promise<void> {
   if (!content?.trim()) return;
+  // Sent already (a retry, or a line meant once per conversation): skip the write.
+  const sent = await ctx.db.query('SELECT 1 FROM messages WHERE conversation_id = $1 AND client_message_id = $2', [conv.id, clientMessageId]);
+  if (sent.length > 0) return;
   const as = opts.as ?? 'system';
   await createMessage(ctx, {
     workspaceId: conv.workspaceId,

@@ -5,7 +5,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { widgetClientApi } from '../channels/widget/client-api.js';
-import { ConversationStateCache } from '../commands/messages.js';
+import { ConversationStateCache, MessageWriter } from '../commands/messages.js';
 import type { Config } from '../config.js';
 import { ReceptionSettingsCache } from '../reception/settings-cache.js';
 import { EventDispatcher } from '../events/dispatcher.js';
@@ -81,6 +81,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     metrics,
     conversationStates: new ConversationStateCache(),
     reception: new ReceptionSettingsCache(opts.db),
+    // PGlite runs one statement at a time: one batch in flight, the rest gathers behind it
+    messageWriter: new MessageWriter(opts.db, opts.db.dialect === 'pglite' ? 1 : 8),
   };
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);

@@ -50,6 +50,34 @@ describe.each(DB_KINDS)('conversations API on %s', (kind) => {
     expect(rows.map((r) => r.seq)).toEqual([1, 2]);
   });
 
+  it('a burst across many conversations, resends mixed in, is written together and each message stored once', async () => {
+    const convs = await Promise.all(
+      Array.from({ length: 30 }, async () => {
+        const { contactToken } = await a.newContact();
+        return { contactToken, id: (await a.newConversation(contactToken)).id };
+      }),
+    );
+    const sends = convs.flatMap((c, i) => [
+      a.customerSend(c.contactToken, c.id, `first ${i}`, `burst-${i}-a`),
+      a.customerSend(c.contactToken, c.id, `first ${i} (resent)`, `burst-${i}-a`),
+      a.customerSend(c.contactToken, c.id, `second ${i}`, `burst-${i}-b`),
+    ]);
+    const results = await Promise.all(sends);
+    expect(results.every((r) => r.status === 200 || r.status === 201)).toBe(true);
+    for (const [i, c] of convs.entries()) {
+      const rows = await t.db.query('SELECT seq, client_message_id FROM messages WHERE conversation_id = $1 ORDER BY seq', [c.id]);
+      expect(rows.map((r) => r.seq)).toEqual([1, 2]);
+      expect(rows.map((r) => r.client_message_id).sort()).toEqual([`burst-${i}-a`, `burst-${i}-b`]);
+      const resent = results[i * 3 + 1];
+      expect(resent.body.id).toBe(results[i * 3].body.id); // the resend answered with the original
+    }
+    const events = await t.db.query(
+      `SELECT conversation_id, count(*) AS n FROM events WHERE type = 'message.created' AND conversation_id = ANY($1::bigint[]) GROUP BY conversation_id`,
+      [convs.map((c) => c.id)],
+    );
+    expect(events.map((e) => Number(e.n))).toEqual(Array(30).fill(2));
+  });
+
   it('concurrent senders get distinct, gapless seqs', async () => {
     const { contactToken } = await a.newContact();
     const conv = await a.newConversation(contactToken);
