@@ -89,6 +89,12 @@ async function zhikeDelivery(kind: 'pglite' | 'postgres'): Promise<LoadResult[]>
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema };
+  if (kind === 'postgres') {
+    // start from a clean slate, as pgbench does: no checkpoint of earlier work in the measurement
+    const db = await openDb({ databaseUrl: DATABASE_URL });
+    await db.query('CHECKPOINT').catch(() => {});
+    await db.close();
+  }
   const server = await ServerProcess.start(env);
   try {
     const { token, customers, wsUrl } = await prepare(server, CONVERSATIONS, true);
@@ -220,13 +226,13 @@ async function delivery() {
   row(baseRate);
   row(baseCap);
   const zhike: Record<string, LoadResult[]> = {};
-  for (const kind of ['pglite', 'postgres'] as const) {
+  for (const kind of ['postgres', 'pglite'] as const) {
     zhike[kind] = await zhikeDelivery(kind);
     row(zhike[kind][1]);
     row(zhike[kind][0]);
   }
   log('');
-  for (const [kind, [cap, rate]] of Object.entries(zhike)) {
+  for (const [kind, [cap, rate]] of Object.entries(zhike).reverse()) {
     log(`  ${kind.padEnd(9)} capacity ${((cap.perSecond / baseCap.perSecond) * 100).toFixed(1)}% of the raw relay; at ${RATE}/s p99 ${(rate.p99 / baseRate.p99).toFixed(1)}× the raw relay's`);
   }
   const [pgCap, pgRate] = zhike.postgres;
