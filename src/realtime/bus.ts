@@ -1,5 +1,5 @@
 import type { Agent, Availability, Contact, Conversation, Message } from '../core/model.js';
-import type { Invitation, LiveVisitor } from '../visitors/tracker.js';
+import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
 
 /**
  * What crosses instances. Every instance fans these out to its own WebSocket

@@ -5,6 +5,9 @@ import type { Contact, Inbox } from '../core/model.js';
 import { receive } from '../core/reception/reception.js';
 import { firstInvitation, type InvitationRule } from '../core/visitors/invitation.js';
 import { parseSource } from '../core/visitors/source.js';
+import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
+
+export type { Invitation, LiveVisitor };
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { Router, RouterContext } from '../routing/router.js';
 import { maybeOne, one } from '../storage/db.js';
@@ -27,33 +30,6 @@ export interface PageView {
   fromSearch: boolean;
   invited: boolean;
   path: string;
-}
-
-/** A visitor on the site now (访客), as the console lists them. */
-export interface LiveVisitor {
-  contactId: number;
-  name: string | null;
-  vip: boolean;
-  currentPage: { url: string; title: string | null; since: string };
-  visit: {
-    id: number;
-    sourceKind: string;
-    sourceName: string | null;
-    searchKeyword: string | null;
-    referrer: string | null;
-    landingPage: string | null;
-    pageViews: number;
-    startedAt: string;
-  };
-  /** Their open conversation, if they are chatting */
-  conversationId: number | null;
-}
-
-export interface Invitation {
-  id: number;
-  kind: 'auto' | 'agent';
-  message: string;
-  agent: { id: number; name: string; agentNo: string | null } | null;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
