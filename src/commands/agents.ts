@@ -166,10 +166,3 @@ export async function setAvailability(ctx: CommandContext, caller: Caller, to: A
 export async function listAgents(sql: Sql, workspaceId: number): Promise<Agent[]> {
   return (await sql.query('SELECT * FROM agents WHERE workspace_id = $1 ORDER BY id', [workspaceId])).map(toAgent);
 }
-
-/** One agent of the workspace, or null. */
-export async function getAgent(sql: Sql, workspaceId: number, id: number): Promise<Agent | null> {
-  const row = await maybeOne(sql, 'SELECT * FROM agents WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
-  return row ? toAgent(row) : null;
-}
-

@@ -32,6 +32,7 @@ import { authPlugin } from './plugins/auth.js';
 import { contactsPlugin } from './plugins/contacts.js';
 import { conversationsPlugin } from './plugins/conversations.js';
 import { installErrorHandler } from './plugins/errors.js';
+import { eventsPlugin } from './plugins/events.js';
 import { inboxesPlugin } from './plugins/inboxes.js';
 import { opsPlugin } from './plugins/ops.js';
 import { staticPlugin } from './plugins/static.js';
@@ -175,6 +176,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(calendarsPlugin);
       await api.register(routingPlugin);
       await api.register(visitorsPlugin);
+      await api.register(eventsPlugin);
       await api.register(widgetClientApi);
     },
     { prefix: '/api/v1' },

@@ -21,7 +21,3 @@ export async function getContact(sql: Sql, workspaceId: number, id: number): Pro
   const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
   return row ? toContact(row) : null;
 }
-
-export async function touchContact(sql: Sql, id: number): Promise<void> {
-  await sql.query('UPDATE contacts SET last_seen_at = now() WHERE id = $1', [id]);
-}

@@ -90,4 +90,19 @@ describe.each(DB_KINDS)('agents and inboxes administration on %s', (kind) => {
     const bad = await a.inject('POST', '/api/v1/me/availability', { token: t.adminToken, payload: { availability: 'sleeping' } });
     expect(bad.status).toBe(400);
   });
+
+  it('admins read the domain event log in order, page by page', async () => {
+    const first = await a.inject('GET', '/api/v1/events?limit=3', { token: t.adminToken });
+    expect(first.status).toBe(200);
+    expect(first.body.events).toHaveLength(3);
+    const ids = first.body.events.map((e: any) => e.id);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    const next = await a.inject('GET', `/api/v1/events?after=${ids.at(-1)}&limit=500`, { token: t.adminToken });
+    expect(next.body.events[0].id).toBeGreaterThan(ids.at(-1));
+    const types = new Set([...first.body.events, ...next.body.events].map((e: any) => e.type));
+    expect(types).toContain('agent.created');
+    expect(types).toContain('inbox.created');
+    const agentToken = await a.login('plain@zhike.test');
+    expect((await a.inject('GET', '/api/v1/events', { token: agentToken })).status).toBe(403);
+  });
 });
