@@ -51,4 +51,11 @@ describe('operations endpoints', () => {
     expect(r.statusCode).toBe(404);
     expect(r.json().error.code).toBe('not_found');
   });
+
+  it('console pages get the app shell (or a clear 503 before the build), other files a 404', async () => {
+    const page = await t.app.inject('/inboxes');
+    expect([200, 503]).toContain(page.statusCode);
+    expect(page.headers['content-type']).toMatch(/text\/(html|plain)/);
+    expect((await t.app.inject('/favicon.ico')).statusCode).toBe(404);
+  });
 });

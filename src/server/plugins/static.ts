@@ -42,7 +42,9 @@ export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise
 
   /** Console routes are client-side: any other GET that wants HTML gets the SPA shell. */
   app.setNotFoundHandler((req, reply) => {
-    const wantsHtml = req.method === 'GET' && !req.url.startsWith('/api/') && (req.headers.accept ?? '').includes('text/html');
+    // a page of the console (/, /inboxes, /monitor…): anything outside the API without a file extension
+    const path = req.url.split('?')[0];
+    const wantsHtml = (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
     if (wantsHtml) {
       if (!built()) return notBuilt(reply);
       return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
