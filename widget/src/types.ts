@@ -1,3 +1,4 @@
+import type { Message as CoreMessage } from '../../src/core/model';
 /**
  * The shapes the widget exchanges with the server: the client API
  * (src/channels/widget/client-api.ts) and the realtime protocol (docs/realtime.md).
@@ -56,26 +57,12 @@ export interface Invite {
   agent: { name: string; agentNo: string | null } | null;
 }
 
-export interface AttachmentRef {
-  id: number;
-  /** Server-relative capability URL (/api/v1/attachments/…). */
-  url: string;
-  name: string;
-  contentType: string;
-  size: number;
-}
-
-export interface Message {
-  id: number;
-  conversationId: number;
-  seq: number;
-  senderType: SenderType;
-  senderName: string | null;
-  content: string;
-  attachments: AttachmentRef[];
-  clientMessageId: string | null;
-  createdAt: string;
-}
+/** The domain's shapes (src/core/model.ts); the widget sees a customer's view of a message. */
+export type { AttachmentRef } from '../../src/core/model';
+export type Message = Pick<
+  CoreMessage,
+  'id' | 'conversationId' | 'seq' | 'senderType' | 'senderName' | 'content' | 'attachments' | 'clientMessageId' | 'createdAt'
+>;
 
 export interface Assignee {
   id: number;
