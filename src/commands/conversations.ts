@@ -8,7 +8,8 @@ import { cancelTimers } from '../timers/timers.js';
 import type { Actor, Conversation, ConversationStatus } from '../core/model.js';
 import { assertCanAssign, assertCanChangeStatus, type Caller } from '../core/permissions.js';
 import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
-import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
+import { findConversation, withContactName } from '../storage/conversations.js';
+import { toConversation } from '../storage/rows.js';
 import { runCommand, type CommandContext } from './context.js';
 
 /**
@@ -54,16 +55,10 @@ export async function createConversation(
 }
 
 async function lockConversation(sql: Sql, workspaceId: number, id: number): Promise<Conversation> {
-  const row = await maybeOne(
-    sql,
-    `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1 AND c.workspace_id = $2 FOR UPDATE OF c`,
-    [id, workspaceId],
-  );
-  if (!row) throw notFound('conversation');
-  return toConversation(row);
+  const conv = await findConversation(sql, id, { workspaceId, lock: true });
+  if (!conv) throw notFound('conversation');
+  return conv;
 }
-
-const withContactName = (row: Record<string, unknown>, conv: Conversation) => toConversation({ ...row, contact_name: conv.contactName });
 
 /**
  * 分配 / 接入: sets or clears the assignee. The target must be an active agent of

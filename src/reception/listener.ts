@@ -88,7 +88,9 @@ export function receptionListener(deps: { ctx: RouterContext; router: Router; bu
         return;
       }
       if (isEvent(e, 'agent.updated')) {
-        if (e.subject.active && e.subject.availability === 'online') await router.drainForAgent(e.workspaceId, e.subject.id);
+        // a raised limit or a reactivation may free seats; a renamed agent does not
+        const seats = e.data.fields.includes('maxConcurrent') || e.data.fields.includes('active');
+        if (seats && e.subject.active && e.subject.availability === 'online') await router.drainForAgent(e.workspaceId, e.subject.id);
         return;
       }
       if (isEvent(e, 'contact.updated') && e.data.fields.includes('vip')) {

@@ -4,8 +4,8 @@ import { pendingEvent } from '../core/events.js';
 import { timerKeys } from '../core/reception/timeouts.js';
 import type { RealtimeBus } from '../realtime/bus.js';
 import type { Router, RouterContext } from '../routing/router.js';
-import { maybeOne, one } from '../storage/db.js';
-import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
+import { one } from '../storage/db.js';
+import { findConversation, withContactName } from '../storage/conversations.js';
 import { scheduleTimer, type TimerRunner } from '../timers/timers.js';
 import { say } from './say.js';
 
@@ -18,10 +18,7 @@ export const QUEUE_SWEEP_SECONDS = 15;
  */
 export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: RouterContext; router: Router; bus: RealtimeBus }): void {
   const { ctx, router, bus } = deps;
-  const load = async (id: number) => {
-    const row = await maybeOne(ctx.db, `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1`, [id]);
-    return row ? toConversation(row) : null;
-  };
+  const load = (id: number) => findConversation(ctx.db, id);
 
   /** 超时提醒: remind the agent; then, if configured, hand the conversation to someone else. */
   runner.on('response_timeout', async (t) => {
@@ -34,7 +31,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
       if (t.payload.agentId !== agentId) return; // someone else has it now
       await runCommand(ctx, async (sql) => {
         const row = await one(sql, `UPDATE conversations SET assignee_id = NULL, updated_at = now() WHERE id = $1 AND assignee_id = $2 RETURNING *`, [conv.id, agentId]);
-        const released = toConversation({ ...row, contact_name: conv.contactName });
+        const released = withContactName(row, conv);
         ctx.conversationStates?.delete(conv.id);
         return {
           result: undefined,

@@ -10,7 +10,7 @@ import { restartResponseDeadline } from '../reception/deadlines.js';
 import { estimateWaitSeconds, pickAgent, type Candidate, type Strategy } from '../core/routing/routing.js';
 import { runCommand, type CommandContext } from '../commands/context.js';
 import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
-import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
+import { findConversation, withContactName } from '../storage/conversations.js';
 import { cancelTimers } from '../timers/timers.js';
 import type { ReceptionSettingsCache } from '../reception/settings-cache.js';
 import { createMessage } from '../commands/messages.js';
@@ -35,12 +35,7 @@ export interface QueueEntry {
   etaSeconds: number;
 }
 
-const lockConversation = async (sql: Sql, id: number) => {
-  const row = await maybeOne(sql, `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1 FOR UPDATE OF c`, [id]);
-  return row ? toConversation(row) : null;
-};
-
-const withName = (row: Record<string, unknown>, conv: Conversation) => toConversation({ ...row, contact_name: conv.contactName });
+const lockConversation = (sql: Sql, id: number) => findConversation(sql, id, { lock: true });
 
 /**
  * Routing (分配) with storage: gathers the facts inside a transaction that locks the
@@ -102,7 +97,7 @@ export class Router {
         if (pick.agentId === null) {
           if (conv.queuedAt) return { result: null, events: [] };
           const row = await one(sql, 'UPDATE conversations SET queued_at = now(), updated_at = now() WHERE id = $1 RETURNING *', [conv.id]);
-          const queued = withName(row, conv);
+          const queued = withContactName(row, conv);
           const event = pendingEvent('conversation.queued', {
             workspaceId: conv.workspaceId,
             conversationId: conv.id,
@@ -222,7 +217,7 @@ export class Router {
           `UPDATE conversations SET assignee_id = $2, group_id = $3, handler = 'human', queued_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
           [conv.id, toAgent, toGroup],
         );
-        const moved = withName(row, conv);
+        const moved = withContactName(row, conv);
         if (toAgent !== null) await sql.query('UPDATE agents SET last_assigned_at = now() WHERE id = $1', [toAgent]);
         const base = { workspaceId: conv.workspaceId, conversationId: conv.id, actor };
         events.push(
@@ -266,7 +261,7 @@ export class Router {
         `UPDATE conversations SET abandoned_at = now(), queued_at = NULL, status = 'resolved', resolved_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
         [conv.id],
       );
-      const ended = withName(row, conv);
+      const ended = withContactName(row, conv);
       await cancelTimers(sql, timerKeys.all(conv.id));
       const base = { workspaceId: conv.workspaceId, conversationId: conv.id, actor: reason === 'left' ? ({ type: 'customer', id: conv.contactId } as Actor) : SYSTEM };
       const waitedSeconds = Math.round((Date.now() - new Date(conv.queuedAt).getTime()) / 1000);
@@ -349,7 +344,7 @@ export class Router {
        UPDATE conversations SET assignee_id = $2, queued_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
       [conv.id, agentId, conv.groupId],
     );
-    const assigned = withName(row, conv);
+    const assigned = withContactName(row, conv);
     await restartResponseDeadline(this.ctx, sql, assigned);
     this.ctx.conversationStates?.delete(conv.id);
     return [pendingEvent('conversation.assigned', { workspaceId: conv.workspaceId, conversationId: conv.id, actor, data: { from: null, to: agentId, reason }, subject: assigned })];
@@ -381,9 +376,8 @@ export class Router {
 
   // ── facts ───────────────────────────────────────────────────────────────
 
-  private async conversation(id: number): Promise<Conversation | null> {
-    const row = await maybeOne(this.ctx.db, `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.id = $1`, [id]);
-    return row ? toConversation(row) : null;
+  private conversation(id: number): Promise<Conversation | null> {
+    return findConversation(this.ctx.db, id);
   }
 
   /** What reception decides on: the inbox's mode, its business hours now, and whether the group has someone on duty. */
@@ -414,7 +408,7 @@ export class Router {
     if (conv.handler === handler) return;
     await runCommand(this.ctx, async (sql) => {
       const row = await one(sql, 'UPDATE conversations SET handler = $2, updated_at = now() WHERE id = $1 RETURNING *', [conv.id, handler]);
-      const updated = withName(row, conv);
+      const updated = withContactName(row, conv);
       this.ctx.conversationStates?.delete(conv.id);
       return {
         result: undefined,

@@ -68,14 +68,33 @@ export async function countConversations(
   return { mine: row!.mine, unassigned: row!.unassigned, all: row!.all };
 }
 
-export async function getConversation(sql: Sql, workspaceId: number, id: number, contactId?: number): Promise<Conversation | null> {
+/**
+ * One conversation by id, optionally scoped to a workspace (callers acting for a
+ * workspace) and a contact (the client API), optionally locked for the
+ * surrounding transaction (commands that change it).
+ */
+export async function findConversation(
+  sql: Sql,
+  id: number,
+  scope: { workspaceId?: number; contactId?: number; lock?: boolean } = {},
+): Promise<Conversation | null> {
   const row = await maybeOne(
     sql,
     `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM}
-     WHERE c.id = $1 AND c.workspace_id = $2 AND ($3::bigint IS NULL OR c.contact_id = $3)`,
-    [id, workspaceId, contactId ?? null],
+     WHERE c.id = $1 AND ($2::bigint IS NULL OR c.workspace_id = $2) AND ($3::bigint IS NULL OR c.contact_id = $3)
+     ${scope.lock ? 'FOR UPDATE OF c' : ''}`,
+    [id, scope.workspaceId ?? null, scope.contactId ?? null],
   );
   return row ? toConversation(row) : null;
+}
+
+export function getConversation(sql: Sql, workspaceId: number, id: number, contactId?: number): Promise<Conversation | null> {
+  return findConversation(sql, id, { workspaceId, contactId });
+}
+
+/** A conversation row just written (RETURNING *), with the contact name the row itself lacks. */
+export function withContactName(row: Record<string, unknown>, conv: Pick<Conversation, 'contactName'>): Conversation {
+  return toConversation({ ...row, contact_name: conv.contactName });
 }
 
 export interface MessageQuery {

@@ -16,7 +16,6 @@ import type { Sql } from '../../storage/db.js';
 import { uploadRoute } from '../../server/plugins/attachments.js';
 import {
   attachmentIds,
-  attachmentRefSchema,
   clientMessageId,
   contactAttributesSchema,
   customerMessageSchema,
