@@ -106,7 +106,7 @@ export async function benchRoutingDb(kind: 'pglite' | 'postgres', databaseUrl: s
   const { bootstrap } = await import('../src/bootstrap.js');
   const { buildApp } = await import('../src/server/app.js');
   const { loadConfig } = await import('../src/config.js');
-  const { MemoryBus } = await import('../src/realtime/bus.js');
+  const { MemoryBus } = await import('../src/bus/bus.js');
   const schema = `bench_route_${crypto.randomBytes(4).toString('hex')}`;
   const db = kind === 'pglite' ? await openDb({}) : await openDb({ databaseUrl, schema });
   try {

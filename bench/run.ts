@@ -129,7 +129,7 @@ async function idleMemory(): Promise<{ connections: number; rssPerConn: number; 
   const { bootstrap } = await import('../src/bootstrap.js');
   const { migrate } = await import('../src/storage/migrate.js');
   const { loadConfig } = await import('../src/config.js');
-  const { MemoryBus } = await import('../src/realtime/bus.js');
+  const { MemoryBus } = await import('../src/bus/bus.js');
   const schema = `bench_idle_${crypto.randomBytes(4).toString('hex')}`;
   const db = await openDb({ databaseUrl: DATABASE_URL, schema });
   await migrate(db);

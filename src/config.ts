@@ -25,6 +25,12 @@ export interface Config {
   loginRateLimit: number;
   /** How often this instance looks for due timers (ms). */
   timerPollMs: number;
+  /** A durable consumer's lease (ms): a dead instance's consumers are taken over after it. */
+  consumerLeaseMs: number;
+  /** How often consumers look at the log without a wake-up (ms): another instance's events without Redis. */
+  consumerPollMs: number;
+  /** A failing consumer's first retry delay (ms); it doubles per attempt, up to 5 attempts. */
+  consumerRetryMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -46,8 +52,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: env.ZHIKE_TRUST_PROXY === 'true',
     loginRateLimit: Number(env.ZHIKE_LOGIN_RATE_LIMIT ?? 10),
     timerPollMs: Number(env.ZHIKE_TIMER_POLL_MS ?? 500),
+    consumerLeaseMs: positive('ZHIKE_CONSUMER_LEASE_MS', env.ZHIKE_CONSUMER_LEASE_MS, 15_000),
+    consumerPollMs: positive('ZHIKE_CONSUMER_POLL_MS', env.ZHIKE_CONSUMER_POLL_MS, 1000),
+    consumerRetryMs: positive('ZHIKE_CONSUMER_RETRY_MS', env.ZHIKE_CONSUMER_RETRY_MS, 100),
     ...overrides,
   };
+}
+
+function positive(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${value}`);
+  return n;
 }
 
 /** The folder holding package.json, whether we run from src/ (tests) or dist/ (npm start). */

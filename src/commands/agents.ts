@@ -53,7 +53,7 @@ export async function createAgent(ctx: CommandContext, caller: Caller, input: Ne
     const event = pendingEvent('agent.created', {
       workspaceId: caller.workspaceId,
       actor: agentActor(caller),
-      data: { role: agent.role },
+      data: { agentId: agent.id, role: agent.role },
       subject: agent,
     });
     return { result: agent, events: [event] };
@@ -107,7 +107,7 @@ export async function updateAgent(ctx: CommandContext, caller: Caller, agentId: 
     const agent = toAgent(row);
     const actor = agentActor(caller);
     const events: PendingEvent[] = [
-      pendingEvent('agent.updated', { workspaceId: caller.workspaceId, actor, data: { fields }, subject: agent }),
+      pendingEvent('agent.updated', { workspaceId: caller.workspaceId, actor, data: { agentId: agent.id, fields }, subject: agent }),
     ];
     if (patch.active === false || passwordHash) {
       await sql.query('DELETE FROM sessions WHERE agent_id = $1', [agentId]);
@@ -156,7 +156,7 @@ export async function setAvailability(ctx: CommandContext, caller: Caller, to: A
     const event = pendingEvent('agent.presence_changed', {
       workspaceId: caller.workspaceId,
       actor: agentActor(caller),
-      data: { from: current.availability, to },
+      data: { agentId: agent.id, from: current.availability, to },
       subject: agent,
     });
     return { result: agent, events: [event] };

@@ -43,7 +43,7 @@ export async function createCalendar(ctx: CommandContext, caller: Caller, input:
       [caller.workspaceId, input.name, input.timezone, JSON.stringify(input.weekly), JSON.stringify(input.holidays)],
     );
     const cal = toCalendar(row);
-    return { result: cal, events: [pendingEvent('calendar.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { action: 'created' }, subject: { id: cal.id, name: cal.name } })] };
+    return { result: cal, events: [pendingEvent('calendar.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { calendarId: cal.id, action: 'created' }, subject: { id: cal.id, name: cal.name } })] };
   });
 }
 
@@ -65,7 +65,7 @@ export async function updateCalendar(ctx: CommandContext, caller: Caller, id: nu
       [id, next.name, next.timezone, JSON.stringify(next.weekly), JSON.stringify(next.holidays)],
     );
     const cal = toCalendar(row);
-    return { result: cal, events: [pendingEvent('calendar.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { action: 'updated' }, subject: { id: cal.id, name: cal.name } })] };
+    return { result: cal, events: [pendingEvent('calendar.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { calendarId: cal.id, action: 'updated' }, subject: { id: cal.id, name: cal.name } })] };
   });
 }
 
@@ -80,6 +80,6 @@ export async function deleteCalendar(ctx: CommandContext, caller: Caller, id: nu
       throw new DomainError('calendar_in_use', `inboxes use this calendar: ${users.map((u) => u.name).join(', ')}; choose another calendar for them first`, 409);
     }
     await sql.query('DELETE FROM business_calendars WHERE id = $1', [id]);
-    return { result: undefined, events: [pendingEvent('calendar.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { action: 'deleted' }, subject: { id: cal.id, name: cal.name } })] };
+    return { result: undefined, events: [pendingEvent('calendar.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { calendarId: cal.id, action: 'deleted' }, subject: { id: cal.id, name: cal.name } })] };
   });
 }

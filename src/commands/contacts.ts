@@ -39,7 +39,7 @@ export async function createContact(
     const event = pendingEvent('contact.created', {
       workspaceId: input.workspaceId,
       actor: { type: 'customer', id: contact.id },
-      data: { inboxId: input.inboxId },
+      data: { contactId: contact.id, inboxId: input.inboxId },
       subject: contact,
     });
     return { result: { contact, contactToken }, events: [event] };
@@ -82,7 +82,7 @@ export async function updateContact(
       await sql.query(`UPDATE conversations SET priority = $2 WHERE contact_id = $1 AND status <> 'resolved'`, [contactId, fields.vip ? 1 : 0]);
     }
     const contact = toContact(row);
-    const event = pendingEvent('contact.updated', { workspaceId, actor, data: { fields: names }, subject: contact });
+    const event = pendingEvent('contact.updated', { workspaceId, actor, data: { contactId: contact.id, fields: names }, subject: contact });
     return { result: contact, events: [event] };
   });
 }

@@ -1,57 +1,90 @@
 import { transitionStatus } from '../core/conversation.js';
 import { DomainError, notFound } from '../core/errors.js';
-import { pendingEvent, type PendingEvent } from '../core/events.js';
+import { pendingEvent, type DomainEvent, type PendingEvent } from '../core/events.js';
+import { receive } from '../core/reception/reception.js';
 import { timerKeys } from '../core/reception/timeouts.js';
-import { restartResponseDeadline } from '../reception/deadlines.js';
-import { checkRoom } from '../routing/capacity.js';
+import { restartResponseDeadline } from './response-deadline.js';
 import { cancelTimers } from '../timers/timers.js';
-import type { Actor, Conversation, ConversationStatus } from '../core/model.js';
-import { assertCanAssign, assertCanChangeStatus, type Caller } from '../core/permissions.js';
+import type { Actor, Conversation, ConversationStatus, Handler } from '../core/model.js';
+import { assertCanAssign, assertCanChangeStatus, isLead, type Caller } from '../core/permissions.js';
 import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
 import { findConversation, withContactName } from '../storage/conversations.js';
 import { toConversation } from '../storage/rows.js';
+import { appendEvents } from '../storage/events.js';
+import { receptionFacts } from '../storage/reception.js';
 import { runCommand, type CommandContext } from './context.js';
+import { writeMessageIn } from './messages.js';
+import { reserveSeat } from './seats.js';
 
 /**
- * A customer starts a conversation. `groupId` is the skill group its topic (or the
- * inbox) routes to; a group deleted meanwhile counts as none. VIP contacts are queued first.
+ * A customer starts a conversation. Reception decides at once who answers it — the
+ * bot, people, or nobody right now (留言) — from the inbox's mode, business hours and
+ * who is on duty, so every message already finds its handler; an agent's accepted
+ * invitation is theirs from the start. The welcome line (欢迎语) is its first message,
+ * ahead of anything the customer sends. Routing it to an agent or a queue is the
+ * routing consumer's job, right after commit. `groupId` is the skill group its topic
+ * (or the inbox) routes to; a group deleted meanwhile counts as none. VIP contacts are queued first.
  */
-export async function createConversation(
-  ctx: CommandContext,
-  input: {
-    workspaceId: number;
-    inboxId: number;
-    contactId: number;
-    channel?: string;
-    topic?: string | null;
-    groupId?: number | null;
-    /** Opened by an agent (the visitor accepted their invitation): theirs from the start. */
-    assigneeId?: number | null;
-  },
-): Promise<Conversation> {
+export async function createConversation(ctx: CommandContext, input: OpenConversationInput): Promise<Conversation> {
   return runCommand(ctx, async (sql) => {
-    const row = await one(
-      sql,
-      `WITH c AS (
-         INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id)
-         VALUES ($1, $2, $3, $4, $5,
-           (SELECT id FROM skill_groups WHERE id = $6 AND workspace_id = $1),
-           (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3),
-           (SELECT id FROM agents WHERE id = $7 AND workspace_id = $1 AND active))
-         RETURNING *)
-       SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
-      [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, input.groupId ?? null, input.assigneeId ?? null],
-    );
-    const conversation = toConversation(row);
-    const event = pendingEvent('conversation.created', {
+    const { conversation, events } = await openConversationIn(ctx, sql, input);
+    return { result: conversation, events };
+  });
+}
+
+export interface OpenConversationInput {
+  workspaceId: number;
+  inboxId: number;
+  contactId: number;
+  channel?: string;
+  topic?: string | null;
+  groupId?: number | null;
+  /** Opened by an agent (the visitor accepted their invitation): theirs from the start. */
+  assigneeId?: number | null;
+}
+
+/** createConversation inside the caller's transaction (an accepted invitation opens one); its events are logged. */
+export async function openConversationIn(ctx: CommandContext, sql: Sql, input: OpenConversationInput): Promise<{ conversation: Conversation; events: DomainEvent[] }> {
+  const settings = await ctx.reception.get(input.inboxId, sql);
+  const found = await one(
+    sql,
+    `SELECT (SELECT id FROM skill_groups WHERE id = $2 AND workspace_id = $1) AS group_id,
+       (SELECT id FROM agents WHERE id = $3 AND workspace_id = $1 AND active) AS assignee_id`,
+    [input.workspaceId, input.groupId ?? null, input.assigneeId ?? null],
+  );
+  const handler: Handler = found.assignee_id !== null ? 'human' : receive(await receptionFacts(sql, input.workspaceId, settings, found.group_id));
+  const row = await one(
+    sql,
+    `WITH c AS (
+       INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id, handler)
+       VALUES ($1, $2, $3, $4, $5, $6, (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3), $7, $8)
+       RETURNING *)
+     SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
+    [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, found.group_id, found.assignee_id, handler],
+  );
+  const conversation = toConversation(row);
+  const created = await appendEvents(sql, [
+    pendingEvent('conversation.created', {
       workspaceId: input.workspaceId,
       conversationId: conversation.id,
       actor: { type: 'customer', id: input.contactId },
-      data: { inboxId: input.inboxId, contactId: input.contactId },
+      data: { inboxId: input.inboxId, contactId: input.contactId, handler, assigneeId: conversation.assigneeId },
       subject: conversation,
-    });
-    return { result: conversation, events: [event] };
+    }),
+  ]);
+  const welcome = settings.messages.welcome?.trim();
+  if (!welcome) return { conversation, events: created };
+  const greeted = await writeMessageIn(ctx, sql, {
+    workspaceId: input.workspaceId,
+    conversationId: conversation.id,
+    senderType: 'system',
+    senderId: null,
+    senderName: null,
+    content: welcome,
+    clientMessageId: `auto:welcome:${conversation.id}`,
   });
+  const after = greeted.events.find((e) => e.type === 'message.created') as DomainEvent<'message.created'> | undefined;
+  return { conversation: after?.subject.conversation ?? conversation, events: [...created, ...greeted.events] };
 }
 
 async function lockConversation(sql: Sql, workspaceId: number, id: number): Promise<Conversation> {
@@ -78,14 +111,7 @@ export async function assignConversation(
       assertCanAssign(caller, conv, assigneeId);
       if (conv.assigneeId === assigneeId) return { result: conv, events: [] };
       if (assigneeId !== null) {
-        const lead = caller.role === 'admin' || caller.role === 'supervisor';
-        if (opts.force && lead) {
-          const target = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [assigneeId, caller.workspaceId]);
-          if (!target) throw notFound('agent');
-          if (!target.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
-        } else {
-          await checkRoom(sql, caller.workspaceId, assigneeId);
-        }
+        await reserveSeat(sql, caller.workspaceId, assigneeId, { force: opts.force && isLead(caller.role) });
         await sql.query('UPDATE agents SET last_assigned_at = now() WHERE id = $1', [assigneeId]);
       }
       const row = await one(

@@ -22,7 +22,7 @@ export async function createInbox(ctx: CommandContext, caller: Caller, input: { 
   assertAdmin(caller);
   return runCommand(ctx, async (sql) => {
     const inbox = await insertInbox(sql, caller.workspaceId, input.name, input.settings);
-    const event = pendingEvent('inbox.created', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: {}, subject: inbox });
+    const event = pendingEvent('inbox.created', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { inboxId: inbox.id }, subject: inbox });
     return { result: inbox, events: [event] };
   });
 }
@@ -44,7 +44,7 @@ export async function updateInbox(
     );
     const inbox = toInbox(row);
     const fields = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
-    const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { fields }, subject: inbox });
+    const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { inboxId: inbox.id, fields }, subject: inbox });
     return { result: inbox, events: [event] };
   });
 }
@@ -76,7 +76,7 @@ export async function updateInboxReception(ctx: CommandContext, caller: Caller, 
     const labels = next.preChat.topics.map((t) => t.label);
     if (new Set(labels).size !== labels.length) throw new DomainError('duplicate_topic', 'two pre-chat topics have the same label', 400);
     const row = await one(sql, 'UPDATE inboxes SET reception = $2::jsonb WHERE id = $1 RETURNING *', [inboxId, JSON.stringify(merged)]);
-    const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { fields: ['reception'] }, subject: toInbox(row) });
+    const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { inboxId, fields: ['reception'] }, subject: toInbox(row) });
     return { result: next, events: [event] };
   });
   ctx.reception?.invalidate(inboxId);

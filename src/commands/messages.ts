@@ -3,8 +3,10 @@ import { DomainError, notFound } from '../core/errors.js';
 import type { DomainEvent, EventType } from '../core/events.js';
 import type { Actor, AttachmentRef, ChannelType, ContentType, Conversation, Message, SenderType } from '../core/model.js';
 import { isUniqueViolation, maybeOne, type Sql } from '../storage/db.js';
-import { MESSAGE_COLUMNS, MESSAGE_FROM, toConversation, toMessage } from '../storage/rows.js';
-import { DEFAULT_RECEPTION, type ReceptionSettings } from '../core/reception/settings.js';
+import { StaleEventWriter } from '../storage/events.js';
+import { findMessage } from '../storage/conversations.js';
+import { toConversation, toMessage } from '../storage/rows.js';
+import type { ReceptionSettings } from '../core/reception/settings.js';
 import { timersAfterMessage } from '../core/reception/timeouts.js';
 import type { CommandContext } from './context.js';
 
@@ -91,20 +93,10 @@ export async function createMessage(ctx: CommandContext, input: CreateMessageInp
     const cached = !!hit && hit.workspaceId === input.workspaceId && (input.contactId === undefined || hit.contactId === input.contactId);
     let outcome: Written | CreateMessageResult | null;
     try {
-      const run = async (sql: Sql, batched: boolean) => {
-        const state = cached ? hit! : await loadState(sql, input, locked);
-        if ('duplicate' in state) return state;
-        const timeouts = (ctx.reception ? await ctx.reception.get(state.inboxId, sql) : DEFAULT_RECEPTION).timeouts;
-        const attachments = await claimAttachments(sql, input);
-        const plan = planMessage(state, input, attachments, timeouts);
-        // the common case joins other conversations' messages in one statement (group commit)
-        const [written] = batched && ctx.messageWriter ? [await ctx.messageWriter.write(plan)] : await writeMessages(sql, [plan]);
-        if (written && attachments.length > 0) {
-          await sql.query('UPDATE attachments SET message_id = $1 WHERE id = ANY($2::bigint[])', [written.message.id, attachments.map((a) => a.id)]);
-        }
-        return written;
-      };
-      outcome = locked || hasAttachments ? await ctx.db.tx((sql) => run(sql, false)) : await run(ctx.db, true);
+      outcome =
+        locked || hasAttachments
+          ? await ctx.db.tx((sql) => writeOnce(ctx, sql, input, { lock: true }))
+          : await writeOnce(ctx, ctx.db, input, { state: cached ? hit : undefined, batched: true });
     } catch (err) {
       // A resend raced us (the reload finds the original), or a rule refused the message on
       // cached state (say "resolved", though it was reopened elsewhere): decide again on fresh state.
@@ -114,15 +106,53 @@ export async function createMessage(ctx: CommandContext, input: CreateMessageInp
       continue;
     }
     if (!outcome) {
-      if (locked) throw new Error('message write failed under the row lock'); // cannot happen: we hold the row
+      // the conversation moved on since we read it (or got newer events while we waited for it)
       ctx.conversationStates?.delete(input.conversationId);
-      continue; // the conversation moved on since we read it
+      continue;
     }
     if ('duplicate' in outcome) return outcome;
     ctx.conversationStates?.set(outcome.state);
     await ctx.events.dispatch(outcome.events);
     return { message: outcome.message, duplicate: false };
   }
+}
+
+/**
+ * A message written inside the caller's transaction, by a command that changes
+ * other things in the same transaction (a transfer's note, an accepted invitation's
+ * first message, a new conversation's welcome). The conversation row is locked
+ * until the caller commits; the events are logged and returned for the caller to
+ * dispatch after commit (runCommand does).
+ */
+export async function writeMessageIn(ctx: CommandContext, sql: Sql, input: CreateMessageInput): Promise<CreateMessageResult & { events: DomainEvent[] }> {
+  validateMessage({ senderType: input.senderType, content: input.content, contentType: 'text', private: input.private ?? false, attachmentCount: input.attachmentIds?.length ? 1 : 0 });
+  const outcome = await writeOnce(ctx, sql, input, { lock: true });
+  // we hold the row; only a transaction older than the conversation's latest events fails here: run it again
+  if (!outcome) throw new StaleEventWriter([input.conversationId]);
+  // the transaction may still roll back: the cache must not learn this state yet
+  ctx.conversationStates?.delete(input.conversationId);
+  if ('duplicate' in outcome) return { ...outcome, events: [] };
+  return { message: outcome.message, duplicate: false, events: outcome.events };
+}
+
+/** One attempt: decide on the conversation's state (cached, read, or read under its row lock) and write. */
+async function writeOnce(
+  ctx: CommandContext,
+  sql: Sql,
+  input: CreateMessageInput,
+  how: { state?: ConversationState; lock?: boolean; batched?: boolean },
+): Promise<Written | CreateMessageResult | null> {
+  const state = how.state ?? (await loadState(sql, input, how.lock ?? false));
+  if ('duplicate' in state) return state;
+  const { timeouts } = await ctx.reception.get(state.inboxId, sql);
+  const attachments = await claimAttachments(sql, input);
+  const plan = planMessage(state, input, attachments, timeouts);
+  // the common case joins other conversations' messages in one statement (group commit)
+  const [written] = how.batched && ctx.messageWriter ? [await ctx.messageWriter.write(plan)] : await writeMessages(sql, [plan]);
+  if (written && attachments.length > 0) {
+    await sql.query('UPDATE attachments SET message_id = $1 WHERE id = ANY($2::bigint[])', [written.message.id, attachments.map((a) => a.id)]);
+  }
+  return written;
 }
 
 /** Reads the conversation (scoped to the workspace and, for customers, their contact) and any original with this clientMessageId. */
@@ -137,8 +167,7 @@ async function loadState(sql: Sql, input: CreateMessageInput, lock: boolean): Pr
   );
   if (!row) throw notFound('conversation');
   if (row.existing_id) {
-    const existing = await maybeOne(sql, `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.id = $1`, [row.existing_id]);
-    return { message: toMessage(existing!), duplicate: true };
+    return { message: (await findMessage(sql, row.existing_id))!, duplicate: true };
   }
   return {
     id: row.id,
@@ -244,7 +273,7 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
          sender_type text, sender_id bigint, content text, content_type text, is_private boolean,
          attachments jsonb, client_id text, channel text, events jsonb)
      ), upd AS (
-       UPDATE conversations c SET last_seq = c.last_seq + 1,
+       UPDATE conversations c SET last_seq = c.last_seq + 1, event_tx = pg_current_xact_id(),
          -- the list's sort key moves at most once a second: in between, the update changes no
          -- indexed column and stays a HOT update (a chatty conversation would bloat its indexes)
          updated_at = CASE WHEN c.updated_at < now() - interval '1 second' THEN now() ELSE c.updated_at END,
@@ -260,6 +289,9 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
        FROM input i
        WHERE c.id = i.conv AND c.workspace_id = i.ws AND c.last_seq = i.expected_seq AND c.status = i.expected_status
          AND c.assignee_id IS NOT DISTINCT FROM i.expected_assignee
+         -- this transaction is not older than the one that logged the conversation's latest
+         -- events (it could be, having waited for this row): else decide again (migration 005)
+         AND c.event_tx <= pg_current_xact_id()
          -- a resend is left out (and answered with the original), instead of failing the whole batch
          -- (a per-row lookup on the unique index: a NOT EXISTS could be planned as a scan of all messages)
          AND (i.client_id IS NULL OR (SELECT x.id FROM messages x WHERE x.conversation_id = i.conv AND x.client_message_id = i.client_id LIMIT 1) IS NULL)
@@ -291,9 +323,10 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
        INSERT INTO events (workspace_id, type, conversation_id, actor_type, actor_id, data)
        SELECT m.workspace_id, e.value->>'type', m.conversation_id, i.sender_type, i.sender_id,
          CASE WHEN e.value->>'type' = 'message.created'
-           THEN jsonb_build_object('messageId', m.id, 'seq', m.seq, 'senderType', m.sender_type, 'private', m.private)
+           THEN jsonb_build_object('messageId', m.id, 'seq', m.seq, 'senderType', m.sender_type, 'private', m.private, 'handler', u.handler)
            ELSE e.value->'data' END
-       FROM msg m JOIN input i ON i.conv = m.conversation_id, jsonb_array_elements(i.events) WITH ORDINALITY AS e(value, ord)
+       FROM msg m JOIN input i ON i.conv = m.conversation_id JOIN upd u ON u.id = m.conversation_id,
+         jsonb_array_elements(i.events) WITH ORDINALITY AS e(value, ord)
        ORDER BY m.conversation_id, e.ord
        RETURNING id, type, data, created_at, conversation_id
      )

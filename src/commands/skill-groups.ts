@@ -73,7 +73,7 @@ export async function createSkillGroup(ctx: CommandContext, caller: Caller, inpu
     }
     await setMembers(sql, row.id, input.memberIds);
     const group = (await getSkillGroup(sql, caller.workspaceId, row.id))!;
-    const event = pendingEvent('skill_group.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { action: 'created', fields: [] }, subject: group });
+    const event = pendingEvent('skill_group.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { groupId: group.id, action: 'created', fields: [] }, subject: group });
     return { result: group, events: [event] };
   });
 }
@@ -96,7 +96,7 @@ export async function updateSkillGroup(ctx: CommandContext, caller: Caller, id: 
     if (patch.memberIds) await setMembers(sql, id, patch.memberIds);
     const group = (await getSkillGroup(sql, caller.workspaceId, id))!;
     const fields = Object.keys(patch).filter((k) => patch[k as keyof SkillGroupInput] !== undefined);
-    const event = pendingEvent('skill_group.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { action: 'updated', fields }, subject: group });
+    const event = pendingEvent('skill_group.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { groupId: group.id, action: 'updated', fields }, subject: group });
     return { result: group, events: [event] };
   });
 }
@@ -121,7 +121,7 @@ export async function deleteSkillGroup(ctx: CommandContext, caller: Caller, id: 
       [id, caller.workspaceId],
     );
     await sql.query('DELETE FROM skill_groups WHERE id = $1', [id]);
-    const event = pendingEvent('skill_group.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { action: 'deleted', fields: [] }, subject: group });
+    const event = pendingEvent('skill_group.changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { groupId: group.id, action: 'deleted', fields: [] }, subject: group });
     return { result: undefined, events: [event] };
   });
   ctx.reception?.invalidateAll();

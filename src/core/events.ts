@@ -1,20 +1,26 @@
-import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Inbox, Message, SkillGroup } from './model.js';
+import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Inbox, Message, SenderType, SkillGroup } from './model.js';
+import type { Invitation } from './visitors/types.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
-export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign';
+export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
 
 /**
  * Domain events. Every state change produces one, written to the append-only
- * event log in the same transaction as the change, then dispatched to listeners
- * (realtime fan-out, metrics, and later automation, QA, SLA, analytics, webhooks).
+ * event log in the same transaction as the change (docs/events.md lists them).
+ * Features react to them: live listeners right after commit (realtime fan-out,
+ * metrics), durable consumers from the log (bot, automatic replies, routing, and
+ * later quality inspection, SLA clocks, analytics, webhooks, channel senders).
  *
- * `data` is what the event log stores: small, ids and changes only.
- * `subject` is the full, current record for in-process listeners; it is not persisted.
+ * `data` is what the log stores: small — the id of what changed, the change, and
+ * what consumers need to decide whether an event concerns them without a read.
+ * `subject` is the full, current record, for live listeners only: it is not stored,
+ * so durable consumers read the current state themselves.
  */
 export interface EventMap {
-  'conversation.created': { data: { inboxId: number; contactId: number }; subject: Conversation };
+  'conversation.created': { data: { inboxId: number; contactId: number; handler: Handler; assigneeId: number | null }; subject: Conversation };
   'message.created': {
-    data: { messageId: number; seq: number; senderType: Message['senderType']; private: boolean };
+    /** `handler`: who answered the conversation when the message was written (bot, people, 留言). */
+    data: { messageId: number; seq: number; senderType: SenderType; private: boolean; handler: Handler };
     subject: { message: Message; conversation: Conversation };
   };
   'conversation.assigned': { data: { from: number | null; to: number | null; reason?: AssignReason }; subject: Conversation };
@@ -32,32 +38,68 @@ export interface EventMap {
   'conversation.response_overdue': { data: { agentId: number; waitedSeconds: number; action: 'reminded' | 'reassigned' }; subject: Conversation };
   /** The customer left the queue (放弃排队) before an agent took the conversation. */
   'conversation.abandoned': { data: { waitedSeconds: number; reason: 'left' | 'gone' }; subject: Conversation };
-  'contact.created': { data: { inboxId: number | null }; subject: Contact };
-  'contact.updated': { data: { fields: string[] }; subject: Contact };
-  'agent.created': { data: { role: Agent['role'] }; subject: Agent };
-  'agent.updated': { data: { fields: string[] }; subject: Agent };
-  'agent.presence_changed': { data: { from: Availability; to: Availability }; subject: Agent };
-  'inbox.created': { data: Record<string, never>; subject: Inbox };
+  'contact.created': { data: { contactId: number; inboxId: number | null }; subject: Contact };
+  'contact.updated': { data: { contactId: number; fields: string[] }; subject: Contact };
+  'agent.created': { data: { agentId: number; role: Agent['role'] }; subject: Agent };
+  'agent.updated': { data: { agentId: number; fields: string[] }; subject: Agent };
+  'agent.presence_changed': { data: { agentId: number; from: Availability; to: Availability }; subject: Agent };
+  'inbox.created': { data: { inboxId: number }; subject: Inbox };
+  'inbox.updated': { data: { inboxId: number; fields: string[] }; subject: Inbox };
   /** A 技能组 was created, changed or deleted (members, strategy, leader…). */
-  'skill_group.changed': { data: { action: 'created' | 'updated' | 'deleted'; fields: string[] }; subject: SkillGroup };
+  'skill_group.changed': { data: { groupId: number; action: 'created' | 'updated' | 'deleted'; fields: string[] }; subject: SkillGroup };
   /** A 工作时间 calendar was created, changed or deleted. */
-  'calendar.changed': { data: { action: 'created' | 'updated' | 'deleted' }; subject: { id: number; name: string } };
-  'inbox.updated': { data: { fields: string[] }; subject: Inbox };
+  'calendar.changed': { data: { calendarId: number; action: 'created' | 'updated' | 'deleted' }; subject: { id: number; name: string } };
+  /** A visitor was invited to chat: by a rule (自动邀请) or by an agent (主动邀请). */
+  'invitation.created': { data: { invitationId: number; contactId: number; kind: Invitation['kind']; agentId: number | null; ruleId: string | null }; subject: Invitation };
+  /** The visitor accepted or dismissed an invitation; accepting an agent's opens (or continues) a conversation. */
+  'invitation.answered': { data: { invitationId: number; contactId: number; accepted: boolean }; subject: Invitation };
 }
 
 export type EventType = keyof EventMap;
 
-export interface DomainEvent<T extends EventType = EventType> {
-  /** Position in the workspace's event log; assigned on insert. */
+/** Every event type, for validation and documentation. */
+export const EVENT_TYPES = [
+  'conversation.created',
+  'message.created',
+  'conversation.assigned',
+  'conversation.status_changed',
+  'conversation.handler_changed',
+  'conversation.queued',
+  'conversation.transferred',
+  'conversation.response_overdue',
+  'conversation.abandoned',
+  'contact.created',
+  'contact.updated',
+  'agent.created',
+  'agent.updated',
+  'agent.presence_changed',
+  'inbox.created',
+  'inbox.updated',
+  'skill_group.changed',
+  'calendar.changed',
+  'invitation.created',
+  'invitation.answered',
+] as const satisfies readonly EventType[];
+
+/** An event as the log stores it: what durable consumers receive. */
+export interface StoredEvent<T extends EventType = EventType> {
+  /** Position in the event log; assigned on insert. */
   id: number;
   type: T;
   workspaceId: number;
   conversationId: number | null;
   actor: Actor;
   data: EventMap[T]['data'];
-  subject: EventMap[T]['subject'];
   createdAt: string;
 }
+
+/** A committed event with its subject, as live listeners receive it right after commit. */
+export interface DomainEvent<T extends EventType = EventType> extends StoredEvent<T> {
+  subject: EventMap[T]['subject'];
+}
+
+/** One of the given types, as a union that `switch (e.type)` narrows. */
+export type StoredEventOf<T extends EventType> = { [K in T]: StoredEvent<K> }[T];
 
 /** An event before it is written: the log assigns `id` and `createdAt`. */
 export type PendingEvent<T extends EventType = EventType> = Omit<DomainEvent<T>, 'id' | 'createdAt'>;
@@ -69,6 +111,7 @@ export function pendingEvent<T extends EventType>(
   return { type, conversationId: fields.conversationId ?? null, ...fields };
 }
 
+/** Narrows a live listener's event (durable consumers switch on `StoredEventOf`). */
 export function isEvent<T extends EventType>(event: DomainEvent, type: T): event is DomainEvent<T> {
   return event.type === type;
 }

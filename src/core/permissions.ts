@@ -2,8 +2,9 @@ import { forbidden } from './errors.js';
 import type { Conversation, Role } from './model.js';
 
 /**
- * Who may do what. Every agent route calls one of these after loading the record
- * from the caller's own workspace (the workspace check happens in the query).
+ * Who may do what. Every agent route calls one of the assertions after loading the
+ * record from the caller's own workspace (the workspace check happens in the query);
+ * the console imports the predicates so it only offers what the server allows.
  */
 export interface Caller {
   agentId: number;
@@ -11,7 +12,38 @@ export interface Caller {
   role: Role;
 }
 
-const isLead = (role: Role) => role === 'admin' || role === 'supervisor';
+/** The part of a caller the rules look at (the console has no workspace id at hand). */
+export type Who = Pick<Caller, 'agentId' | 'role'>;
+type Assigned = Pick<Conversation, 'assigneeId'>;
+
+/** 主管 and 管理员: they see the monitor, assign anything, force past a limit. */
+export const isLead = (role: Role) => role === 'admin' || role === 'supervisor';
+
+/** Agents take an unassigned conversation for themselves (接入); leads assign anything to anyone. */
+export function canAssign(who: Who, conv: Assigned, to: number | null): boolean {
+  if (isLead(who.role)) return true;
+  return conv.assigneeId === who.agentId || (conv.assigneeId === null && to === who.agentId);
+}
+
+/** 接入: take a conversation that is not already yours. */
+export function canTake(who: Who, conv: Assigned): boolean {
+  return conv.assigneeId !== who.agentId && canAssign(who, conv, who.agentId);
+}
+
+/** 转接 / 升级: the serving agent hands over their own; leads move anything. */
+export function canTransfer(who: Who, conv: Assigned): boolean {
+  return isLead(who.role) || conv.assigneeId === who.agentId;
+}
+
+/** Resolving, reopening and parking: the assignee, anyone for unassigned chats, or a lead. */
+export function canChangeStatus(who: Who, conv: Assigned): boolean {
+  return isLead(who.role) || conv.assigneeId === null || conv.assigneeId === who.agentId;
+}
+
+/** Public replies need the conversation (or a free one, or a lead role); private notes are always allowed. */
+export function canReply(who: Who, conv: Assigned, isPrivate = false): boolean {
+  return isPrivate || canChangeStatus(who, conv);
+}
 
 export function assertAdmin(caller: Caller): void {
   if (caller.role !== 'admin') throw forbidden('only an administrator (管理员) can do this');
@@ -21,15 +53,8 @@ export function assertSupervisor(caller: Caller): void {
   if (!isLead(caller.role)) throw forbidden('only a supervisor (主管) or administrator can do this');
 }
 
-/**
- * Agents take unassigned conversations (接入) and hand over their own (转接);
- * supervisors and admins assign anything.
- */
-export function assertCanAssign(caller: Caller, conv: Pick<Conversation, 'assigneeId'>, to: number | null): void {
-  if (isLead(caller.role)) return;
-  const ownsIt = conv.assigneeId === caller.agentId;
-  const takesFree = conv.assigneeId === null && to === caller.agentId;
-  if (ownsIt || takesFree) return;
+export function assertCanAssign(caller: Caller, conv: Assigned, to: number | null): void {
+  if (canAssign(caller, conv, to)) return;
   throw forbidden(
     conv.assigneeId === null
       ? 'agents can only take an unassigned conversation for themselves; ask a supervisor to assign it to someone else'
@@ -37,14 +62,17 @@ export function assertCanAssign(caller: Caller, conv: Pick<Conversation, 'assign
   );
 }
 
-/** Resolving, reopening and parking: the assignee, anyone for unassigned chats, or a lead. */
-export function assertCanChangeStatus(caller: Caller, conv: Pick<Conversation, 'assigneeId'>): void {
-  if (isLead(caller.role) || conv.assigneeId === null || conv.assigneeId === caller.agentId) return;
+export function assertCanTransfer(caller: Caller, conv: Assigned): void {
+  if (canTransfer(caller, conv)) return;
+  throw forbidden(conv.assigneeId === null ? 'take the conversation (接入) before transferring it' : 'only the serving agent or a supervisor can transfer this conversation');
+}
+
+export function assertCanChangeStatus(caller: Caller, conv: Assigned): void {
+  if (canChangeStatus(caller, conv)) return;
   throw forbidden('this conversation belongs to another agent; only they or a supervisor can change its status');
 }
 
-/** Replies: anyone in the workspace may add a private note; public replies need the conversation or a lead role. */
-export function assertCanReply(caller: Caller, conv: Pick<Conversation, 'assigneeId'>, isPrivate: boolean): void {
-  if (isPrivate || isLead(caller.role) || conv.assigneeId === null || conv.assigneeId === caller.agentId) return;
+export function assertCanReply(caller: Caller, conv: Assigned, isPrivate: boolean): void {
+  if (canReply(caller, conv, isPrivate)) return;
   throw forbidden('this conversation is assigned to another agent; add a private note or ask for a transfer');
 }

@@ -1,10 +1,10 @@
 import type { DomainEvent, EventType } from '../core/events.js';
+import type { Consumer, ConsumerRunner } from './consumers.js';
 
 /**
- * In-process fan-out of committed domain events to listeners, one listener per
- * feature (realtime delivery, metrics; later automation, QA, SLA, analytics,
- * webhooks). Adding a feature adds a listener; it does not edit the message path.
- * Listeners must be quick: slow work is queued (durable timers/jobs), not done inline.
+ * A live listener: runs right after the commit, in this process, best effort
+ * (realtime fan-out, metrics, throttled signals such as queue positions). It gets
+ * the event with its subject. What must not be lost is a durable consumer instead.
  */
 export interface Listener {
   name: string;
@@ -17,17 +17,38 @@ export interface ErrorSink {
   error(obj: object, msg: string): void;
 }
 
+/**
+ * Where features meet the events: live listeners are called after each commit;
+ * durable consumers read the event log (ConsumerRunner), woken by the same commit.
+ * Adding a feature adds one line here (server/app.ts lists them); it never edits
+ * the message path.
+ */
 export class EventDispatcher {
   private readonly listeners: Listener[] = [];
 
-  constructor(private readonly log: ErrorSink) {}
+  constructor(
+    private readonly log: ErrorSink,
+    readonly consumers: ConsumerRunner | null = null,
+    /** Called after each commit that logged events (the cross-instance wake-up). */
+    private readonly onCommitted: () => void = () => {},
+  ) {}
 
-  register(listener: Listener): void {
+  /** A live listener: right after commit, best effort. */
+  live(listener: Listener): void {
     this.listeners.push(listener);
+  }
+
+  /** A durable consumer: from the log, at least once, in order per conversation. */
+  durable<T extends EventType>(consumer: Consumer<T>): void {
+    if (!this.consumers) throw new Error('no consumer runner: durable consumers need one');
+    this.consumers.register(consumer);
   }
 
   /** Called after the transaction that produced `events` has committed. Never throws. */
   async dispatch(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    this.consumers?.wake();
+    this.onCommitted();
     for (const event of events) {
       for (const l of this.listeners) {
         if (l.events !== '*' && !l.events.includes(event.type)) continue;

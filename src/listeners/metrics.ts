@@ -1,6 +1,6 @@
 import { isEvent } from '../core/events.js';
 import type { Listener } from '../events/dispatcher.js';
-import type { Metrics } from '../server/metrics.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** Counts events and messages for /metrics. */
 export function metricsListener(metrics: Metrics): Listener {

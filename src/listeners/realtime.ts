@@ -2,7 +2,7 @@ import { isEvent, type DomainEvent } from '../core/events.js';
 import type { Conversation } from '../core/model.js';
 import type { Listener } from '../events/dispatcher.js';
 import type { Db } from '../storage/db.js';
-import type { PublicAgent, RealtimeBus } from '../realtime/bus.js';
+import type { PublicAgent, RealtimeBus } from '../bus/bus.js';
 
 /**
  * Realtime delivery as a listener: committed events become bus messages, which
@@ -31,6 +31,8 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'agent.created',
       'agent.updated',
       'contact.updated',
+      'conversation.response_overdue',
+      'invitation.created',
     ],
     async handle(e) {
       if (isEvent(e, 'message.created')) {
@@ -51,6 +53,13 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
         await bus.publish({ t: 'agent', workspaceId: e.workspaceId, agent: e.subject });
       } else if (isEvent(e, 'contact.updated')) {
         await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
+      } else if (isEvent(e, 'conversation.response_overdue') && e.data.action === 'reminded') {
+        // 超时提醒 on the agent's console
+        const { agentId, waitedSeconds } = e.data;
+        await bus.publish({ t: 'alert', workspaceId: e.workspaceId, agentId, alert: { kind: 'response_timeout', conversationId: e.subject.id, waitedSeconds, contactName: e.subject.contactName } });
+      } else if (isEvent(e, 'invitation.created') && e.data.kind === 'agent') {
+        // 主动邀请: to the visitor's open widgets (an automatic one goes to the page that armed it)
+        await bus.publish({ t: 'invite', workspaceId: e.workspaceId, contactId: e.data.contactId, invitation: e.subject });
       }
     },
   };

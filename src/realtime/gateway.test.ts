@@ -3,7 +3,7 @@ import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { api } from '../../test/helpers/api.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { WsClient } from '../../test/helpers/ws.js';
-import { MemoryBus, type BusMessage } from './bus.js';
+import { MemoryBus, type BusMessage } from '../bus/bus.js';
 
 /** A real in-process bus that can hold back chosen messages, to reorder delivery like a busy cluster would. */
 class HoldingBus extends MemoryBus {

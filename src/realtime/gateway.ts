@@ -11,8 +11,8 @@ import type { Availability, Contact, Inbox, Message } from '../core/model.js';
 import { assertCanReply } from '../core/permissions.js';
 import { findContactByToken, findInboxByToken } from '../storage/contacts.js';
 import { getConversation, listMessages } from '../storage/conversations.js';
-import type { Metrics } from '../server/metrics.js';
-import type { BusMessage, RealtimeBus } from './bus.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { BusMessage, RealtimeBus } from '../bus/bus.js';
 import { clientFrame, type ClientFrame } from './frames.js';
 import type { PageReport, VisitorTracker } from '../visitors/tracker.js';
 

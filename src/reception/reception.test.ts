@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { createTestApp, QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
+import { consumersCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
 import type { WsClient } from '../../test/helpers/ws.js';
 
 const messagesOf = async (t: TestApp, id: number) =>
@@ -35,7 +35,9 @@ describe.each(DB_KINDS)('reception on %s', (kind) => {
     expect(conv.handler).toBe('offline');
     // the offline reply answers the customer's first message, once
     await a.customerSend(v.contactToken, c.id, '我想退货');
+    await waitFor(() => messagesOf(t, c.id), (m) => m.length === 3); // the reply follows the message (a consumer)
     await a.customerSend(v.contactToken, c.id, '地址是哪里?');
+    await consumersCaughtUp(t);
     const msgs = await messagesOf(t, c.id);
     expect(msgs.map((m) => [m.senderType, m.content])).toEqual([
       ['system', '欢迎光临!'],
@@ -90,7 +92,7 @@ describe.each(DB_KINDS)('reception on %s', (kind) => {
     await a.customerSend(v.contactToken, c.id, '转人工');
     const after = await waitFor(() => conversation(t, c.id), (x) => x.assigneeId !== null);
     expect(after).toMatchObject({ handler: 'human', assigneeId: ag.id });
-    const joined = (await messagesOf(t, c.id)).filter((x) => x.senderType === 'system').map((x) => x.content);
+    const joined = (await waitFor(() => messagesOf(t, c.id), (m) => m.some((x) => x.senderType === 'system'))).filter((x) => x.senderType === 'system').map((x) => x.content);
     expect(joined).toContain('工号 1024 小王 为您服务');
     // the customer sees the agent's name and the join line live
     await v.ws.waitFor((f) => f.type === 'message' && f.message.content === '工号 1024 小王 为您服务');

@@ -1,11 +1,11 @@
-import { runCommand } from '../commands/context.js';
+import { runCommand, type CommandContext } from '../commands/context.js';
 import { systemChangeStatus } from '../commands/conversations.js';
 import { pendingEvent } from '../core/events.js';
 import { timerKeys } from '../core/reception/timeouts.js';
-import type { RealtimeBus } from '../realtime/bus.js';
-import type { Router, RouterContext } from '../routing/router.js';
+import type { Router } from '../routing/router.js';
+import { abandonQueue } from '../commands/queue.js';
 import { one } from '../storage/db.js';
-import { findConversation, withContactName } from '../storage/conversations.js';
+import { findConversation } from '../storage/conversations.js';
 import { scheduleTimer, type TimerRunner } from '../timers/timers.js';
 import { say } from './say.js';
 
@@ -16,8 +16,8 @@ export const QUEUE_SWEEP_SECONDS = 15;
  * state first and writes with deterministic ids, so a retry (after a crash, on
  * another instance) changes nothing twice.
  */
-export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: RouterContext; router: Router; bus: RealtimeBus }): void {
-  const { ctx, router, bus } = deps;
+export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: CommandContext; router: Router }): void {
+  const { ctx, router } = deps;
   const load = (id: number) => findConversation(ctx.db, id);
 
   /** 超时提醒: remind the agent; then, if configured, hand the conversation to someone else. */
@@ -29,36 +29,28 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
     const agentId = conv.assigneeId;
     if (t.payload.stage === 'reassign') {
       if (t.payload.agentId !== agentId) return; // someone else has it now
-      await runCommand(ctx, async (sql) => {
-        const row = await one(sql, `UPDATE conversations SET assignee_id = NULL, updated_at = now() WHERE id = $1 AND assignee_id = $2 RETURNING *`, [conv.id, agentId]);
-        const released = withContactName(row, conv);
-        ctx.conversationStates?.delete(conv.id);
-        return {
-          result: undefined,
-          events: [
-            pendingEvent('conversation.response_overdue', { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM, data: { agentId, waitedSeconds, action: 'reassigned' }, subject: released }),
-          ],
-        };
-      });
-      const to = await router.route(conv.id, { exclude: [agentId], reason: 'reassign' });
+      const to = await router.reassignOverdue(conv.id, agentId, waitedSeconds);
+      if (to === undefined) return; // answered or moved meanwhile
       await say(ctx, conv, `客户等待 ${waitedSeconds} 秒未获回复, 已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`, `timer:${t.key}:reassign:${t.dueAt.getTime()}`, { private: true });
       return;
     }
-    await bus.publish({ t: 'alert', workspaceId: conv.workspaceId, agentId, alert: { kind: 'response_timeout', conversationId: conv.id, waitedSeconds, contactName: conv.contactName } });
-    await runCommand(ctx, async () => ({
-      result: undefined,
-      events: [pendingEvent('conversation.response_overdue', { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM, data: { agentId, waitedSeconds, action: 'reminded' }, subject: conv })],
-    }));
+    // the alert on the agent's console follows the event (listeners/realtime.ts)
     const after = settings.timeouts.reassignAfterSeconds;
-    if (after) {
-      await scheduleTimer(ctx.db, {
-        kind: 'response_timeout',
-        key: timerKeys.response(conv.id),
-        dueAt: new Date(Date.now() + after * 1000),
-        payload: { conversationId: conv.id, stage: 'reassign', agentId },
-        workspaceId: conv.workspaceId,
-      });
-    }
+    await runCommand(ctx, async (sql) => {
+      if (after) {
+        await scheduleTimer(sql, {
+          kind: 'response_timeout',
+          key: timerKeys.response(conv.id),
+          dueAt: new Date(Date.now() + after * 1000),
+          payload: { conversationId: conv.id, stage: 'reassign', agentId },
+          workspaceId: conv.workspaceId,
+        });
+      }
+      return {
+        result: undefined,
+        events: [pendingEvent('conversation.response_overdue', { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM, data: { agentId, waitedSeconds, action: 'reminded' }, subject: conv })],
+      };
+    });
   });
 
   /** 超时自动结束会话: check in after a quiet spell, then close with the closing words. */
@@ -93,10 +85,14 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
     if (!conv || conv.status === 'resolved' || conv.assigneeId !== null || !conv.queuedAt) return;
     const seen = await one(ctx.db, `SELECT last_seen_at > now() - interval '45 seconds' AS recent FROM contacts WHERE id = $1`, [conv.contactId]);
     if (seen.recent) return; // came back
-    await router.abandon(conv.id, 'gone');
+    await abandonQueue(ctx, conv.id, 'gone');
   });
 
-  /** Safety net: serve every queue regularly, in case an event that should have done it was lost (crash, restart). */
+  /**
+   * Safety net: serve every queue regularly. The drain consumer serves queues on
+   * every event that frees a seat, but seats also free up with time alone: an agent
+   * whose console reconnects is available again with its next heartbeat, no event.
+   */
   runner.on('queue_sweep', async () => {
     const workspaces = await ctx.db.query(`SELECT DISTINCT workspace_id FROM conversations WHERE queued_at IS NOT NULL AND assignee_id IS NULL AND status <> 'resolved'`);
     for (const w of workspaces) await router.drainAll(w.workspace_id);
@@ -105,12 +101,12 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Router
 }
 
 /** Starts the sweep if no instance has it scheduled. */
-export async function ensureQueueSweep(ctx: RouterContext): Promise<void> {
+export async function ensureQueueSweep(ctx: CommandContext): Promise<void> {
   await scheduleTimer(ctx.db, { kind: 'queue_sweep', key: 'queue_sweep', dueAt: new Date(Date.now() + QUEUE_SWEEP_SECONDS * 1000) }, 'keep');
 }
 
 /** The customer's last widget closed: queued conversations get a grace period before counting as abandoned. */
-export async function customerGone(ctx: RouterContext, contactId: number): Promise<void> {
+export async function customerGone(ctx: CommandContext, contactId: number): Promise<void> {
   const rows = await ctx.db.query(
     `SELECT c.id, c.workspace_id, c.inbox_id FROM conversations c
      WHERE c.contact_id = $1 AND c.queued_at IS NOT NULL AND c.assignee_id IS NULL AND c.status <> 'resolved'`,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
+import { consumersCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
 import { WsClient } from '../../test/helpers/ws.js';
 
 /**
@@ -85,7 +85,7 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     // an agent finishes: the oldest waiting customer gets them at once, and the next one moves up
     const serving = [after1, after2].find((x) => x.id === c1.assignee!.id)!;
     await resolve(serving.token, c1.id);
-    expect((await conversation(t, c3.id)).assigneeId).toBe(serving.id);
+    expect((await waitFor(() => conversation(t, c3.id), (x) => x.assigneeId !== null)).assigneeId).toBe(serving.id);
     expect((await v4.ws.next((f) => f.type === 'queue' && f.conversationId === c4.id)).position).toBe(1);
     const assigned = await v3.ws.waitFor((f) => f.type === 'conversation' && f.change === 'assigned' && f.conversation.id === c3.id);
     expect(assigned.conversation.assignee).toMatchObject({ id: serving.id });
@@ -191,7 +191,7 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     await a.inject('POST', `${a.widgetBase}/conversations/${cl.id}/leave-queue`, { contactToken: late.contactToken });
     const freed = held[0].assignee!.id;
     await resolve(freed === m.id ? m.token : n.token, held[0].id);
-    expect((await conversation(t, cv.id)).assigneeId).toBe(freed);
+    expect((await waitFor(() => conversation(t, cv.id), (x) => x.assigneeId !== null)).assigneeId).toBe(freed);
     expect((await conversation(t, cr.id)).assigneeId).toBeNull();
 
     // 小休: the other agent goes away and finishes: keeps nothing new
@@ -199,6 +199,7 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     other.ws.send({ type: 'presence', availability: 'away' });
     await waitFor(() => t.db.query('SELECT availability FROM agents WHERE id = $1', [other.id]), (r) => r[0].availability === 'away');
     await resolve(other.token, held[1].id);
+    await consumersCaughtUp(t);
     expect((await conversation(t, cr.id)).assigneeId).toBeNull();
     // back online: the waiting customer is served at once
     other.ws.send({ type: 'presence', availability: 'online' });
@@ -221,7 +222,8 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     // to a group: routed there (W has room)
     const toGroup = await a.inject('POST', `/api/v1/conversations/${c.id}/transfer`, { token: u.token, payload: { target: { type: 'group', groupId: g2.id }, note: '客户要退货, 请二组处理' } });
     expect(toGroup.status).toBe(200);
-    expect(toGroup.body).toMatchObject({ groupId: g2.id, assigneeId: w.id });
+    expect(toGroup.body).toMatchObject({ groupId: g2.id });
+    expect(await waitFor(() => conversation(t, c.id), (x) => x.assigneeId !== null)).toMatchObject({ groupId: g2.id, assigneeId: w.id });
     const notes = await a.inject('GET', `/api/v1/conversations/${c.id}/messages`, { token: w.token });
     expect(notes.body.messages.find((m: any) => m.private && m.content.includes('请二组处理'))).toBeTruthy();
     const customerView = await a.inject('GET', `${a.widgetBase}/conversations/${c.id}/messages`, { contactToken: v.contactToken });
@@ -249,6 +251,7 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     const noLeader = await a.inject('POST', `/api/v1/conversations/${c.id}/transfer`, { token: w.token, payload: { target: { type: 'leader' } } });
     expect(noLeader.body.error.code).toBe('no_leader'); // 二组 has none
     await a.inject('POST', `/api/v1/conversations/${c2.id}/transfer`, { token: u.token, payload: { target: { type: 'group', groupId: g1.id } } });
+    await waitFor(() => conversation(t, c2.id), (x) => x.assigneeId === u.id);
     const up = await a.inject('POST', `/api/v1/conversations/${c2.id}/transfer`, { token: u.token, payload: { target: { type: 'leader' }, note: '客户情绪激动' } });
     expect(up.body).toMatchObject({ assigneeId: lead.id });
     const [tr] = await t.db.query(`SELECT data FROM events WHERE type = 'conversation.transferred' AND conversation_id = $1 ORDER BY id DESC LIMIT 1`, [c2.id]);

@@ -1,32 +1,11 @@
-import { DomainError, forbidden, notFound } from '../core/errors.js';
 import { pendingEvent, type AssignReason, type PendingEvent } from '../core/events.js';
-import type { Actor, Conversation, Handler } from '../core/model.js';
-import type { Caller } from '../core/permissions.js';
-import { isOpen, type BusinessCalendar } from '../core/calendar/business-hours.js';
-import { handoff, receive, type ReceptionFacts } from '../core/reception/reception.js';
-import type { ReceptionSettings } from '../core/reception/settings.js';
-import { timerKeys } from '../core/reception/timeouts.js';
-import { restartResponseDeadline } from '../reception/deadlines.js';
-import { estimateWaitSeconds, pickAgent, type Candidate, type Strategy } from '../core/routing/routing.js';
+import type { Actor, Conversation } from '../core/model.js';
+import { estimateWaitSeconds, pickAgent, type Strategy } from '../core/routing/routing.js';
 import { runCommand, type CommandContext } from '../commands/context.js';
+import { restartResponseDeadline } from '../commands/response-deadline.js';
 import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
 import { findConversation, withContactName } from '../storage/conversations.js';
-import { cancelTimers } from '../timers/timers.js';
-import type { ReceptionSettingsCache } from '../reception/settings-cache.js';
-import { createMessage } from '../commands/messages.js';
-import { checkRoom } from './capacity.js';
-
-/**
- * An agent can take new conversations: active, 在线 (not 小休), and with a console
- * connected somewhere (the gateway refreshes last_seen_at every 20 s).
- */
-export const AGENT_AVAILABLE = `(a.active AND a.availability = 'online' AND a.last_seen_at > now() - interval '60 seconds')`;
-
-export interface RouterContext extends CommandContext {
-  reception: ReceptionSettingsCache;
-}
-
-export type TransferTarget = { type: 'agent'; agentId: number } | { type: 'group'; groupId: number } | { type: 'leader' };
+import { AGENT_AVAILABLE, lockSeats } from '../storage/seats.js';
 
 export interface QueueEntry {
   conversationId: number;
@@ -44,30 +23,7 @@ const lockConversation = (sql: Sql, id: number) => findConversation(sql, id, { l
  * core decide. Every change is a logged domain event.
  */
 export class Router {
-  constructor(private readonly ctx: RouterContext) {}
-
-  /** A new conversation: bot, people (assigned or queued), or 留言 — by the inbox's mode, hours and who is on duty. */
-  async receive(conversationId: number): Promise<Handler | null> {
-    const conv = await this.conversation(conversationId);
-    if (!conv || conv.status === 'resolved') return null;
-    if (conv.assigneeId !== null) return conv.handler; // opened by an agent (an accepted invitation): theirs already
-    const settings = await this.ctx.reception.get(conv.inboxId);
-    const handler = receive(await this.receptionFacts(conv.workspaceId, settings, conv.groupId));
-    await this.setHandler(conv, handler);
-    if (handler === 'human') await this.route(conversationId);
-    return handler;
-  }
-
-  /** 转人工 from the bot: people when possible, else 留言. */
-  async handoff(conversationId: number): Promise<Handler | null> {
-    const conv = await this.conversation(conversationId);
-    if (!conv || conv.status === 'resolved' || conv.handler === 'human') return conv?.handler ?? null;
-    const settings = await this.ctx.reception.get(conv.inboxId);
-    const handler = handoff(await this.receptionFacts(conv.workspaceId, settings, conv.groupId));
-    await this.setHandler(conv, handler);
-    if (handler === 'human') await this.route(conversationId);
-    return handler;
-  }
+  constructor(private readonly ctx: CommandContext) {}
 
   /**
    * Assigns a waiting, human-handled, unassigned conversation to the best agent of
@@ -78,37 +34,29 @@ export class Router {
       runCommand(this.ctx, async (sql) => {
         const conv = await lockConversation(sql, conversationId);
         if (!conv || conv.status === 'resolved' || conv.assigneeId !== null || conv.handler !== 'human') return { result: conv?.assigneeId ?? null, events: [] };
-        const group = conv.groupId
-          ? await maybeOne(sql, 'SELECT id, strategy, sticky, last_assigned_agent_id FROM skill_groups WHERE id = $1 FOR UPDATE', [conv.groupId])
-          : null;
-        const strategy: Strategy = group?.strategy ?? 'load_balanced';
-        const candidates = (await this.candidates(sql, conv.workspaceId, conv.groupId)).filter((c) => !opts.exclude?.includes(c.id));
-        const sticky = group ? group.sticky : true;
-        const preferred = sticky
-          ? ((
-              await maybeOne(
-                sql,
-                `SELECT assignee_id FROM conversations WHERE contact_id = $1 AND id <> $2 AND assignee_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
-                [conv.contactId, conv.id],
-              )
-            )?.assignee_id ?? null)
-          : null;
-        const pick = pickAgent({ strategy, candidates, preferredAgentId: preferred, lastAssignedId: group?.last_assigned_agent_id ?? null });
-        if (pick.agentId === null) {
-          if (conv.queuedAt) return { result: null, events: [] };
-          const row = await one(sql, 'UPDATE conversations SET queued_at = now(), updated_at = now() WHERE id = $1 RETURNING *', [conv.id]);
-          const queued = withContactName(row, conv);
-          const event = pendingEvent('conversation.queued', {
-            workspaceId: conv.workspaceId,
-            conversationId: conv.id,
-            actor: SYSTEM,
-            data: { groupId: conv.groupId, priority: conv.priority },
-            subject: queued,
-          });
-          return { result: null, events: [event] };
-        }
-        const events = await this.assignWithin(sql, conv, pick.agentId, opts.reason ?? (pick.reason as AssignReason), SYSTEM);
-        return { result: pick.agentId, events };
+        return this.routeWithin(sql, conv, opts);
+      }),
+    );
+  }
+
+  /**
+   * 超时转接: the customer waited too long for `agentId`. In one transaction the
+   * conversation leaves them and goes to someone else of its group (or back to the
+   * queue). Returns the new agent, null when it queues, undefined when the
+   * conversation is no longer theirs (answered, transferred, ended meanwhile).
+   */
+  async reassignOverdue(conversationId: number, agentId: number, waitedSeconds: number): Promise<number | null | undefined> {
+    return withRetry(() =>
+      runCommand(this.ctx, async (sql) => {
+        const conv = await lockConversation(sql, conversationId);
+        if (!conv || conv.status === 'resolved' || conv.assigneeId !== agentId || !conv.waitingSince) return { result: undefined, events: [] };
+        const row = await one(sql, 'UPDATE conversations SET assignee_id = NULL, updated_at = now() WHERE id = $1 RETURNING *', [conv.id]);
+        const released = withContactName(row, conv);
+        this.ctx.conversationStates?.delete(conv.id);
+        const base = { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM };
+        const overdue = pendingEvent('conversation.response_overdue', { ...base, data: { agentId, waitedSeconds, action: 'reassigned' }, subject: released });
+        const routed = await this.routeWithin(sql, released, { exclude: [agentId], reason: 'reassign', from: agentId });
+        return { result: routed.result, events: [overdue, ...routed.events] };
       }),
     );
   }
@@ -161,118 +109,6 @@ export class Router {
     let n = 0;
     for (const g of groups) n += await this.drain(workspaceId, g.group_id);
     return n;
-  }
-
-  /**
-   * 转接 / 升级: to an agent (who must have room), to a skill group (routed there,
-   * maybe queued), or to the group's leader (组长; escalation may exceed their limit:
-   * the leader decides). The note reaches the receiver as a private note.
-   */
-  async transfer(
-    caller: Caller,
-    conversationId: number,
-    target: TransferTarget,
-    note: string | null,
-    callerName: string | null = null,
-    opts: { force?: boolean } = {},
-  ): Promise<Conversation> {
-    const actor: Actor = { type: 'agent', id: caller.agentId };
-    const lead = caller.role === 'admin' || caller.role === 'supervisor';
-    const result = await withRetry(() =>
-      runCommand(this.ctx, async (sql) => {
-        const conv = await lockConversation(sql, conversationId);
-        if (!conv || conv.workspaceId !== caller.workspaceId) throw notFound('conversation');
-        if (conv.status === 'resolved') throw new DomainError('conversation_resolved', 'reopen the conversation before transferring it', 409);
-        if (!lead && conv.assigneeId !== caller.agentId) {
-          throw forbidden(conv.assigneeId === null ? 'take the conversation (接入) before transferring it' : 'only the serving agent or a supervisor can transfer this conversation');
-        }
-        const events: PendingEvent[] = [];
-        let toAgent: number | null = null;
-        let toGroup = conv.groupId;
-        if (target.type === 'agent') {
-          if (target.agentId === conv.assigneeId) throw new DomainError('same_agent', 'the conversation is already with this agent', 409);
-          toAgent = target.agentId;
-          if (opts.force && lead) {
-            const t = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 AND workspace_id = $2 FOR UPDATE', [toAgent, caller.workspaceId]);
-            if (!t) throw notFound('agent');
-            if (!t.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
-          } else {
-            await checkRoom(sql, caller.workspaceId, toAgent);
-          }
-        } else if (target.type === 'leader') {
-          if (!conv.groupId) throw new DomainError('no_leader', 'this conversation has no skill group, so no 组长 to escalate to: transfer it to an agent or a group', 409);
-          const g = await one(sql, 'SELECT leader_id, name FROM skill_groups WHERE id = $1', [conv.groupId]);
-          if (!g.leader_id) throw new DomainError('no_leader', `skill group ${g.name} has no 组长 (leader): set one in 技能组 settings`, 409);
-          if (g.leader_id === conv.assigneeId) throw new DomainError('same_agent', 'the conversation is already with the group leader', 409);
-          toAgent = g.leader_id;
-          const leader = await maybeOne(sql, 'SELECT active FROM agents WHERE id = $1 FOR UPDATE', [toAgent]);
-          if (!leader?.active) throw new DomainError('agent_inactive', 'the group leader is deactivated', 409);
-        } else {
-          const g = await maybeOne(sql, 'SELECT id FROM skill_groups WHERE id = $1 AND workspace_id = $2', [target.groupId, caller.workspaceId]);
-          if (!g) throw notFound('skill_group');
-          toGroup = target.groupId;
-        }
-        const row = await one(
-          sql,
-          `UPDATE conversations SET assignee_id = $2, group_id = $3, handler = 'human', queued_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
-          [conv.id, toAgent, toGroup],
-        );
-        const moved = withContactName(row, conv);
-        if (toAgent !== null) await sql.query('UPDATE agents SET last_assigned_at = now() WHERE id = $1', [toAgent]);
-        const base = { workspaceId: conv.workspaceId, conversationId: conv.id, actor };
-        events.push(
-          pendingEvent('conversation.transferred', {
-            ...base,
-            data: { kind: target.type, fromAgentId: conv.assigneeId, toAgentId: toAgent, fromGroupId: conv.groupId, toGroupId: toGroup, note },
-            subject: moved,
-          }),
-        );
-        if (conv.assigneeId !== toAgent) {
-          events.push(pendingEvent('conversation.assigned', { ...base, data: { from: conv.assigneeId, to: toAgent, reason: target.type === 'leader' ? 'escalation' : 'transfer' }, subject: moved }));
-        }
-        await restartResponseDeadline(this.ctx, sql, moved);
-        this.ctx.conversationStates?.delete(conv.id);
-        return { result: moved, events };
-      }),
-    );
-    if (note) {
-      await createMessage(this.ctx, {
-        workspaceId: caller.workspaceId,
-        conversationId,
-        senderType: 'agent',
-        senderId: caller.agentId,
-        senderName: callerName,
-        content: `【${target.type === 'leader' ? '升级' : '转接'}说明】${note}`,
-        private: true,
-      });
-    }
-    if (target.type === 'group') await this.route(conversationId, { reason: 'transfer' });
-    return (await this.conversation(conversationId)) ?? result;
-  }
-
-  /** The customer left the queue (放弃排队): recorded, and the conversation ends. */
-  async abandon(conversationId: number, reason: 'left' | 'gone', contactId?: number): Promise<boolean> {
-    return runCommand(this.ctx, async (sql) => {
-      const conv = await lockConversation(sql, conversationId);
-      if (!conv || (contactId !== undefined && conv.contactId !== contactId)) throw notFound('conversation');
-      if (conv.status === 'resolved' || conv.assigneeId !== null || !conv.queuedAt) return { result: false, events: [] };
-      const row = await one(
-        sql,
-        `UPDATE conversations SET abandoned_at = now(), queued_at = NULL, status = 'resolved', resolved_at = now(), updated_at = now() WHERE id = $1 RETURNING *`,
-        [conv.id],
-      );
-      const ended = withContactName(row, conv);
-      await cancelTimers(sql, timerKeys.all(conv.id));
-      const base = { workspaceId: conv.workspaceId, conversationId: conv.id, actor: reason === 'left' ? ({ type: 'customer', id: conv.contactId } as Actor) : SYSTEM };
-      const waitedSeconds = Math.round((Date.now() - new Date(conv.queuedAt).getTime()) / 1000);
-      return {
-        result: true,
-        events: [
-          pendingEvent('conversation.abandoned', { ...base, data: { waitedSeconds, reason }, subject: ended }),
-          pendingEvent('conversation.status_changed', { ...base, data: { from: conv.status, to: 'resolved', reason: 'abandoned' }, subject: ended }),
-        ],
-      };
-    });
   }
 
   /** Positions and estimated waits of a group's queue, VIP first then oldest. */
@@ -334,87 +170,57 @@ export class Router {
 
   // ── inside transactions ─────────────────────────────────────────────────
 
-  /** Assigns `conv` (locked) to `agentId`; returns the events. Starts the response deadline if the customer is waiting. */
-  private async assignWithin(sql: Sql, conv: Conversation, agentId: number, reason: AssignReason, actor: Actor): Promise<PendingEvent[]> {
+  /**
+   * Picks the best agent of `conv`'s group (its candidates' rows locked) and assigns
+   * it, or queues the conversation when nobody has room. `from`: the agent it leaves
+   * (a reassignment), for the event.
+   */
+  private async routeWithin(
+    sql: Sql,
+    conv: Conversation,
+    opts: { exclude?: number[]; reason?: AssignReason; from?: number },
+  ): Promise<{ result: number | null; events: PendingEvent[] }> {
+    const group = conv.groupId
+      ? await maybeOne(sql, 'SELECT id, strategy, sticky, last_assigned_agent_id FROM skill_groups WHERE id = $1 FOR UPDATE', [conv.groupId])
+      : null;
+    const strategy: Strategy = group?.strategy ?? 'load_balanced';
+    const candidates = (await lockSeats(sql, conv.workspaceId, { groupId: conv.groupId })).filter((c) => !opts.exclude?.includes(c.id));
+    const sticky = group ? group.sticky : true;
+    const preferred = sticky
+      ? ((
+          await maybeOne(
+            sql,
+            `SELECT assignee_id FROM conversations WHERE contact_id = $1 AND id <> $2 AND assignee_id IS NOT NULL ORDER BY id DESC LIMIT 1`,
+            [conv.contactId, conv.id],
+          )
+        )?.assignee_id ?? null)
+      : null;
+    const pick = pickAgent({ strategy, candidates, preferredAgentId: preferred, lastAssignedId: group?.last_assigned_agent_id ?? null });
+    const base = { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM };
+    if (pick.agentId === null) {
+      // (a reassigned conversation that queues says so with its response_overdue event: no
+      // `assigned` to nobody, which would drain the queue straight back to the agent it left)
+      if (conv.queuedAt) return { result: null, events: [] };
+      const row = await one(sql, 'UPDATE conversations SET queued_at = now(), updated_at = now() WHERE id = $1 RETURNING *', [conv.id]);
+      const queued = withContactName(row, conv);
+      return { result: null, events: [pendingEvent('conversation.queued', { ...base, data: { groupId: conv.groupId, priority: conv.priority }, subject: queued })] };
+    }
     // one statement: the conversation, the agent's fairness clock, the group's round-robin cursor
     const row = await one(
       sql,
       `WITH a AS (UPDATE agents SET last_assigned_at = now() WHERE id = $2),
             g AS (UPDATE skill_groups SET last_assigned_agent_id = $2 WHERE id = $3)
        UPDATE conversations SET assignee_id = $2, queued_at = NULL, updated_at = now() WHERE id = $1 RETURNING *`,
-      [conv.id, agentId, conv.groupId],
+      [conv.id, pick.agentId, conv.groupId],
     );
     const assigned = withContactName(row, conv);
     await restartResponseDeadline(this.ctx, sql, assigned);
     this.ctx.conversationStates?.delete(conv.id);
-    return [pendingEvent('conversation.assigned', { workspaceId: conv.workspaceId, conversationId: conv.id, actor, data: { from: null, to: agentId, reason }, subject: assigned })];
-  }
-
-  /** Candidates of a group (or all agents), their rows locked, with their current load. */
-  private async candidates(sql: Sql, workspaceId: number, groupId: number | null): Promise<Candidate[]> {
-    const agents = await sql.query(
-      `SELECT a.id, ${AGENT_AVAILABLE} AS available, a.max_concurrent, a.last_assigned_at FROM agents a
-       WHERE a.workspace_id = $1 AND a.active
-         AND ($2::bigint IS NULL OR a.id IN (SELECT agent_id FROM skill_group_members WHERE group_id = $2))
-       ORDER BY a.id FOR UPDATE`,
-      [workspaceId, groupId],
-    );
-    if (agents.length === 0) return [];
-    const loads = await sql.query(
-      `SELECT assignee_id, count(*) AS n FROM conversations WHERE assignee_id = ANY($1::bigint[]) AND status = 'open' GROUP BY assignee_id`,
-      [agents.map((a) => a.id)],
-    );
-    const load = new Map(loads.map((l) => [l.assignee_id, Number(l.n)]));
-    return agents.map((a) => ({
-      id: a.id,
-      available: a.available,
-      load: load.get(a.id) ?? 0,
-      max: a.max_concurrent,
-      lastAssignedAt: a.last_assigned_at ? new Date(a.last_assigned_at).getTime() : 0,
-    }));
-  }
-
-  // ── facts ───────────────────────────────────────────────────────────────
-
-  private conversation(id: number): Promise<Conversation | null> {
-    return findConversation(this.ctx.db, id);
-  }
-
-  /** What reception decides on: the inbox's mode, its business hours now, and whether the group has someone on duty. */
-  async receptionFacts(workspaceId: number, settings: ReceptionSettings, groupId: number | null): Promise<ReceptionFacts> {
-    return { mode: settings.mode, withinHours: await this.withinHours(workspaceId, settings), agentsOnDuty: await this.onDuty(workspaceId, groupId) };
-  }
-
-  private async withinHours(workspaceId: number, settings: ReceptionSettings): Promise<boolean> {
-    if (settings.calendarId === null) return true;
-    const cal = await maybeOne(this.ctx.db, 'SELECT timezone, weekly, holidays FROM business_calendars WHERE id = $1 AND workspace_id = $2', [settings.calendarId, workspaceId]);
-    if (!cal) return true; // a deleted calendar must not silently close the inbox
-    const calendar: BusinessCalendar = { timezone: cal.timezone, weekly: cal.weekly, holidays: cal.holidays };
-    return isOpen(calendar, new Date());
-  }
-
-  /** Someone who could serve this group is online (saturated agents count: the customer queues). */
-  private async onDuty(workspaceId: number, groupId: number | null): Promise<boolean> {
-    const row = await one(
-      this.ctx.db,
-      `SELECT EXISTS (SELECT 1 FROM agents a WHERE a.workspace_id = $1 AND ${AGENT_AVAILABLE}
-         AND ($2::bigint IS NULL OR a.id IN (SELECT agent_id FROM skill_group_members WHERE group_id = $2))) AS yes`,
-      [workspaceId, groupId],
-    );
-    return row.yes;
-  }
-
-  private async setHandler(conv: Conversation, handler: Handler): Promise<void> {
-    if (conv.handler === handler) return;
-    await runCommand(this.ctx, async (sql) => {
-      const row = await one(sql, 'UPDATE conversations SET handler = $2, updated_at = now() WHERE id = $1 RETURNING *', [conv.id, handler]);
-      const updated = withContactName(row, conv);
-      this.ctx.conversationStates?.delete(conv.id);
-      return {
-        result: undefined,
-        events: [pendingEvent('conversation.handler_changed', { workspaceId: conv.workspaceId, conversationId: conv.id, actor: SYSTEM, data: { from: conv.handler, to: handler }, subject: updated })],
-      };
-    });
+    const reason = opts.reason ?? (pick.reason as AssignReason);
+    return {
+      result: pick.agentId,
+      events: [pendingEvent('conversation.assigned', { ...base, data: { from: opts.from ?? null, to: pick.agentId, reason }, subject: assigned })],
+    };
   }
 }
 

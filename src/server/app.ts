@@ -7,21 +7,26 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { widgetClientApi } from '../channels/widget/client-api.js';
 import { ConversationStateCache, MessageWriter } from '../commands/messages.js';
 import type { Config } from '../config.js';
-import { ReceptionSettingsCache } from '../reception/settings-cache.js';
+import { ReceptionSettingsCache } from '../storage/reception-settings.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
-import { receptionListener } from '../reception/listener.js';
+import { agentJoinedConsumer } from '../reception/agent-joined.js';
+import { botConsumer } from '../reception/bot.js';
+import { offlineReplyConsumer } from '../reception/offline-reply.js';
+import { queuePositionsListener } from '../reception/queue-positions.js';
+import { drainConsumer, routeConsumer } from '../routing/consumers.js';
+import { ConsumerRunner, type Consumer } from '../events/consumers.js';
 import { customerGone, ensureQueueSweep, registerReceptionTimers } from '../reception/timer-handlers.js';
 import { Router } from '../routing/router.js';
 import { TimerRunner } from '../timers/timers.js';
 import { visitorsListener } from '../visitors/listener.js';
 import { VisitorTracker } from '../visitors/tracker.js';
-import type { RealtimeBus } from '../realtime/bus.js';
+import type { RealtimeBus } from '../bus/bus.js';
 import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
-import { SESSION_COOKIE, type AppContext } from './context.js';
-import { createMetrics } from './metrics.js';
+import { SESSION_COOKIE, type AppContext } from '../http/context.js';
+import { createMetrics } from '../observability/metrics.js';
 import { agentsPlugin } from './plugins/agents.js';
 import { calendarsPlugin } from './plugins/calendars.js';
 import { routingPlugin } from './plugins/routing.js';
@@ -43,6 +48,8 @@ export interface BuildOptions {
   bus: RealtimeBus;
   /** Fastify logger options; false in tests. */
   logger?: boolean | object;
+  /** More durable consumers (a deployment's own, the benchmark's, tests'). */
+  consumers?: Consumer[];
 }
 
 declare module 'fastify' {
@@ -51,6 +58,23 @@ declare module 'fastify' {
     router: Router;
     visitors: VisitorTracker;
   }
+}
+
+/**
+ * Tells the other instances (through Redis) that events were committed, so the
+ * consumers they run look at once; at most one message per few milliseconds.
+ */
+function wakeOtherInstances(bus: RealtimeBus): () => void {
+  if (bus.kind !== 'redis') return () => {};
+  let due = false;
+  return () => {
+    if (due) return;
+    due = true;
+    setTimeout(() => {
+      due = false;
+      void bus.publish({ t: 'events' }).catch(() => {}); // the others also look every ZHIKE_CONSUMER_POLL_MS
+    }, 2).unref();
+  };
 }
 
 export type ZhikeApp = FastifyInstance;
@@ -73,7 +97,21 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   app.setSerializerCompiler(serializerCompiler);
 
   const metrics = createMetrics();
-  const events = new EventDispatcher(app.log);
+  const consumers = new ConsumerRunner(opts.db, app.log, {
+    instanceId: opts.config.instanceId,
+    leaseMs: opts.config.consumerLeaseMs,
+    pollMs: opts.config.consumerPollMs,
+    retryMs: opts.config.consumerRetryMs,
+    metrics: {
+      observeDelay: (consumer, seconds) => metrics.consumerDelay.observe({ consumer }, seconds),
+      handled: (consumer, outcome) => metrics.consumerHandled.inc({ consumer, outcome }),
+    },
+  });
+  metrics.watchConsumers(() => consumers.figures());
+  const events = new EventDispatcher(app.log, consumers, wakeOtherInstances(opts.bus));
+  opts.bus.subscribe((msg) => {
+    if (msg.t === 'events') consumers.wake(); // another instance committed events
+  });
   const ctx: AppContext = {
     db: opts.db,
     events,
@@ -88,32 +126,44 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);
 
-  const routerCtx = { ...ctx, reception: ctx.reception! };
-  const router = new Router(routerCtx);
+  const router = new Router(ctx);
   app.decorate('router', router);
+  const visitors = new VisitorTracker(ctx, opts.bus);
+  app.decorate('visitors', visitors);
 
-  // Listeners: one per feature. Adding a feature adds a line here.
-  events.register(realtimeListener(opts.bus, opts.db));
-  events.register(metricsListener(metrics));
-  events.register(receptionListener({ ctx: routerCtx, router, bus: opts.bus }));
+  // Features react to events; adding one adds a line here (docs/events.md).
+  // Live listeners: right after each commit, in this process, best effort.
+  events.live(realtimeListener(opts.bus, opts.db));
+  events.live(metricsListener(metrics));
+  events.live(queuePositionsListener(router, opts.bus, opts.db));
+  events.live(visitorsListener(visitors));
+  // Durable consumers: from the event log, at least once, in order per conversation,
+  // retried and parked on failure, each on one instance at a time.
+  events.durable(routeConsumer(router));
+  events.durable(drainConsumer(router, opts.db));
+  events.durable(botConsumer(ctx));
+  events.durable(offlineReplyConsumer(ctx));
+  events.durable(agentJoinedConsumer(ctx));
+  for (const consumer of opts.consumers ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
   const timers = new TimerRunner(opts.db, app.log, { pollMs: opts.config.timerPollMs });
-  registerReceptionTimers(timers, { ctx: routerCtx, router, bus: opts.bus });
+  registerReceptionTimers(timers, { ctx, router });
   app.addHook('onReady', async () => {
-    await ensureQueueSweep(routerCtx);
+    await ensureQueueSweep(ctx);
     timers.start();
+    await consumers.start();
   });
-  app.addHook('preClose', () => timers.stop());
+  app.addHook('preClose', async () => {
+    await consumers.stop();
+    await timers.stop();
+  });
 
-  const visitors = new VisitorTracker(routerCtx, opts.bus, router);
-  app.decorate('visitors', visitors);
-  events.register(visitorsListener(visitors));
   const gateway = new Gateway({
     ...ctx,
     log: app.log,
     cookieName: SESSION_COOKIE,
-    onCustomerGone: (contactId) => customerGone(routerCtx, contactId),
+    onCustomerGone: (contactId) => customerGone(ctx, contactId),
     visitors,
     queuePositions: (workspaceId, contactId) => router.positionsOf(workspaceId, contactId),
   });

@@ -1,6 +1,6 @@
 import { bootstrap } from '../bootstrap.js';
 import { loadConfig } from '../config.js';
-import { openBus } from '../realtime/bus.js';
+import { openBus } from '../bus/bus.js';
 import { openDb } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
 import { buildApp } from './app.js';

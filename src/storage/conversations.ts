@@ -136,3 +136,8 @@ export async function listMessages(sql: Sql, q: MessageQuery): Promise<Message[]
   const messages = rows.map(toMessage);
   return newestFirst ? messages.reverse() : messages;
 }
+
+export async function findMessage(sql: Sql, id: number): Promise<Message | null> {
+  const row = await maybeOne(sql, `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.id = $1`, [id]);
+  return row ? toMessage(row) : null;
+}

@@ -1,9 +1,41 @@
-import type { DomainEvent, PendingEvent } from '../core/events.js';
-import type { Sql } from './db.js';
+import type { DomainEvent, EventType, PendingEvent, StoredEvent } from '../core/events.js';
+import type { Row, Sql } from './db.js';
 
-/** Appends events to the log inside the caller's transaction and returns them with ids. */
+/**
+ * A writer got its transaction id, then waited for a conversation another
+ * transaction (with a newer id) wrote events for and committed: logging its events
+ * now would put them before those in the (tx, id) order consumers read. The
+ * transaction is rolled back and run again (`runCommand` does), with a newer id.
+ */
+export class StaleEventWriter extends Error {
+  readonly code = 'zhike_stale_event_writer';
+  constructor(conversationIds: number[]) {
+    super(`conversations ${conversationIds.join(', ')} got newer events while this transaction waited; run it again`);
+  }
+}
+
+/**
+ * Appends events to the log inside the caller's transaction and returns them with
+ * ids. Conversations whose events are logged are stamped with this transaction
+ * (their row is locked until commit): see StaleEventWriter and migration 005.
+ */
 export async function appendEvents(sql: Sql, pending: PendingEvent[]): Promise<DomainEvent[]> {
   if (pending.length === 0) return [];
+  const conversations = [...new Set(pending.map((e) => e.conversationId).filter((id): id is number => id !== null))];
+  if (conversations.length > 0) {
+    const stamped = await sql.query<{ id: number }>(
+      `UPDATE conversations SET event_tx = pg_current_xact_id()
+       WHERE id = ANY($1::bigint[]) AND event_tx <= pg_current_xact_id() RETURNING id`,
+      [conversations],
+    );
+    if (stamped.length < conversations.length) {
+      const late = conversations.filter((id) => !stamped.some((r) => r.id === id));
+      // a conversation that does not exist is the caller's bug, not a race: say so
+      const existing = await sql.query<{ id: number }>('SELECT id FROM conversations WHERE id = ANY($1::bigint[])', [late]);
+      if (existing.length < late.length) throw new Error(`events for conversations that do not exist: ${late.join(', ')}`);
+      throw new StaleEventWriter(late);
+    }
+  }
   const params: unknown[] = [];
   const values = pending.map((e, i) => {
     params.push(e.workspaceId, e.type, e.conversationId, e.actor.type, e.actor.id, JSON.stringify(e.data));
@@ -18,31 +50,21 @@ export async function appendEvents(sql: Sql, pending: PendingEvent[]): Promise<D
   return pending.map((e, i) => ({ ...e, id: rows[i].id, createdAt: rows[i].created_at.toISOString() }) as DomainEvent);
 }
 
-export interface LoggedEvent {
-  id: number;
-  type: string;
-  workspaceId: number;
-  conversationId: number | null;
-  actorType: string;
-  actorId: number | null;
-  data: Record<string, unknown>;
-  createdAt: string;
-}
-
-/** Reads the log in order (analytics, QA and replays read it this way). */
-export async function readEvents(sql: Sql, workspaceId: number, afterId = 0, limit = 500): Promise<LoggedEvent[]> {
-  const rows = await sql.query(
-    'SELECT * FROM events WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3',
-    [workspaceId, afterId, limit],
-  );
-  return rows.map((r) => ({
+/** A row of `events` as a stored event. */
+export function toStoredEvent(r: Row): StoredEvent {
+  return {
     id: r.id,
-    type: r.type,
+    type: r.type as EventType,
     workspaceId: r.workspace_id,
     conversationId: r.conversation_id,
-    actorType: r.actor_type,
-    actorId: r.actor_id,
+    actor: { type: r.actor_type, id: r.actor_id },
     data: r.data,
-    createdAt: r.created_at.toISOString(),
-  }));
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** Reads a workspace's log in id order (the admin API; analytics and exports page through it this way). */
+export async function readEvents(sql: Sql, workspaceId: number, afterId = 0, limit = 500): Promise<StoredEvent[]> {
+  const rows = await sql.query('SELECT * FROM events WHERE workspace_id = $1 AND id > $2 ORDER BY id LIMIT $3', [workspaceId, afterId, limit]);
+  return rows.map(toStoredEvent);
 }

@@ -1,6 +1,6 @@
-import { createConversation } from '../commands/conversations.js';
-import { createMessage } from '../commands/messages.js';
-import { DomainError, notFound } from '../core/errors.js';
+import type { CommandContext } from '../commands/context.js';
+import { answerInvitation, inviteAutomatically, inviteByAgent } from '../commands/invitations.js';
+import { DomainError } from '../core/errors.js';
 import type { Contact, Inbox } from '../core/model.js';
 import { receive } from '../core/reception/reception.js';
 import { firstInvitation, type InvitationRule } from '../core/visitors/invitation.js';
@@ -8,9 +8,9 @@ import { parseSource } from '../core/visitors/source.js';
 import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
 
 export type { Invitation, LiveVisitor };
-import type { RealtimeBus } from '../realtime/bus.js';
-import type { Router, RouterContext } from '../routing/router.js';
+import type { RealtimeBus } from '../bus/bus.js';
 import { maybeOne, one } from '../storage/db.js';
+import { receptionFacts } from '../storage/reception.js';
 
 /** A page the widget reports (at connect, and on every navigation). */
 export interface PageReport {
@@ -41,9 +41,8 @@ const iso = (d: Date | string) => new Date(d).toISOString();
  */
 export class VisitorTracker {
   constructor(
-    private readonly ctx: RouterContext,
+    private readonly ctx: CommandContext,
     private readonly bus: RealtimeBus,
-    private readonly router: Router,
   ) {}
 
   /** Records a page view (and its visit, with the source of a new visit). */
@@ -184,62 +183,19 @@ export class VisitorTracker {
   async autoInvite(inbox: Inbox, contactId: number, visitId: number, rule: InvitationRule): Promise<Invitation | null> {
     if (!(await this.someoneCanAnswer(inbox))) return null;
     if (await this.hasOpenConversation(contactId)) return null;
-    const claimed = await maybeOne(this.ctx.db, 'UPDATE visits SET invited_at = now() WHERE id = $1 AND invited_at IS NULL RETURNING id', [visitId]);
-    if (!claimed) return null;
-    const row = await one(
-      this.ctx.db,
-      `INSERT INTO invitations (workspace_id, contact_id, visit_id, kind, rule_id, message) VALUES ($1, $2, $3, 'auto', $4, $5) RETURNING id`,
-      [inbox.workspaceId, contactId, visitId, rule.id, rule.greeting],
-    );
-    return { id: row.id, kind: 'auto', message: rule.greeting, agent: null };
+    return inviteAutomatically(this.ctx, { workspaceId: inbox.workspaceId, contactId, visitId, rule });
   }
 
   /** 主动邀请: an agent invites a browsing (or queued) visitor. */
   async agentInvite(workspaceId: number, agent: { id: number; name: string; agentNo: string | null }, contactId: number, message: string): Promise<Invitation> {
     const live = await this.live(workspaceId, contactId);
     if (live.length === 0) throw new DomainError('visitor_gone', 'this visitor has no page open right now', 409);
-    const row = await one(
-      this.ctx.db,
-      `INSERT INTO invitations (workspace_id, contact_id, visit_id, kind, agent_id, message) VALUES ($1, $2, $3, 'agent', $4, $5) RETURNING id`,
-      [workspaceId, contactId, live[0].visit.id, agent.id, message],
-    );
-    const invitation: Invitation = { id: row.id, kind: 'agent', message, agent };
-    await this.bus.publish({ t: 'invite', workspaceId, contactId, invitation });
-    return invitation;
+    return inviteByAgent(this.ctx, { workspaceId, agent, contactId, visitId: live[0].visit.id, message });
   }
 
-  /**
-   * The visitor answers. Accepting an agent's invitation opens a conversation
-   * with that agent, their invitation as its first message.
-   */
-  async reply(workspaceId: number, inboxId: number, contactId: number, invitationId: number, accept: boolean): Promise<{ conversationId: number | null }> {
-    const inv = await maybeOne(
-      this.ctx.db,
-      `UPDATE invitations SET status = $4, answered_at = now() WHERE id = $1 AND workspace_id = $2 AND contact_id = $3 AND status = 'pending' RETURNING *`,
-      [invitationId, workspaceId, contactId, accept ? 'accepted' : 'dismissed'],
-    );
-    if (!inv) {
-      const exists = await maybeOne(this.ctx.db, 'SELECT status, conversation_id FROM invitations WHERE id = $1 AND workspace_id = $2 AND contact_id = $3', [invitationId, workspaceId, contactId]);
-      if (!exists) throw notFound('invitation');
-      return { conversationId: exists.conversation_id }; // answered already (another tab): same outcome
-    }
-    if (!accept || inv.kind !== 'agent') return { conversationId: null };
-    const open = await this.hasOpenConversation(contactId);
-    const conversationId =
-      open ??
-      (await createConversation(this.ctx, { workspaceId, inboxId, contactId, channel: 'web', assigneeId: inv.agent_id })).id;
-    const agent = await one(this.ctx.db, 'SELECT name FROM agents WHERE id = $1', [inv.agent_id]);
-    await createMessage(this.ctx, {
-      workspaceId,
-      conversationId,
-      senderType: 'agent',
-      senderId: inv.agent_id,
-      senderName: agent.name,
-      content: inv.message,
-      clientMessageId: `invite:${inv.id}`,
-    });
-    await this.ctx.db.query('UPDATE invitations SET conversation_id = $2 WHERE id = $1', [inv.id, conversationId]);
-    return { conversationId };
+  /** The visitor answers; accepting an agent's invitation opens a conversation with that agent. */
+  reply(workspaceId: number, inboxId: number, contactId: number, invitationId: number, accept: boolean): Promise<{ conversationId: number | null }> {
+    return answerInvitation(this.ctx, { workspaceId, inboxId, contactId, invitationId, accept });
   }
 
   private async hasOpenConversation(contactId: number): Promise<number | null> {
@@ -249,7 +205,7 @@ export class VisitorTracker {
 
   private async someoneCanAnswer(inbox: Inbox): Promise<boolean> {
     const settings = await this.ctx.reception.get(inbox.id);
-    const facts = await this.router.receptionFacts(inbox.workspaceId, settings, settings.defaultGroupId);
+    const facts = await receptionFacts(this.ctx.db, inbox.workspaceId, settings, settings.defaultGroupId);
     return receive(facts) !== 'offline';
   }
 

@@ -4,7 +4,7 @@ import { bootstrap } from '../../src/bootstrap.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Inbox } from '../../src/core/model.js';
 import type { ReceptionPatch } from '../../src/core/reception/settings.js';
-import { MemoryBus, type RealtimeBus } from '../../src/realtime/bus.js';
+import { MemoryBus, type RealtimeBus } from '../../src/bus/bus.js';
 import { buildApp, type ZhikeApp } from '../../src/server/app.js';
 import { openDb, type Db } from '../../src/storage/db.js';
 import { migrate } from '../../src/storage/migrate.js';

@@ -42,10 +42,22 @@ export async function visitor(t: TestApp, opts: { topic?: string; page?: object;
   return { contactToken, contactId: contact.id, ws };
 }
 
+/**
+ * Starts a conversation as the customer and returns it as the customer sees it
+ * once reception has settled it: with people, routing (a consumer, right after the
+ * commit) has given it an agent or a queue place. Waits for that, bounded.
+ */
 export async function startConversation(t: TestApp, contactToken: string, body: object = {}) {
   const r = await api(t).inject('POST', `/api/v1/widget/${t.inbox.token}/conversations`, { contactToken, payload: body });
   if (r.status !== 201) throw new Error(`conversation: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body as { id: number; assignee: { id: number; name: string } | null };
+  await routed(t, r.body.id);
+  const list = await api(t).inject('GET', `/api/v1/widget/${t.inbox.token}/conversations`, { contactToken });
+  return list.body.conversations.find((c: { id: number }) => c.id === r.body.id) as { id: number; handler: string; assignee: { id: number; name: string } | null };
+}
+
+/** Waits until routing has settled a conversation: an agent, a queue place, or not with people at all. */
+export function routed(t: TestApp, id: number, ms = 5000) {
+  return waitFor(() => conversation(t, id), (c) => c.handler !== 'human' || c.assigneeId !== null || c.queuedAt !== null || c.status === 'resolved', ms);
 }
 
 export async function conversation(t: TestApp, id: number) {
@@ -67,4 +79,10 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms
     if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** Waits until every durable consumer has handled the events committed so far (lag 0), bounded. */
+export async function consumersCaughtUp(t: TestApp, ms = 5000): Promise<void> {
+  const runner = t.app.zhike.events.consumers!;
+  await waitFor(() => runner.figures(), (figures) => figures.every((f) => f.lagEvents === 0), ms);
 }

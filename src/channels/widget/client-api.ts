@@ -6,6 +6,7 @@ import { createContact, updateContact } from '../../commands/contacts.js';
 import { receive } from '../../core/reception/reception.js';
 import { groupForTopic } from '../../core/reception/settings.js';
 import { createConversation } from '../../commands/conversations.js';
+import { abandonQueue } from '../../commands/queue.js';
 import { createMessage } from '../../commands/messages.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
@@ -13,7 +14,8 @@ import type { Contact, Inbox } from '../../core/model.js';
 import { findContactByToken, findInboxByToken } from '../../storage/contacts.js';
 import { getConversation, listMessages } from '../../storage/conversations.js';
 import type { Sql } from '../../storage/db.js';
-import { uploadRoute } from '../../server/plugins/attachments.js';
+import { receptionFacts } from '../../storage/reception.js';
+import { uploadRoute } from '../../http/uploads.js';
 import {
   attachmentIds,
   clientMessageId,
@@ -22,7 +24,7 @@ import {
   errorSchema,
   messageContent,
   messagesQuery,
-} from '../../server/schemas.js';
+} from '../../http/schemas.js';
 
 /**
  * The client API: what the widget (and any custom app) uses, per inbox token.
@@ -125,8 +127,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         `SELECT count(*) AS n FROM agents WHERE workspace_id = $1 AND active AND availability = 'online' AND last_seen_at > now() - interval '90 seconds'`,
         [inbox.workspaceId],
       );
-      const settings = await ctx.reception!.get(inbox.id);
-      const answering = receive(await app.router.receptionFacts(inbox.workspaceId, settings, settings.defaultGroupId));
+      const settings = await ctx.reception.get(inbox.id);
+      const answering = receive(await receptionFacts(ctx.db, inbox.workspaceId, settings, settings.defaultGroupId));
       return {
         title: inbox.settings.title ?? inbox.name,
         greeting: inbox.settings.greeting ?? null,
@@ -236,7 +238,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const contact = contactOf(req);
       const inbox = req.inbox!;
-      const settings = await ctx.reception!.get(inbox.id);
+      const settings = await ctx.reception.get(inbox.id);
       const { topic, name, phone } = req.body ?? {};
       if (topic && !settings.preChat.topics.some((t) => t.label === topic)) {
         throw new DomainError('unknown_topic', `"${topic}" is not one of this inbox's topics: ${settings.preChat.topics.map((t) => t.label).join(', ') || '(none)'}`, 400);
@@ -324,7 +326,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const contact = contactOf(req);
-      return { abandoned: await app.router.abandon(req.params.id, 'left', contact.id) };
+      return { abandoned: await abandonQueue(ctx, req.params.id, 'left', contact.id) };
     },
   );
 

@@ -19,8 +19,14 @@ export interface Candidate {
   lastAssignedAt: number;
 }
 
+/** At their 接待上限: no new conversation, whoever assigns it (only a supervisor may force one past it). */
+export function isFull(c: Pick<Candidate, 'load' | 'max'>): boolean {
+  return c.load >= c.max;
+}
+
+/** Routing may give them a conversation: available and below their limit. */
 export function hasRoom(c: Candidate): boolean {
-  return c.available && c.load < c.max;
+  return c.available && !isFull(c);
 }
 
 /** 饱和度: load as a share of the limit (0…1+). */

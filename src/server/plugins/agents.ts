@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createAgent, listAgents, MIN_PASSWORD_LENGTH, updateAgent } from '../../commands/agents.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
 import { ROLES } from '../../core/model.js';
-import { callerOf, requireAgent } from '../context.js';
-import { agentSchema, errorSchema, idParam } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { agentSchema, errorSchema, idParam } from '../../http/schemas.js';
 
 const password = z.string().min(MIN_PASSWORD_LENGTH, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
 const agentNo = z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, '工号 is 1–20 letters, digits or -').nullable();

@@ -1,68 +1,9 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { readAttachment, storeAttachment, unsupportedType } from '../../commands/attachments.js';
-import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../../core/limits.js';
-import { callerOf, requireAgent } from '../context.js';
-import { attachmentRefSchema, errorSchema } from '../schemas.js';
-
-export const uploadQuery = z.object({ filename: z.string().max(255).default('file').describe('Original file name, for display') });
-
-export const uploadDescription =
-  `Send the file as the raw request body with its Content-Type (${Object.keys(ALLOWED_ATTACHMENT_TYPES).join(', ')}), ` +
-  `at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB. Then pass the returned id in a message's attachmentIds.`;
-
-/** In the calling scope, accept the allowed file types as raw bodies up to the limit; refuse others clearly. */
-export function acceptUploads(scope: FastifyInstance): void {
-  scope.addContentTypeParser(Object.keys(ALLOWED_ATTACHMENT_TYPES), { parseAs: 'buffer', bodyLimit: MAX_ATTACHMENT_BYTES }, (_req, body, done) =>
-    done(null, body),
-  );
-  scope.addContentTypeParser('*', (req, _payload, done) => done(unsupportedType(String(req.headers['content-type'] ?? '')), undefined));
-}
-
-/**
- * Registers an upload route in its own scope (raw bodies of the allowed types up
- * to the limit). `uploader` says who uploads: the agent or the widget's contact.
- */
-export function uploadRoute(
-  app: FastifyInstance,
-  url: string,
-  opts: {
-    summary: string;
-    params?: z.ZodType;
-    headers?: z.ZodType;
-    onRequest?: onRequestHookHandler;
-    uploader: (req: FastifyRequest) => { workspaceId: number; uploaderType: 'agent' | 'customer'; uploaderId: number };
-  },
-): void {
-  app.register(async (scope) => {
-    if (opts.onRequest) scope.addHook('onRequest', opts.onRequest);
-    acceptUploads(scope);
-    scope.withTypeProvider<ZodTypeProvider>().post(
-      url,
-      {
-        schema: {
-          tags: [url.startsWith('/widget') ? 'client API (widget)' : 'attachments'],
-          summary: opts.summary,
-          description: uploadDescription,
-          ...(opts.params ? { params: opts.params } : {}),
-          ...(opts.headers ? { headers: opts.headers } : {}),
-          querystring: uploadQuery,
-          response: { 201: attachmentRefSchema, 401: errorSchema, 413: errorSchema, 415: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        const ref = await storeAttachment(app.zhike.db, {
-          ...opts.uploader(req),
-          filename: req.query.filename,
-          contentType: String(req.headers['content-type']),
-          data: req.body as Buffer,
-        });
-        return reply.code(201).send(ref);
-      },
-    );
-  });
-}
+import { readAttachment } from '../../commands/attachments.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { uploadRoute } from '../../http/uploads.js';
 
 /** Agents upload files; anyone holding an attachment's capability URL may download it. */
 export const attachmentsPlugin: FastifyPluginAsync = async (app) => {

@@ -6,8 +6,8 @@ import { login, logout, SESSION_DAYS } from '../../commands/auth.js';
 import { AVAILABILITIES } from '../../core/model.js';
 import { maybeOne } from '../../storage/db.js';
 import { toWorkspace } from '../../storage/rows.js';
-import { callerOf, requireAgent, SESSION_COOKIE, tokenOf } from '../context.js';
-import { agentSchema, errorSchema } from '../schemas.js';
+import { callerOf, requireAgent, SESSION_COOKIE, tokenOf } from '../../http/context.js';
+import { agentSchema, errorSchema } from '../../http/schemas.js';
 
 /** Login, logout, the current agent and their presence status. */
 export const authPlugin: FastifyPluginAsync = async (app) => {

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { createCalendar, deleteCalendar, getCalendar, listCalendars, updateCalendar } from '../../commands/calendars.js';
 import { isOpen, nextClosing, nextOpening } from '../../core/calendar/business-hours.js';
 import { notFound } from '../../core/errors.js';
-import { callerOf, requireAgent } from '../context.js';
-import { calendarInputSchema, calendarSchema, errorSchema, idParam } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { calendarInputSchema, calendarSchema, errorSchema, idParam } from '../../http/schemas.js';
 
 /** 工作时间 calendars: one facility for routing, automatic replies and (later) SLA clocks. */
 export const calendarsPlugin: FastifyPluginAsync = async (app) => {

@@ -8,8 +8,8 @@ import { MAX_NAME_CHARS } from '../../core/limits.js';
 import { assertSupervisor } from '../../core/permissions.js';
 import { getContact } from '../../storage/contacts.js';
 import { listConversations } from '../../storage/conversations.js';
-import { callerOf, requireAgent } from '../context.js';
-import { contactSchema, conversationSchema, errorSchema, idParam } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { contactSchema, conversationSchema, errorSchema, idParam } from '../../http/schemas.js';
 
 /** The contact side panel: who the customer is and their past conversations. */
 export const contactsPlugin: FastifyPluginAsync = async (app) => {

@@ -7,8 +7,8 @@ import { notFound } from '../../core/errors.js';
 import { CONVERSATION_STATUSES } from '../../core/model.js';
 import { assertCanReply } from '../../core/permissions.js';
 import { countConversations, getConversation, listConversations, listMessages } from '../../storage/conversations.js';
-import { callerOf, requireAgent } from '../context.js';
-import { attachmentIds, clientMessageId, conversationSchema, errorSchema, idParam, messageContent, messageSchema, messagesQuery } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { attachmentIds, clientMessageId, conversationSchema, errorSchema, idParam, messageContent, messageSchema, messagesQuery } from '../../http/schemas.js';
 
 /** Agent API for conversations (会话) and their messages. */
 export const conversationsPlugin: FastifyPluginAsync = async (app) => {

@@ -1,24 +1,51 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { notFound } from '../../core/errors.js';
 import { assertAdmin } from '../../core/permissions.js';
+import type { ConsumerRunner } from '../../events/consumers.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { errorSchema } from '../../http/schemas.js';
 import { readEvents } from '../../storage/events.js';
-import { callerOf, requireAgent } from '../context.js';
-import { errorSchema } from '../schemas.js';
+
+const tags = ['events'];
+
+const consumerSchema = z.object({
+  name: z.string().describe('e.g. reception.bot, routing.drain'),
+  lag: z
+    .object({
+      events: z.number().describe('Events of its types not handled yet, on this installation (counted up to 100,000)'),
+      seconds: z.number().describe('Age of the oldest of them (0 when none)'),
+    })
+    .describe('How far behind the log it is'),
+  parked: z.number().describe('Events of this workspace it gave up on after its attempts'),
+  lastError: z
+    .object({ eventId: z.number(), eventType: z.string(), conversationId: z.number().nullable(), message: z.string(), at: z.string() })
+    .nullable()
+    .describe('The latest parked event of this workspace and its error'),
+});
 
 /**
  * The workspace's domain event log, in order: what integrations, exports and
- * (later) analytics and quality inspection replay. Admins only.
+ * (later) analytics and quality inspection replay; and the durable consumers that
+ * read it, for operators. Admins only.
  */
 export const eventsPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', requireAgent);
-  app.withTypeProvider<ZodTypeProvider>().get(
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const runner = (): ConsumerRunner => {
+    const consumers = app.zhike.events.consumers;
+    if (!consumers) throw new Error('this app runs no durable consumers');
+    return consumers;
+  };
+
+  r.get(
     '/events',
     {
       schema: {
-        tags: ['events'],
+        tags,
         summary: 'Read the domain event log after an event id (admin)',
-        description: 'Append-only, in commit order per conversation. Page with after = the last id you read.',
+        description: 'Append-only, in order per conversation. Page with after = the last id you read.',
         querystring: z.object({
           after: z.coerce.number().int().min(0).default(0).describe('Only events with a larger id'),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
@@ -28,7 +55,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
             events: z.array(
               z.object({
                 id: z.number(),
-                type: z.string().describe('e.g. message.created, conversation.assigned, conversation.queued'),
+                type: z.string().describe('e.g. message.created, conversation.assigned, conversation.queued (docs/events.md)'),
                 conversationId: z.number().nullable(),
                 actorType: z.string(),
                 actorId: z.number().nullable(),
@@ -45,7 +72,52 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
       const caller = callerOf(req);
       assertAdmin(caller);
       const events = await readEvents(app.zhike.db, caller.workspaceId, req.query.after, req.query.limit);
-      return { events: events.map(({ workspaceId: _w, ...e }) => e) };
+      return {
+        events: events.map((e) => ({ id: e.id, type: e.type, conversationId: e.conversationId, actorType: e.actor.type, actorId: e.actor.id, data: e.data as Record<string, unknown>, createdAt: e.createdAt })),
+      };
+    },
+  );
+
+  r.get(
+    '/events/consumers',
+    {
+      schema: {
+        tags,
+        summary: 'The durable consumers: how far behind the log each is, and what it parked (admin)',
+        description:
+          'Consumers run for the whole installation, so lag counts every workspace’s events; parked events and errors are this workspace’s only.',
+        response: { 200: z.object({ consumers: z.array(consumerSchema) }), 403: errorSchema },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      assertAdmin(caller);
+      const consumers = runner();
+      return { consumers: await Promise.all(consumers.names.map((name) => consumers.status(name, caller.workspaceId))) };
+    },
+  );
+
+  r.post(
+    '/events/consumers/:name/retry',
+    {
+      schema: {
+        tags,
+        summary: 'Run a consumer’s parked events of this workspace again (admin)',
+        description: 'Oldest first, once each (up to 1,000 per call): those that succeed leave the parking, the others stay with their new error.',
+        params: z.object({ name: z.string().max(100) }),
+        response: {
+          200: z.object({ retried: z.number(), succeeded: z.number(), failed: z.number() }),
+          403: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      assertAdmin(caller);
+      const consumers = runner();
+      if (!consumers.has(req.params.name)) throw notFound('consumer');
+      return consumers.retryParked(req.params.name, caller.workspaceId);
     },
   );
 };

@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createInbox, getInboxReception, listInboxes, updateInbox, updateInboxReception } from '../../commands/inboxes.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
-import { callerOf, requireAgent } from '../context.js';
-import { errorSchema, idParam, inboxSchema, inboxSettingsSchema, receptionPatchSchema, receptionSchema } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { errorSchema, idParam, inboxSchema, inboxSettingsSchema, receptionPatchSchema, receptionSchema } from '../../http/schemas.js';
 
 /** Inboxes (接入渠道). A web inbox's token goes into the widget snippet. */
 export const inboxesPlugin: FastifyPluginAsync = async (app) => {

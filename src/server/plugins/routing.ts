@@ -3,10 +3,11 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listSkillGroups } from '../../commands/skill-groups.js';
 import { saturation } from '../../core/routing/routing.js';
-import { AGENT_AVAILABLE } from '../../routing/router.js';
+import { transferConversation } from '../../commands/transfer.js';
+import { AGENT_AVAILABLE } from '../../storage/seats.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../../storage/rows.js';
-import { callerOf, requireAgent } from '../context.js';
-import { conversationSchema, errorSchema, idParam } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { conversationSchema, errorSchema, idParam } from '../../http/schemas.js';
 
 /** Transfers (转接 / 升级) and the live queues supervisors watch (排队监控). */
 export const routingPlugin: FastifyPluginAsync = async (app) => {
@@ -37,7 +38,7 @@ export const routingPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) =>
-      app.router.transfer(callerOf(req), req.params.id, req.body.target, req.body.note || null, req.session!.agent.name, { force: req.body.force }),
+      transferConversation(ctx, callerOf(req), req.params.id, req.body.target, req.body.note || null, req.session!.agent.name, { force: req.body.force }),
   );
 
   const agentLoad = z.object({

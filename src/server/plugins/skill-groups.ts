@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSkillGroup, deleteSkillGroup, listSkillGroups, updateSkillGroup } from '../../commands/skill-groups.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
-import { callerOf, requireAgent } from '../context.js';
-import { errorSchema, idParam, skillGroupSchema } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { errorSchema, idParam, skillGroupSchema } from '../../http/schemas.js';
 
 const groupInput = z.object({
   name: z.string().trim().min(1).max(MAX_NAME_CHARS),
@@ -48,12 +48,8 @@ export const skillGroupsPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: skillGroupSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
-    async (req) => {
-      const group = await updateSkillGroup(ctx, callerOf(req), req.params.id, req.body);
-      // new members or a new strategy may serve waiting customers now
-      await app.router.drain(group.workspaceId, group.id);
-      return group;
-    },
+    // new members or a new strategy may serve waiting customers now: the drain consumer sees to it
+    async (req) => updateSkillGroup(ctx, callerOf(req), req.params.id, req.body),
   );
 
   r.delete(
@@ -61,7 +57,6 @@ export const skillGroupsPlugin: FastifyPluginAsync = async (app) => {
     { schema: { tags, summary: 'Delete a skill group; its conversations go to the all-agents pool (admin)', params: idParam, response: { 204: z.null(), 404: errorSchema } } },
     async (req, reply) => {
       await deleteSkillGroup(ctx, callerOf(req), req.params.id);
-      await app.router.drain(callerOf(req).workspaceId, null);
       return reply.code(204).send(null);
     },
   );

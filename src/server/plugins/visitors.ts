@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../core/errors.js';
 import { getContact } from '../../storage/contacts.js';
-import { callerOf, requireAgent } from '../context.js';
-import { errorSchema, idParam } from '../schemas.js';
+import { callerOf, requireAgent } from '../../http/context.js';
+import { errorSchema, idParam } from '../../http/schemas.js';
 
 const liveVisitor = z.object({
   contactId: z.number(),

@@ -1,24 +1,14 @@
-import type { Agent, Conversation, Role } from '../api/types';
+import type { Agent, Conversation } from '../api/types';
+import * as rules from '../../../src/core/permissions';
 
-/** Mirrors src/core/permissions.ts so the console only offers what the server allows. */
-export const isLead = (role: Role) => role === 'admin' || role === 'supervisor';
+/** The server's rules (src/core/permissions.ts), asked for the signed-in agent, so the console only offers what the server allows. */
+export { isLead } from '../../../src/core/permissions';
 
-/** 接入: agents take unassigned conversations; leads take anything not already theirs. */
-export function canTake(me: Agent, conv: Pick<Conversation, 'assigneeId'>): boolean {
-  if (conv.assigneeId === me.id) return false;
-  return isLead(me.role) || conv.assigneeId === null;
-}
+type Assigned = Pick<Conversation, 'assigneeId'>;
+const who = (me: Agent): rules.Who => ({ agentId: me.id, role: me.role });
 
-/** 转接 / 分配: leads assign anything; agents hand over their own. */
-export function canTransfer(me: Agent, conv: Pick<Conversation, 'assigneeId'>): boolean {
-  return isLead(me.role) || conv.assigneeId === me.id;
-}
-
-export function canChangeStatus(me: Agent, conv: Pick<Conversation, 'assigneeId'>): boolean {
-  return isLead(me.role) || conv.assigneeId === null || conv.assigneeId === me.id;
-}
-
+export const canTake = (me: Agent, conv: Assigned) => rules.canTake(who(me), conv);
+export const canTransfer = (me: Agent, conv: Assigned) => rules.canTransfer(who(me), conv);
+export const canChangeStatus = (me: Agent, conv: Assigned) => rules.canChangeStatus(who(me), conv);
 /** Public replies; private notes are always allowed. */
-export function canReply(me: Agent, conv: Pick<Conversation, 'assigneeId'>): boolean {
-  return isLead(me.role) || conv.assigneeId === null || conv.assigneeId === me.id;
-}
+export const canReply = (me: Agent, conv: Assigned) => rules.canReply(who(me), conv);

@@ -1,5 +1,5 @@
 import { receptionSettings, type ReceptionSettings } from '../core/reception/settings.js';
-import type { Db, Sql } from '../storage/db.js';
+import type { Db, Sql } from './db.js';
 
 /**
  * Inbox reception settings for hot paths (every message needs the timeouts).

@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authenticate, type Session } from '../commands/auth.js';
 import type { CommandContext } from '../commands/context.js';
 import type { Config } from '../config.js';
-import type { RealtimeBus } from '../realtime/bus.js';
-import type { Metrics } from './metrics.js';
+import type { RealtimeBus } from '../bus/bus.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** Everything a route needs, decorated on the Fastify instance as `app.zhike`. */
 export interface AppContext extends CommandContext {

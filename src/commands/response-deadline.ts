@@ -1,7 +1,6 @@
 import type { Conversation } from '../core/model.js';
-import { DEFAULT_RECEPTION } from '../core/reception/settings.js';
 import { responseDeadline, timerKeys } from '../core/reception/timeouts.js';
-import type { CommandContext } from '../commands/context.js';
+import type { CommandContext } from './context.js';
 import type { Sql } from '../storage/db.js';
 import { cancelTimers, scheduleTimer } from '../timers/timers.js';
 
@@ -15,7 +14,7 @@ export async function restartResponseDeadline(ctx: CommandContext, sql: Sql, con
   if (!conv.waitingSince) return;
   await cancelTimers(sql, [timerKeys.response(conv.id)]);
   if (conv.assigneeId === null || conv.status === 'resolved') return;
-  const settings = ctx.reception ? await ctx.reception.get(conv.inboxId, sql) : DEFAULT_RECEPTION;
+  const settings = await ctx.reception.get(conv.inboxId, sql);
   const seconds = settings.timeouts.agentResponseSeconds;
   if (!seconds) return;
   const t = responseDeadline(conv.id, new Date(Date.now() + seconds * 1000));

@@ -1,0 +1,343 @@
+import type { EventType, StoredEvent, StoredEventOf } from '../core/events.js';
+import type { Db } from '../storage/db.js';
+import {
+  advanceConsumer,
+  claimConsumer,
+  consumerStatus,
+  parkedEvents,
+  parkEvent,
+  readBatch,
+  registerConsumer,
+  releaseConsumer,
+  unparkEvent,
+  type ConsumerStatus,
+  type Position,
+} from '../storage/consumers.js';
+
+/**
+ * A durable consumer: a feature that reacts to events from the log (docs/events.md).
+ * It receives every event of the types it declares, in order per conversation, at
+ * least once — after a crash or a lost lease an event may come again — so it must
+ * be idempotent: deterministic clientMessageIds, upserts, unique keys, or a check of
+ * the current state first. An event it keeps failing on is parked after
+ * `maxAttempts` and the consumer goes on.
+ */
+export interface Consumer<T extends EventType = EventType> {
+  /** Stable: the position in the log is kept under this name (a new name starts afresh). */
+  name: string;
+  events: readonly T[];
+  handle(event: StoredEventOf<T>): Promise<void>;
+  /** Attempts before an event is parked (default 5), with doubling delays in between. */
+  maxAttempts?: number;
+  /** Conversations handled in parallel (default 32); one conversation's events always run in order. */
+  concurrency?: number;
+  /** Where a consumer seen for the first time starts: at the end of the log (default) or replaying all of it. */
+  startFrom?: 'now' | 'beginning';
+}
+
+/** Declares a consumer with its event types inferred (so `handle` narrows on `e.type`). */
+export function defineConsumer<T extends EventType>(consumer: Consumer<T>): Consumer<T> {
+  return consumer;
+}
+
+interface Log {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface ConsumerMetrics {
+  /** Seconds from an event's write to its first handling attempt. */
+  observeDelay(consumer: string, seconds: number): void;
+  handled(consumer: string, outcome: 'ok' | 'retried' | 'parked'): void;
+}
+
+export interface ConsumerRunnerOptions {
+  /** Who this instance is (leases are held in its name). */
+  instanceId: string;
+  /** How long a lease lasts without renewal: a dead instance's consumers are taken over after it. */
+  leaseMs?: number;
+  /** Without wake-ups (another instance wrote, no Redis), look at the log this often. */
+  pollMs?: number;
+  /** First retry delay; it doubles per attempt up to maxRetryMs. */
+  retryMs?: number;
+  maxRetryMs?: number;
+  /** Events read per batch. */
+  batchSize?: number;
+  metrics?: ConsumerMetrics;
+}
+
+const PENDING_RECHECK_MS = 3;
+const IDLE_CURSOR_WRITE_MS = 1000;
+
+/**
+ * Runs this instance's share of the durable consumers. Each consumer runs on one
+ * instance at a time (a lease in its `consumers` row, renewed as it goes; a dead
+ * instance's lease runs out and another takes over). The instance that commits
+ * events wakes its consumers at once; other instances hear through the bus, or
+ * look every `pollMs`.
+ */
+export class ConsumerRunner {
+  private readonly loops = new Map<string, ConsumerLoop>();
+  private started = false;
+  readonly leaseMs: number;
+  readonly pollMs: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Log,
+    readonly opts: ConsumerRunnerOptions,
+  ) {
+    this.leaseMs = opts.leaseMs ?? 15_000;
+    this.pollMs = opts.pollMs ?? 1000;
+  }
+
+  register<T extends EventType>(consumer: Consumer<T>): void {
+    if (this.started) throw new Error(`register consumer ${consumer.name} before the runner starts`);
+    if (this.loops.has(consumer.name)) throw new Error(`two consumers are named ${consumer.name}`);
+    if (!/^[a-z][a-z0-9_.-]{1,80}$/.test(consumer.name)) throw new Error(`consumer name ${consumer.name}: use lower-case letters, digits, . _ -`);
+    if (consumer.events.length === 0) throw new Error(`consumer ${consumer.name} declares no event types`);
+    this.loops.set(consumer.name, new ConsumerLoop(consumer as unknown as Consumer, this.db, this.log, this));
+  }
+
+  get names(): string[] {
+    return [...this.loops.keys()];
+  }
+
+  has(name: string): boolean {
+    return this.loops.has(name);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    for (const loop of this.loops.values()) await registerConsumer(this.db, loop.consumer.name, loop.consumer.startFrom ?? 'now');
+    for (const loop of this.loops.values()) loop.start();
+  }
+
+  /** Events were committed (here, or on another instance): consumers that run here look at once. */
+  wake(): void {
+    for (const loop of this.loops.values()) loop.wake();
+  }
+
+  /** Finishes the batches being handled, records the positions and hands the leases back. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.loops.values()].map((l) => l.stop()));
+  }
+
+  /** Lag and parked events of every consumer, all workspaces (the Prometheus gauges). */
+  async figures(): Promise<{ name: string; lagEvents: number; lagSeconds: number; parked: number }[]> {
+    const out = [];
+    for (const name of this.loops.keys()) {
+      const s = await this.status(name, null);
+      out.push({ name, lagEvents: s.lag.events, lagSeconds: s.lag.seconds, parked: s.parked });
+    }
+    return out;
+  }
+
+  async status(name: string, workspaceId: number | null): Promise<ConsumerStatus> {
+    const loop = this.loopOf(name);
+    return consumerStatus(this.db, name, loop.consumer.events, workspaceId);
+  }
+
+  /**
+   * Runs a consumer's parked events of one workspace again, oldest first, once each:
+   * those that succeed leave the parking; the others stay with their new error.
+   */
+  async retryParked(name: string, workspaceId: number, limit = 1000): Promise<{ retried: number; succeeded: number; failed: number }> {
+    const loop = this.loopOf(name);
+    const parked = await parkedEvents(this.db, name, workspaceId, limit);
+    let succeeded = 0;
+    for (const { event } of parked) {
+      try {
+        await loop.consumer.handle(event as StoredEventOf<EventType>);
+        await unparkEvent(this.db, name, event.id);
+        succeeded++;
+      } catch (err) {
+        await parkEvent(this.db, name, event, 1, errorText(err));
+      }
+    }
+    return { retried: parked.length, succeeded, failed: parked.length - succeeded };
+  }
+
+  private loopOf(name: string): ConsumerLoop {
+    const loop = this.loops.get(name);
+    if (!loop) throw new Error(`no consumer named ${name}`);
+    return loop;
+  }
+
+  retryDelay(attempt: number): number {
+    const base = this.opts.retryMs ?? 100;
+    return Math.min(this.opts.maxRetryMs ?? 5000, base * 2 ** (attempt - 1));
+  }
+}
+
+/** One consumer on this instance: claim the lease, read, handle, move on. */
+class ConsumerLoop {
+  private position: Position | null = null;
+  private leader = false;
+  private stopped = true;
+  private dirty = false;
+  private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
+  private running: Promise<void> | null = null;
+  private lastWrite = 0;
+  private written: Position | null = null;
+
+  constructor(
+    readonly consumer: Consumer,
+    private readonly db: Db,
+    private readonly log: Log,
+    private readonly runner: ConsumerRunner,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.running = this.loop().catch((err) => this.log.error({ err, consumer: this.consumer.name }, 'consumer loop ended'));
+  }
+
+  wake(): void {
+    this.dirty = true;
+    if (this.leader && this.sleeping) this.sleeping.resolve();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.sleeping?.resolve();
+    await this.running;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      let wait: number;
+      try {
+        wait = await this.step();
+      } catch (err) {
+        this.log.error({ err, consumer: this.consumer.name }, 'consumer step failed; trying again');
+        this.leader = false;
+        wait = this.runner.pollMs;
+      }
+      if (this.stopped) break;
+      if (wait > 0) await this.sleep(wait);
+    }
+    if (this.leader) {
+      await this.persist(true).catch(() => {});
+      await releaseConsumer(this.db, this.consumer.name, this.runner.opts.instanceId).catch(() => {});
+      this.leader = false;
+    }
+  }
+
+  /** One round; returns how long to wait before the next. */
+  private async step(): Promise<number> {
+    const { leaseMs, pollMs } = this.runner;
+    const owner = this.runner.opts.instanceId;
+    if (!this.leader) {
+      const at = await claimConsumer(this.db, this.consumer.name, owner, leaseMs);
+      if (!at) return Math.max(50, Math.floor(leaseMs / 3)); // another instance runs it; look again later
+      this.leader = true;
+      this.position = at;
+      this.written = at;
+      this.lastWrite = Date.now();
+      this.log.info({ consumer: this.consumer.name, position: at }, 'running consumer on this instance');
+    }
+    this.dirty = false;
+    const batch = await readBatch(this.db, this.position!, this.consumer.events, this.runner.opts.batchSize ?? 500);
+    if (batch.events.length > 0) await this.handleBatch(batch.events);
+    this.position = later(this.position!, batch.next);
+    if (this.stopped) return 0; // the loop records the position as it stops
+    // write the position after handling events (so a restart repeats little), and every
+    // second otherwise (the lease needs renewing; the position follows the horizon)
+    const due = batch.events.length > 0 || Date.now() - this.lastWrite > Math.min(IDLE_CURSOR_WRITE_MS, leaseMs / 3);
+    if (due && !(await this.persist(false))) {
+      this.log.warn({ consumer: this.consumer.name }, 'consumer lease lost to another instance');
+      this.leader = false;
+      return Math.floor(leaseMs / 3);
+    }
+    if (batch.events.length === (this.runner.opts.batchSize ?? 500)) return 0; // more to read
+    if (this.dirty) return 0;
+    if (batch.pending) return PENDING_RECHECK_MS; // committed events wait behind a running transaction
+    return Math.min(pollMs, Math.floor(leaseMs / 3));
+  }
+
+  private async persist(force: boolean): Promise<boolean> {
+    if (!this.position) return true;
+    if (!force && this.written && positionEquals(this.written, this.position) && Date.now() - this.lastWrite < this.runner.leaseMs / 3) return true;
+    const ok = await advanceConsumer(this.db, this.consumer.name, this.runner.opts.instanceId, this.position, this.runner.leaseMs);
+    if (ok) {
+      this.written = this.position;
+      this.lastWrite = Date.now();
+    }
+    return ok;
+  }
+
+  /** Conversations in parallel (up to `concurrency`), each conversation's events in order. */
+  private async handleBatch(events: StoredEvent[]): Promise<void> {
+    const chains = new Map<string, StoredEvent[]>();
+    for (const e of events) {
+      // events without a conversation (agents, groups, contacts) keep their order per workspace
+      const key = e.conversationId !== null ? `c${e.conversationId}` : `w${e.workspaceId}`;
+      const chain = chains.get(key);
+      if (chain) chain.push(e);
+      else chains.set(key, [e]);
+    }
+    const queue = [...chains.values()];
+    const workers = Math.min(queue.length, this.consumer.concurrency ?? 32);
+    await Promise.all(
+      Array.from({ length: workers }, async () => {
+        for (let chain = queue.shift(); chain; chain = queue.shift()) {
+          for (const e of chain) await this.handleOne(e);
+        }
+      }),
+    );
+  }
+
+  private async handleOne(event: StoredEvent): Promise<void> {
+    const { metrics } = this.runner.opts;
+    metrics?.observeDelay(this.consumer.name, Math.max(0, (Date.now() - Date.parse(event.createdAt)) / 1000));
+    const max = Math.max(1, this.consumer.maxAttempts ?? 5);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.consumer.handle(event as StoredEventOf<EventType>);
+        metrics?.handled(this.consumer.name, attempt === 1 ? 'ok' : 'retried');
+        return;
+      } catch (err) {
+        const ctx = { err, consumer: this.consumer.name, eventId: event.id, type: event.type, attempt };
+        if (attempt >= max) {
+          this.log.error(ctx, 'consumer gave up on an event: parked');
+          await parkEvent(this.db, this.consumer.name, event, attempt, errorText(err));
+          metrics?.handled(this.consumer.name, 'parked');
+          return;
+        }
+        this.log.warn(ctx, 'consumer failed on an event; retrying');
+        await new Promise((r) => setTimeout(r, this.runner.retryDelay(attempt)));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.sleeping = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      this.sleeping = { timer, resolve: done };
+      if (this.stopped || (this.leader && this.dirty)) done();
+    });
+  }
+}
+
+function errorText(err: unknown): string {
+  const e = err as Error;
+  return (e?.message ? `${e.name && e.name !== 'Error' ? e.name + ': ' : ''}${e.message}` : String(err)).slice(0, 2000);
+}
+
+const positionEquals = (a: Position, b: Position) => a.tx === b.tx && a.id === b.id;
+
+/** The later of two positions (a position never moves back). */
+function later(a: Position, b: Position): Position {
+  const ta = BigInt(a.tx);
+  const tb = BigInt(b.tx);
+  return tb > ta || (tb === ta && b.id > a.id) ? b : a;
+}

@@ -1,0 +1,31 @@
+import type { CommandContext } from '../commands/context.js';
+import { handOff } from '../commands/handoff.js';
+import { asksForHuman, builtInReply } from '../core/reception/reception.js';
+import { defineConsumer } from '../events/consumers.js';
+import { findConversation, findMessage } from '../storage/conversations.js';
+import { maybeOne } from '../storage/db.js';
+import { say } from './say.js';
+
+/**
+ * The bot (机器人) answers customers in conversations it handles: 转人工 hands over
+ * to people (or to 留言 when nobody is on duty; the routing and offline-reply
+ * consumers take it from there), anything else gets its answer. Its reply's id
+ * follows the customer's message, so a second delivery writes nothing.
+ */
+export function botConsumer(ctx: CommandContext) {
+  return defineConsumer({
+    name: 'reception.bot',
+    events: ['message.created'],
+    async handle(e) {
+      if (e.data.senderType !== 'customer' || e.data.handler !== 'bot' || e.conversationId === null) return;
+      const conv = await findConversation(ctx.db, e.conversationId);
+      const message = await findMessage(ctx.db, e.data.messageId);
+      if (!conv || !message || conv.status === 'resolved' || conv.handler !== 'bot') return; // people took over meanwhile
+      const settings = await ctx.reception.get(conv.inboxId);
+      if (asksForHuman(message.content) && (await handOff(ctx, conv.id)) !== 'bot') return;
+      const inbox = await maybeOne(ctx.db, 'SELECT settings FROM inboxes WHERE id = $1', [conv.inboxId]);
+      const locale = inbox?.settings?.locale === 'en' ? 'en' : 'zh-CN';
+      await say(ctx, conv, builtInReply(message.content, locale, settings.mode !== 'bot_only'), `bot:${message.id}`, { as: 'bot' });
+    },
+  });
+}
