@@ -49,7 +49,7 @@ export interface BuildOptions {
   /** Fastify logger options; false in tests. */
   logger?: boolean | object;
   /** More durable consumers (a deployment's own, the benchmark's, tests'). */
-  consumers?: Consumer[];
+  consumers?: ConsumerFactory;
 }
 
 declare module 'fastify' {
@@ -78,6 +78,9 @@ function wakeOtherInstances(bus: RealtimeBus): () => void {
 }
 
 export type ZhikeApp = FastifyInstance;
+
+/** Durable consumers a deployment adds, built with the app's database and configuration. */
+export type ConsumerFactory = (deps: { db: Db; config: Config }) => Consumer[];
 
 /**
  * Assembles the application: one place listing every feature plugin and listener.
@@ -144,7 +147,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(botConsumer(ctx));
   events.durable(offlineReplyConsumer(ctx));
   events.durable(agentJoinedConsumer(ctx));
-  for (const consumer of opts.consumers ?? []) events.durable(consumer);
+  for (const consumer of opts.consumers?.({ db: opts.db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
   const timers = new TimerRunner(opts.db, app.log, { pollMs: opts.config.timerPollMs });

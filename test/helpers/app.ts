@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { Inbox } from '../../src/core/model.js';
 import type { ReceptionPatch } from '../../src/core/reception/settings.js';
 import { MemoryBus, type RealtimeBus } from '../../src/bus/bus.js';
+import type { Consumer } from '../../src/events/consumers.js';
 import { buildApp, type ZhikeApp } from '../../src/server/app.js';
 import { openDb, type Db } from '../../src/storage/db.js';
 import { migrate } from '../../src/storage/migrate.js';
@@ -60,14 +61,14 @@ export const QUIET_RECEPTION: ReceptionPatch = {
 /** The real application on a fresh database, bootstrapped with a known admin. */
 export async function createTestApp(
   kind: DbKind,
-  opts: { bus?: RealtimeBus; config?: Partial<Config>; reception?: ReceptionPatch } = {},
+  opts: { bus?: RealtimeBus; config?: Partial<Config>; reception?: ReceptionPatch; consumers?: Consumer[] } = {},
 ): Promise<TestApp> {
   const { db, drop } = await testDb(kind);
   const boot = await bootstrap(db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
   await db.query('UPDATE inboxes SET reception = $1::jsonb WHERE id = $2', [JSON.stringify(opts.reception ?? QUIET_RECEPTION), boot.inbox.id]);
   const config = loadConfig({}, { loginRateLimit: 1000, ...opts.config });
   const bus = opts.bus ?? new MemoryBus();
-  const app = await buildApp({ config, db, bus, logger: false });
+  const app = await buildApp({ config, db, bus, logger: false, consumers: opts.consumers && (() => opts.consumers!) });
   await app.ready();
   const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
   if (login.statusCode !== 200) throw new Error(`admin login failed: ${login.body}`);

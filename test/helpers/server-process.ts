@@ -28,19 +28,21 @@ export class ServerProcess {
     readonly port: number,
     private readonly env: Record<string, string>,
     private readonly nodeArgs: string[] = [],
+    /** The entry point: the built server, or a TypeScript entry (run with tsx) that adds consumers. */
+    private readonly main = MAIN,
   ) {
     this.url = `http://127.0.0.1:${port}`;
   }
 
-  static async start(env: Record<string, string>, nodeArgs: string[] = []): Promise<ServerProcess> {
-    const s = new ServerProcess(await freePort(), env, nodeArgs);
+  static async start(env: Record<string, string>, nodeArgs: string[] = [], main = MAIN): Promise<ServerProcess> {
+    const s = new ServerProcess(await freePort(), env, main.endsWith('.ts') ? ['--import', 'tsx', ...nodeArgs] : nodeArgs, main);
     await s.start();
     return s;
   }
 
   async start(timeoutMs = 60_000): Promise<void> {
-    if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first (npm test does)`);
-    this.proc = spawn(process.execPath, [...this.nodeArgs, MAIN], {
+    if (!fs.existsSync(this.main)) throw new Error(`${this.main} is missing: run \`npm run build\` first (npm test does)`);
+    this.proc = spawn(process.execPath, [...this.nodeArgs, this.main], {
       env: {
         ...process.env,
         PORT: String(this.port),

@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand } from '../commands/context.js';
+import { pendingEvent, type StoredEvent } from '../core/events.js';
+import { api } from '../../test/helpers/api.js';
+import { createTestApp, type TestApp } from '../../test/helpers/app.js';
+import { DB_KINDS } from '../../test/helpers/env.js';
+import { waitFor } from '../../test/helpers/reception.js';
+import { findMessage } from '../storage/conversations.js';
+import { appendEvents } from '../storage/events.js';
+import { defineConsumer } from './consumers.js';
+
+/**
+ * Durable consumers through the real app and database: every event once per
+ * successful handling, in order per conversation; retries, parking and the
+ * operators' view; and (PostgreSQL, the only one of the two that runs transactions
+ * side by side) commits out of id order, forced, with nothing skipped.
+ */
+function recorderApp(kind: 'pglite' | 'postgres') {
+  const state = {
+    t: null as unknown as TestApp,
+    seen: [] as StoredEvent[],
+    flakyDone: [] as number[],
+    refuseBoom: true,
+    failedOnce: new Set<number>(),
+  };
+  const recorder = defineConsumer({
+    name: 'test.recorder',
+    events: ['conversation.created', 'message.created', 'contact.updated', 'conversation.response_overdue'],
+    concurrency: 8,
+    async handle(e) {
+      // a little work, so conversations really overlap
+      await new Promise((r) => setTimeout(r, 1));
+      state.seen.push(e);
+    },
+  });
+  const flaky = defineConsumer({
+    name: 'test.flaky',
+    events: ['message.created'],
+    maxAttempts: 3,
+    async handle(e) {
+      const m = await findMessage(state.t.db, e.data.messageId);
+      if (m?.content === 'boom' && state.refuseBoom) throw new Error('boom: this consumer refuses the message');
+      if (m?.content === 'once' && !state.failedOnce.has(e.id)) {
+        state.failedOnce.add(e.id);
+        throw new Error('a passing failure');
+      }
+      state.flakyDone.push(e.id);
+    },
+  });
+  return {
+    state,
+    async start() {
+      state.t = await createTestApp(kind, { consumers: [recorder, flaky], config: { consumerRetryMs: 10 } });
+      return state.t;
+    },
+  };
+}
+
+describe.each(DB_KINDS)('durable consumers on %s', (kind) => {
+  const { state, start } = recorderApp(kind);
+  let t: TestApp;
+  let a: ReturnType<typeof api>;
+
+  beforeAll(async () => {
+    t = await start();
+    a = api(t);
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('sees every event once per successful handling, in order per conversation, with many conversations at once', async () => {
+    const contacts = await Promise.all(Array.from({ length: 12 }, () => a.newContact()));
+    const convs = await Promise.all(contacts.map(async (c) => ({ token: c.contactToken, id: (await a.newConversation(c.contactToken)).id })));
+    // every message of every conversation at once: the order within a conversation is the order they commit in
+    const sent = await Promise.all(convs.flatMap((c) => Array.from({ length: 15 }, (_, i) => a.customerSend(c.token, c.id, `消息 ${i}`))));
+    expect(sent.every((r) => r.status === 201)).toBe(true);
+    const ids = convs.map((c) => c.id);
+    const logged = await t.db.query(
+      `SELECT id FROM events WHERE conversation_id = ANY($1::bigint[]) AND type IN ('conversation.created', 'message.created') ORDER BY id`,
+      [ids],
+    );
+    expect(logged.length).toBe(12 * 16);
+    const mine = () => state.seen.filter((e) => e.conversationId !== null && ids.includes(e.conversationId));
+    await waitFor(async () => mine().length, (n) => n >= logged.length, 10_000);
+    const got = mine();
+    expect(got.length).toBe(logged.length); // none twice
+    expect(new Set(got.map((e) => e.id))).toEqual(new Set(logged.map((r) => r.id)));
+    for (const id of ids) {
+      const chain = got.filter((e) => e.conversationId === id);
+      expect(chain[0].type).toBe('conversation.created');
+      const seqs = chain.slice(1).map((e) => (e as StoredEvent<'message.created'>).data.seq);
+      expect(seqs).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+      const eventIds = chain.map((e) => e.id);
+      expect(eventIds).toEqual([...eventIds].sort((x, y) => x - y));
+    }
+  });
+
+  it('retries a failing event, parks one that keeps failing, and goes on; operators see it and run it again', async () => {
+    const { contactToken } = await a.newContact();
+    const { id } = await a.newConversation(contactToken);
+    for (const text of ['once', 'boom', 'after']) expect((await a.customerSend(contactToken, id, text)).status).toBe(201);
+    const events = await t.db.query(`SELECT id, data->>'seq' AS seq FROM events WHERE conversation_id = $1 AND type = 'message.created' ORDER BY id`, [id]);
+    const [once, boom, after] = events.map((e) => e.id as number);
+    await waitFor(async () => state.flakyDone, (done) => done.includes(after), 10_000);
+    expect(state.flakyDone).toContain(once); // second attempt
+    expect(state.flakyDone).not.toContain(boom);
+    const [parked] = await t.db.query(`SELECT * FROM consumer_parked WHERE consumer = 'test.flaky'`);
+    expect(parked).toMatchObject({ event_id: boom, attempts: 3, event_type: 'message.created', conversation_id: id });
+    expect(parked.error).toMatch(/boom/);
+    // the other consumer was never held up
+    expect(state.seen.map((e) => e.id)).toEqual(expect.arrayContaining([once, boom, after]));
+
+    // another workspace's parked event: not this admin's business
+    await t.db.query(
+      `INSERT INTO consumer_parked (consumer, event_id, workspace_id, event_type, attempts, error) VALUES ('test.flaky', 999999, 999, 'message.created', 5, 'secret of workspace 999')`,
+    );
+    const status = await waitFor(
+      async () => (await a.inject('GET', '/api/v1/events/consumers', { token: t.adminToken })).body,
+      (b) => b.consumers.every((c: any) => c.lag.events === 0),
+    );
+    const byName = Object.fromEntries(status.consumers.map((c: any) => [c.name, c]));
+    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['test.recorder', 'test.flaky', 'reception.bot', 'reception.offline_reply', 'routing.route', 'routing.drain']));
+    expect(byName['test.flaky']).toMatchObject({ parked: 1, lag: { events: 0, seconds: 0 }, lastError: { eventId: boom, eventType: 'message.created', conversationId: id } });
+    expect(byName['test.flaky'].lastError.message).toMatch(/boom/);
+    expect(JSON.stringify(status)).not.toContain('workspace 999');
+    expect(byName['test.recorder']).toMatchObject({ parked: 0, lastError: null });
+    const agentToken = await a.login((await a.createAgent(t.adminToken, { email: `ops-${kind}@x.test`, name: 'Ops' })).email);
+    expect((await a.inject('GET', '/api/v1/events/consumers', { token: agentToken })).status).toBe(403);
+
+    // Prometheus: lag and parked per consumer (instance-wide: both workspaces' parked events)
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(metrics).toMatch(/zhike_consumer_parked\{consumer="test\.flaky"\} 2/);
+    expect(metrics).toMatch(/zhike_consumer_lag_events\{consumer="test\.recorder"\} 0/);
+    expect(metrics).toMatch(/zhike_consumer_events_total\{consumer="test\.flaky",outcome="parked"\} 1/);
+    expect(metrics).toMatch(/zhike_consumer_events_total\{consumer="test\.flaky",outcome="retried"\} 1/);
+
+    // run it again: still refused, it stays; fixed, it leaves the parking
+    const retry = () => a.inject('POST', '/api/v1/events/consumers/test.flaky/retry', { token: t.adminToken });
+    expect((await retry()).body).toEqual({ retried: 1, succeeded: 0, failed: 1 });
+    state.refuseBoom = false;
+    expect((await retry()).body).toEqual({ retried: 1, succeeded: 1, failed: 0 });
+    expect(state.flakyDone).toContain(boom);
+    expect((await retry()).body).toEqual({ retried: 0, succeeded: 0, failed: 0 });
+    const [left] = await t.db.query(`SELECT count(*) AS n FROM consumer_parked WHERE consumer = 'test.flaky' AND workspace_id = $1`, [t.inbox.workspaceId]);
+    expect(Number(left.n)).toBe(0);
+    expect((await a.inject('POST', '/api/v1/events/consumers/no.such/retry', { token: t.adminToken })).status).toBe(404);
+  });
+});
+
+describe('durable consumers on postgres: transactions committing out of id order', () => {
+  const { state, start } = recorderApp('postgres');
+  let t: TestApp;
+  const contactEvent = (sql: Parameters<typeof appendEvents>[0], contactId: number) =>
+    appendEvents(sql, [pendingEvent('contact.updated', { workspaceId: t.inbox.workspaceId, actor: { type: 'system', id: null }, data: { contactId, fields: ['test'] }, subject: null as never })]);
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    return { open, opened };
+  };
+
+  beforeAll(async () => {
+    t = await start();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('an event whose transaction commits after a later id is not skipped, and none is handled before it', async () => {
+    const inserted = gate();
+    const release = gate();
+    let idA = 0;
+    // A takes id n and holds its transaction open
+    const txA = t.db.tx(async (sql) => {
+      idA = (await contactEvent(sql, 1))[0].id;
+      inserted.open();
+      await release.opened;
+    });
+    await inserted.opened;
+    // B takes id n+1 and commits first
+    const [b] = await t.db.tx((sql) => contactEvent(sql, 2));
+    expect(b.id).toBeGreaterThan(idA);
+    // the trap: B is visible, A is not — a reader of `id > last seen` would pass A for ever
+    const visible = await t.db.query('SELECT id FROM events WHERE id = ANY($1::bigint[])', [[idA, b.id]]);
+    expect(visible.map((r) => r.id)).toEqual([b.id]);
+    t.app.zhike.events.consumers!.wake();
+    await new Promise((r) => setTimeout(r, 300));
+    // B waits behind A: handling it now would move the position past A
+    expect(state.seen.some((e) => e.id === b.id)).toBe(false);
+    release.open();
+    await txA;
+    t.app.zhike.events.consumers!.wake();
+    await waitFor(async () => state.seen.map((e) => e.id), (seen) => seen.includes(idA) && seen.includes(b.id));
+    const order = state.seen.map((e) => e.id).filter((id) => id === idA || id === b.id);
+    expect(order).toEqual([idA, b.id]);
+  });
+
+  it('a transaction that got its id first but logs its event last is not skipped either', async () => {
+    const started = gate();
+    const release = gate();
+    let idA = 0;
+    const txA = t.db.tx(async (sql) => {
+      await sql.query('SELECT pg_current_xact_id()'); // A is a running writer from here on
+      started.open();
+      await release.opened;
+      idA = (await contactEvent(sql, 3))[0].id;
+    });
+    await started.opened;
+    const [b] = await t.db.tx((sql) => contactEvent(sql, 4));
+    release.open();
+    await txA;
+    expect(idA).toBeGreaterThan(b.id);
+    t.app.zhike.events.consumers!.wake();
+    await waitFor(async () => state.seen.map((e) => e.id), (seen) => seen.includes(idA) && seen.includes(b.id));
+    expect(state.seen.filter((e) => e.id === idA || e.id === b.id)).toHaveLength(2);
+  });
+
+  it('keeps a conversation’s events in the order they happened: a writer older than its latest events runs again', async () => {
+    const a = api(t);
+    const { contactToken } = await a.newContact();
+    const { id: conversationId } = await a.newConversation(contactToken);
+    const conv = (await t.db.query('SELECT * FROM conversations WHERE id = $1', [conversationId]))[0];
+    const overdue = (agentId: number) =>
+      pendingEvent('conversation.response_overdue', { workspaceId: conv.workspace_id, conversationId, actor: { type: 'system', id: null }, data: { agentId, waitedSeconds: 1, action: 'reminded' }, subject: null as never });
+    const hasXid = gate();
+    const bDone = gate();
+    let calls = 0;
+    // A gets its transaction id, then waits while B logs an event for the conversation and commits
+    const commandA = runCommand(t.app.zhike, async (sql) => {
+      calls++;
+      await sql.query('SELECT pg_current_xact_id()');
+      if (calls === 1) {
+        hasXid.open();
+        await bDone.opened;
+      }
+      return { result: calls, events: [overdue(1)] };
+    });
+    await hasXid.opened;
+    await runCommand(t.app.zhike, async () => ({ result: null, events: [overdue(2)] }));
+    bDone.open();
+    expect(await commandA).toBe(2); // the first attempt was older than B's events: rolled back, run again
+    const logged = await t.db.query(`SELECT id, data->>'agentId' AS agent FROM events WHERE conversation_id = $1 AND type = 'conversation.response_overdue' ORDER BY tx, id`, [conversationId]);
+    expect(logged.map((r) => r.agent)).toEqual(['2', '1']);
+    await waitFor(async () => state.seen.filter((e) => e.conversationId === conversationId && e.type === 'conversation.response_overdue'), (s) => s.length === 2);
+    const handled = state.seen.filter((e) => e.conversationId === conversationId && e.type === 'conversation.response_overdue');
+    expect(handled.map((e) => (e as StoredEvent<'conversation.response_overdue'>).data.agentId)).toEqual([2, 1]);
+  });
+});
