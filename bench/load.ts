@@ -6,9 +6,13 @@ export interface LoadResult {
   messages: number;
   seconds: number;
   perSecond: number;
+  /** customer → agent delivery latency (ms) */
   p50: number;
   p99: number;
   max: number;
+  /** send → ack latency (ms): the customer's acknowledgement, after the message is durable */
+  ackP50: number;
+  ackP99: number;
   errors: number;
   /** error frames by code, e.g. rate_limited */
   errorCodes: Record<string, number>;
@@ -42,7 +46,9 @@ function open(url: string, hello: object): Promise<WebSocket> {
  */
 export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: number; durationMs: number; rate?: number }): Promise<LoadResult> {
   const sentAt = new Map<string, number>();
+  const ackFrom = new Map<string, number>();
   const latencies: number[] = [];
+  const ackLatencies: number[] = [];
   let measuring = false;
   let errors = 0;
   const errorCodes = new Map<string, number>();
@@ -70,6 +76,7 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
         const send = () => {
           const clientMessageId = `${run}-${i}-${counter++}`;
           sentAt.set(clientMessageId, performance.now());
+          ackFrom.set(clientMessageId, performance.now());
           ws.send(JSON.stringify({ type: 'send', ref: clientMessageId, conversationId, content: `压测消息 ${clientMessageId}`, clientMessageId }));
         };
         const sendNext = () => {
@@ -79,7 +86,12 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
         ws.on('message', (data) => {
           const f = JSON.parse(data.toString());
           if (f.type === 'ack') {
-            if (measuring) acked++;
+            const t0 = ackFrom.get(f.ref);
+            ackFrom.delete(f.ref);
+            if (measuring) {
+              acked++;
+              if (t0 !== undefined) ackLatencies.push(performance.now() - t0);
+            }
             if (!interval) sendNext();
           } else if (f.type === 'error') {
             errors++;
@@ -115,8 +127,26 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
   for (const ws of [...sockets, agent]) ws.terminate();
 
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN);
-  return { label, messages: measured, seconds, perSecond: measured / seconds, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? NaN, errors, errorCodes: Object.fromEntries(errorCodes) };
+  return {
+    label,
+    messages: measured,
+    seconds,
+    perSecond: measured / seconds,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: latencies.at(-1) ?? NaN,
+    ackP50: quantile(ackLatencies, 0.5),
+    ackP99: quantile(ackLatencies, 0.99),
+    errors,
+    errorCodes: Object.fromEntries(errorCodes),
+  };
+}
+
+/** The p-quantile of a list of numbers (sorts it). */
+export function quantile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  values.sort((a, b) => a - b);
+  return values[Math.min(values.length - 1, Math.floor(p * values.length))];
 }
 
 /** Opens `n` authenticated idle sockets; returns them so the caller can close them. */

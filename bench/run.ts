@@ -3,11 +3,13 @@
  *  - delivery: messages/s and p50/p99 customer→agent latency, 200 concurrent
  *    conversations, Zhike on PGlite and on PostgreSQL, next to a raw `ws` relay
  *    (the baseline; the ratio is the figure we track);
+ *  - the customer's ack latency with and without a durable consumer that waits 5 ms per
+ *    event, and that consumer's lag (PostgreSQL, at the target rate);
  *  - memory per idle widget connection, 5,000 connections;
  *  - the widget's gzipped size.
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
- * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, idle, widget,
- * routing; comma-separated; default all).
+ * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, idle,
+ * widget, routing; comma-separated; default all).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -18,7 +20,7 @@ import zlib from 'node:zlib';
 import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
 import { ServerProcess } from '../test/helpers/server-process.js';
-import { openIdle, runLoad, type Endpoint, type LoadResult } from './load.js';
+import { openIdle, quantile, runLoad, type Endpoint, type LoadResult } from './load.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
@@ -26,7 +28,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,idle,widget,routing').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,idle,widget,routing').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -86,19 +88,24 @@ async function prepare(server: ServerProcess, contacts: number, withConversation
 }
 
 async function zhikeDelivery(kind: 'pglite' | 'postgres'): Promise<LoadResult[]> {
+  return withZhike(kind, {}, (ep) => measure(`Zhike on ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}`, ep));
+}
+
+/** A fresh server (database, conversations, an agent's console) for `fn`; `main`: another entry point. */
+async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; env?: Record<string, string> }, fn: (ep: Endpoint, server: ServerProcess) => Promise<T>): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
-  const env: Record<string, string> = kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema };
+  const env: Record<string, string> = { ...(kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema }), ...opts.env };
   if (kind === 'postgres') {
     // start from a clean slate, as pgbench does: no checkpoint of earlier work in the measurement
     const db = await openDb({ databaseUrl: DATABASE_URL });
     await db.query('CHECKPOINT').catch(() => {});
     await db.close();
   }
-  const server = await ServerProcess.start(env);
+  const server = await ServerProcess.start(env, [], opts.main);
   try {
     const { token, customers, wsUrl } = await prepare(server, CONVERSATIONS, true);
-    return await measure(`Zhike on ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}`, { wsUrl, agentHello: { token }, customers });
+    return await fn({ wsUrl, agentHello: { token }, customers }, server);
   } finally {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -204,6 +211,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 async function main() {
   log(`Zhike benchmark — ${new Date().toISOString()} — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   if (ONLY.has('delivery')) await delivery();
+  if (ONLY.has('consumers')) await consumers();
   if (ONLY.has('idle')) await idle();
   if (ONLY.has('widget')) {
     const size = widgetSize();
@@ -221,7 +229,7 @@ async function delivery() {
   log(`delivery: ${CONVERSATIONS} concurrent conversations; customer → server (durable) → agent latency;`);
   log(`an open loop offering ${RATE} msg/s (each customer sends every ${((CONVERSATIONS / RATE) * 1000).toFixed(0)} ms), then capacity = closed loop (send → ack → send); ${SECONDS} s each after 2 s warm-up\n`);
   const row = (r: LoadResult) =>
-    log(`  ${r.label.padEnd(36)} ${r.perSecond.toFixed(0).padStart(6)} msg/s   p50 ${ms(r.p50).padStart(9)}   p99 ${ms(r.p99).padStart(9)}   max ${ms(r.max).padStart(9)}   errors ${r.errors}${r.errors ? ' ' + JSON.stringify(r.errorCodes) : ''}`);
+    log(`  ${r.label.padEnd(36)} ${r.perSecond.toFixed(0).padStart(6)} msg/s   p50 ${ms(r.p50).padStart(9)}   p99 ${ms(r.p99).padStart(9)}   max ${ms(r.max).padStart(9)}   ack p99 ${ms(r.ackP99).padStart(9)}   errors ${r.errors}${r.errors ? ' ' + JSON.stringify(r.errorCodes) : ''}`);
   const [baseCap, baseRate] = await echoBaseline();
   row(baseRate);
   row(baseCap);
@@ -239,6 +247,48 @@ async function delivery() {
   const sustained = pgRate.perSecond >= RATE * 0.98;
   log(`  target on PostgreSQL: ≥ 2000 msg/s durable with p99 < 50 ms → capacity ${pgCap.perSecond.toFixed(0)} msg/s; at ${RATE}/s ${sustained ? 'sustained' : 'NOT sustained'}, p99 ${ms(pgRate.p99)} → ${pgCap.perSecond >= 2000 && sustained && pgRate.p99 < 50 ? 'MET' : 'NOT MET'}`);
 
+}
+
+/**
+ * A feature as a durable consumer must not slow the customer's acknowledgement:
+ * ack latency at the target rate on PostgreSQL without and with a consumer that
+ * waits 5 ms per event (conversations in parallel), alternating, twice each; and
+ * how soon that consumer sees each event (its lag).
+ */
+async function consumers() {
+  log(`\nconsumers: ack latency at ${RATE} msg/s on PostgreSQL, ${CONVERSATIONS} conversations, without and with a durable consumer that waits 5 ms per event (alternating, twice each; ${SECONDS} s each after 2 s warm-up)\n`);
+  const lagFile = path.join(os.tmpdir(), `zhike-bench-lag-${process.pid}.json`);
+  const plain: LoadResult[] = [];
+  const withConsumer: LoadResult[] = [];
+  const lags: number[] = [];
+  const ackRow = (r: LoadResult) => log(`  ${r.label.padEnd(44)} ${r.perSecond.toFixed(0).padStart(6)} msg/s   ack p50 ${ms(r.ackP50).padStart(8)}   ack p99 ${ms(r.ackP99).padStart(8)}   delivery p99 ${ms(r.p99).padStart(8)}   errors ${r.errors}`);
+  for (let round = 1; round <= 2; round++) {
+    plain.push(await withZhike('postgres', {}, (ep) => runLoad(`round ${round}: without the consumer`, ep, { warmupMs: 2000, durationMs: SECONDS * 1000, rate: RATE })));
+    ackRow(plain.at(-1)!);
+    const main = path.join(root, 'bench', 'consumer-server.ts');
+    const r = await withZhike('postgres', { main, env: { BENCH_LAG_FILE: lagFile } }, async (ep, server) => {
+      const started = Date.now();
+      const result = await runLoad(`round ${round}: with the 5 ms consumer`, ep, { warmupMs: 2000, durationMs: SECONDS * 1000, rate: RATE });
+      await new Promise((res) => setTimeout(res, 1000)); // let it finish what was sent
+      server.proc!.kill('SIGUSR2');
+      await new Promise((res) => setTimeout(res, 300));
+      const notes = JSON.parse(fs.readFileSync(lagFile, 'utf8')) as [number, number][];
+      lags.push(...notes.filter(([at]) => at >= started + 2000).map(([, lag]) => lag));
+      return result;
+    });
+    withConsumer.push(r);
+    ackRow(r);
+  }
+  fs.rmSync(lagFile, { force: true });
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const base = mean(plain.map((r) => r.ackP99));
+  const loaded = mean(withConsumer.map((r) => r.ackP99));
+  const ratio = loaded / base;
+  log('');
+  log(`  ack p99 with the consumer ${ms(loaded)} vs ${ms(base)} without (mean of 2 rounds): ${((ratio - 1) * 100).toFixed(1)}% → target within 10% → ${ratio <= 1.1 ? 'MET' : 'NOT MET'}`);
+  const lagP50 = quantile(lags, 0.5);
+  const lagP99 = quantile(lags, 0.99);
+  log(`  the consumer saw ${lags.length} events: lag p50 ${ms(lagP50)}, p99 ${ms(lagP99)}, max ${ms(lags.at(-1) ?? NaN)} (from the event's write to its handler) → target p99 < 50 ms → ${lagP99 < 50 ? 'MET' : 'NOT MET'}`);
 }
 
 async function idle() {

@@ -43,7 +43,7 @@ export type BusMessage =
   | { t: 'alert'; workspaceId: number; agentId: number; alert: { kind: 'response_timeout'; conversationId: number; waitedSeconds: number; contactName: string | null } }
   | { t: 'agent'; workspaceId: number; agent: Agent }
   /** Events were committed on another instance: the durable consumers running here look at once. */
-  | { t: 'events' }
+  | { t: 'events'; types: string[] }
   | { t: 'contact'; workspaceId: number; contact: Contact };
 
 export type BusHandler = (msg: BusMessage) => void;

@@ -67,7 +67,8 @@ export interface ConsumerRunnerOptions {
   metrics?: ConsumerMetrics;
 }
 
-const PENDING_RECHECK_MS = 3;
+/** Events of its types wait behind a transaction still running: look again this soon. */
+const PENDING_RECHECK_MS = 5;
 const IDLE_CURSOR_WRITE_MS = 1000;
 
 /**
@@ -115,9 +116,14 @@ export class ConsumerRunner {
     for (const loop of this.loops.values()) loop.start();
   }
 
-  /** Events were committed (here, or on another instance): consumers that run here look at once. */
-  wake(): void {
-    for (const loop of this.loops.values()) loop.wake();
+  /**
+   * Events were committed (here, or on another instance): the consumers that run
+   * here and take one of these types look at once (all of them when types are unknown).
+   */
+  wake(types?: ReadonlySet<string>): void {
+    for (const loop of this.loops.values()) {
+      if (!types || loop.consumer.events.some((t) => types.has(t))) loop.wake();
+    }
   }
 
   /** Finishes the batches being handled, records the positions and hands the leases back. */

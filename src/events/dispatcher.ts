@@ -29,8 +29,8 @@ export class EventDispatcher {
   constructor(
     private readonly log: ErrorSink,
     readonly consumers: ConsumerRunner | null = null,
-    /** Called after each commit that logged events (the cross-instance wake-up). */
-    private readonly onCommitted: () => void = () => {},
+    /** Called after each commit that logged events, with their types (the cross-instance wake-up). */
+    private readonly onCommitted: (types: ReadonlySet<string>) => void = () => {},
   ) {}
 
   /** A live listener: right after commit, best effort. */
@@ -47,8 +47,9 @@ export class EventDispatcher {
   /** Called after the transaction that produced `events` has committed. Never throws. */
   async dispatch(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    this.consumers?.wake();
-    this.onCommitted();
+    const types = new Set<string>(events.map((e) => e.type));
+    this.consumers?.wake(types);
+    this.onCommitted(types);
     for (const event of events) {
       for (const l of this.listeners) {
         if (l.events !== '*' && !l.events.includes(event.type)) continue;

@@ -64,15 +64,19 @@ declare module 'fastify' {
  * Tells the other instances (through Redis) that events were committed, so the
  * consumers they run look at once; at most one message per few milliseconds.
  */
-function wakeOtherInstances(bus: RealtimeBus): () => void {
+function wakeOtherInstances(bus: RealtimeBus): (types: ReadonlySet<string>) => void {
   if (bus.kind !== 'redis') return () => {};
-  let due = false;
-  return () => {
-    if (due) return;
-    due = true;
+  let due: Set<string> | null = null;
+  return (types) => {
+    if (due) {
+      for (const t of types) due.add(t);
+      return;
+    }
+    due = new Set(types);
     setTimeout(() => {
-      due = false;
-      void bus.publish({ t: 'events' }).catch(() => {}); // the others also look every ZHIKE_CONSUMER_POLL_MS
+      const committed = [...due!];
+      due = null;
+      void bus.publish({ t: 'events', types: committed }).catch(() => {}); // the others also look every ZHIKE_CONSUMER_POLL_MS
     }, 2).unref();
   };
 }
@@ -113,7 +117,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   metrics.watchConsumers(() => consumers.figures());
   const events = new EventDispatcher(app.log, consumers, wakeOtherInstances(opts.bus));
   opts.bus.subscribe((msg) => {
-    if (msg.t === 'events') consumers.wake(); // another instance committed events
+    if (msg.t === 'events') consumers.wake(new Set(msg.types)); // another instance committed events
   });
   const ctx: AppContext = {
     db: opts.db,

@@ -46,7 +46,7 @@ export interface Batch {
   events: StoredEvent[];
   /** Every event before this position is now handled once `events` are (the end of what can be read). */
   next: Position;
-  /** Committed events wait behind a transaction still running: read again soon. */
+  /** Committed events of these types wait behind a transaction still running: read again soon. */
   pending: boolean;
 }
 
@@ -65,7 +65,7 @@ export async function readBatch(sql: Sql, from: Position, types: readonly EventT
        WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < h.horizon AND e.type = ANY($3::text[])
        ORDER BY e.tx, e.id LIMIT $4)
      SELECT h.horizon::text AS horizon,
-       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon) AS pending,
+       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND e.type = ANY($3::text[])) AS pending,
        (SELECT coalesce(jsonb_agg(to_jsonb(b.*) ORDER BY b.tx, b.id), '[]') FROM batch b) AS events
      FROM h`,
     [from.tx, from.id, types, limit],
