@@ -13,7 +13,12 @@ export interface Position {
   id: number;
 }
 
+/** A position as text (`<tx>.<id>`), e.g. the event log API's cursor; null when malformed. */
 export const positionKey = (p: Position) => `${p.tx}.${p.id}`;
+export function parsePosition(text: string): Position | null {
+  const m = /^(\d{1,20})\.(\d{1,15})$/.exec(text);
+  return m ? { tx: m[1], id: Number(m[2]) } : null;
+}
 
 /** The oldest transaction still running: no event can appear before (horizon, 0) any more. */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
@@ -56,19 +61,20 @@ export interface Batch {
  * snapshot) every such transaction has finished, so nothing before the horizon can
  * appear later: a consumer that moves its position there skips nothing.
  */
-export async function readBatch(sql: Sql, from: Position, types: readonly EventType[], limit: number): Promise<Batch> {
+export async function readBatch(sql: Sql, from: Position, types: readonly EventType[] | null, limit: number, workspaceId: number | null = null): Promise<Batch> {
   const row = await one(
     sql,
     `WITH h AS (SELECT ${HORIZON} AS horizon),
      batch AS (
        SELECT e.*, e.tx::text AS tx_text FROM events e, h
-       WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < h.horizon AND e.type = ANY($3::text[])
+       WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < h.horizon
+         AND ($3::text[] IS NULL OR e.type = ANY($3::text[])) AND ($5::bigint IS NULL OR e.workspace_id = $5)
        ORDER BY e.tx, e.id LIMIT $4)
      SELECT h.horizon::text AS horizon,
-       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND e.type = ANY($3::text[])) AS pending,
+       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))) AS pending,
        (SELECT coalesce(jsonb_agg(to_jsonb(b.*) ORDER BY b.tx, b.id), '[]') FROM batch b) AS events
      FROM h`,
-    [from.tx, from.id, types, limit],
+    [from.tx, from.id, types, limit, workspaceId],
   );
   const rows = row.events as Record<string, any>[];
   const events = rows.map(toStoredEvent);

@@ -105,4 +105,20 @@ describe.each(DB_KINDS)('agents and inboxes administration on %s', (kind) => {
     const agentToken = await a.login('plain@zhike.test');
     expect((await a.inject('GET', '/api/v1/events', { token: agentToken })).status).toBe(403);
   });
+
+  it('following the log with the cursor returns every event of the workspace once', async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const r = await a.inject('GET', `/api/v1/events?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: t.adminToken });
+      expect(r.status).toBe(200);
+      seen.push(...r.body.events.map((e: any) => e.id));
+      if (r.body.events.length === 0) break;
+      cursor = r.body.next;
+    }
+    const all = await t.db.query('SELECT id FROM events WHERE workspace_id = $1 ORDER BY id', [t.inbox.workspaceId]);
+    expect([...seen].sort((x, y) => x - y)).toEqual(all.map((e) => e.id));
+    const both = await a.inject('GET', `/api/v1/events?after=1&cursor=${cursor}`, { token: t.adminToken });
+    expect(both.status).toBe(400);
+  });
 });

@@ -6,6 +6,7 @@ import { assertAdmin } from '../../core/permissions.js';
 import type { ConsumerRunner } from '../../events/consumers.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema } from '../../http/schemas.js';
+import { parsePosition, positionKey, readBatch } from '../../storage/consumers.js';
 import { readEvents } from '../../storage/events.js';
 
 const tags = ['events'];
@@ -44,12 +45,19 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Read the domain event log after an event id (admin)',
-        description: 'Append-only, in order per conversation. Page with after = the last id you read.',
-        querystring: z.object({
-          after: z.coerce.number().int().min(0).default(0).describe('Only events with a larger id'),
-          limit: z.coerce.number().int().min(1).max(1000).default(200),
-        }),
+        summary: 'Read the domain event log (admin)',
+        description:
+          'Append-only; docs/events.md lists the types and their data. To follow the log without missing an event, page with ' +
+          '`cursor`: events come in the order consumers see them (in order per conversation), only once every transaction ' +
+          'before them has finished, and `next` is where to go on. `after` (an event id) reads by id, for a look at the newest: ' +
+          'an event whose transaction commits late can land behind an id already read.',
+        querystring: z
+          .object({
+            cursor: z.string().regex(/^\d{1,20}\.\d{1,15}$/).optional().describe('`next` from the previous page; omit to start at the beginning'),
+            after: z.coerce.number().int().min(0).optional().describe('Instead of cursor: events with a larger id, in id order'),
+            limit: z.coerce.number().int().min(1).max(1000).default(200),
+          })
+          .refine((q) => q.cursor === undefined || q.after === undefined, 'give cursor or after, not both'),
         response: {
           200: z.object({
             events: z.array(
@@ -63,6 +71,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
                 createdAt: z.string(),
               }),
             ),
+            next: z.string().nullable().describe('With cursor paging: pass it as cursor for the next page'),
           }),
           403: errorSchema,
         },
@@ -71,9 +80,19 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
     async (req) => {
       const caller = callerOf(req);
       assertAdmin(caller);
-      const events = await readEvents(app.zhike.db, caller.workspaceId, req.query.after, req.query.limit);
+      const { cursor, after, limit } = req.query;
+      let events;
+      let next: string | null = null;
+      if (after !== undefined) {
+        events = await readEvents(app.zhike.db, caller.workspaceId, after, limit);
+      } else {
+        const batch = await readBatch(app.zhike.db, (cursor && parsePosition(cursor)) || { tx: '0', id: 0 }, null, limit, caller.workspaceId);
+        events = batch.events;
+        next = positionKey(batch.next);
+      }
       return {
         events: events.map((e) => ({ id: e.id, type: e.type, conversationId: e.conversationId, actorType: e.actor.type, actorId: e.actor.id, data: e.data as Record<string, unknown>, createdAt: e.createdAt })),
+        next,
       };
     },
   );
