@@ -70,6 +70,10 @@ export interface ConsumerRunnerOptions {
 /** Events of its types wait behind a transaction still running: look again this soon. */
 const PENDING_RECHECK_MS = 5;
 const IDLE_CURSOR_WRITE_MS = 1000;
+/** While events keep coming, the position is written this often. */
+const CURSOR_WRITE_MS = 50;
+/** Reads of one consumer are at least this far apart. */
+const MIN_READ_INTERVAL_MS = 4;
 
 /**
  * Runs this instance's share of the durable consumers. Each consumer runs on one
@@ -184,9 +188,10 @@ class ConsumerLoop {
   private leader = false;
   private stopped = true;
   private dirty = false;
-  private sleeping: { timer: NodeJS.Timeout; resolve: () => void } | null = null;
+  private sleeping: { wake: () => void; stop: () => void } | null = null;
   private running: Promise<void> | null = null;
   private lastWrite = 0;
+  private lastRead = 0;
   private written: Position | null = null;
 
   constructor(
@@ -203,12 +208,12 @@ class ConsumerLoop {
 
   wake(): void {
     this.dirty = true;
-    if (this.leader && this.sleeping) this.sleeping.resolve();
+    if (this.leader) this.sleeping?.wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.sleeping?.resolve();
+    this.sleeping?.stop();
     await this.running;
   }
 
@@ -226,7 +231,7 @@ class ConsumerLoop {
       if (wait > 0) await this.sleep(wait);
     }
     if (this.leader) {
-      await this.persist(true).catch(() => {});
+      await this.persist().catch(() => {});
       await releaseConsumer(this.db, this.consumer.name, this.runner.opts.instanceId).catch(() => {});
       this.leader = false;
     }
@@ -245,28 +250,36 @@ class ConsumerLoop {
       this.lastWrite = Date.now();
       this.log.info({ consumer: this.consumer.name, position: at }, 'running consumer on this instance');
     }
+    // under a flood of commits, read at most every few milliseconds: bigger batches, fewer queries
+    const since = Date.now() - this.lastRead;
+    if (since < MIN_READ_INTERVAL_MS) await this.sleep(MIN_READ_INTERVAL_MS - since, false);
     this.dirty = false;
-    const batch = await readBatch(this.db, this.position!, this.consumer.events, this.runner.opts.batchSize ?? 500);
+    this.lastRead = Date.now();
+    const size = this.runner.opts.batchSize ?? 500;
+    const batch = await readBatch(this.db, this.position!, this.consumer.events, size);
     if (batch.events.length > 0) await this.handleBatch(batch.events);
     this.position = later(this.position!, batch.next);
     if (this.stopped) return 0; // the loop records the position as it stops
-    // write the position after handling events (so a restart repeats little), and every
-    // second otherwise (the lease needs renewing; the position follows the horizon)
-    const due = batch.events.length > 0 || Date.now() - this.lastWrite > Math.min(IDLE_CURSOR_WRITE_MS, leaseMs / 3);
-    if (due && !(await this.persist(false))) {
+    const more = batch.events.length === size || this.dirty;
+    const idle = !more && !batch.pending;
+    // The position is written when the consumer falls idle, every CURSOR_WRITE_MS while it
+    // is busy (a restart repeats at most that much), and at least every second (the lease
+    // needs renewing; the position follows the horizon).
+    const sinceWrite = Date.now() - this.lastWrite;
+    const moved = !this.written || !positionEquals(this.written, this.position!);
+    const due = (moved && (idle || sinceWrite >= CURSOR_WRITE_MS)) || sinceWrite > Math.min(IDLE_CURSOR_WRITE_MS, leaseMs / 3);
+    if (due && !(await this.persist())) {
       this.log.warn({ consumer: this.consumer.name }, 'consumer lease lost to another instance');
       this.leader = false;
       return Math.floor(leaseMs / 3);
     }
-    if (batch.events.length === (this.runner.opts.batchSize ?? 500)) return 0; // more to read
-    if (this.dirty) return 0;
+    if (more) return 0;
     if (batch.pending) return PENDING_RECHECK_MS; // committed events wait behind a running transaction
     return Math.min(pollMs, Math.floor(leaseMs / 3));
   }
 
-  private async persist(force: boolean): Promise<boolean> {
+  private async persist(): Promise<boolean> {
     if (!this.position) return true;
-    if (!force && this.written && positionEquals(this.written, this.position) && Date.now() - this.lastWrite < this.runner.leaseMs / 3) return true;
     const ok = await advanceConsumer(this.db, this.consumer.name, this.runner.opts.instanceId, this.position, this.runner.leaseMs);
     if (ok) {
       this.written = this.position;
@@ -319,17 +332,19 @@ class ConsumerLoop {
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Waits `ms`; a wake-up ends the wait early unless `wakeable` is false (stopping always does). */
+  private sleep(ms: number, wakeable = true): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.sleeping = null;
+        if (this.sleeping === entry) this.sleeping = null;
         resolve();
       };
       const timer = setTimeout(done, ms);
       timer.unref();
-      this.sleeping = { timer, resolve: done };
-      if (this.stopped || (this.leader && this.dirty)) done();
+      const entry = { wake: wakeable ? done : () => {}, stop: done };
+      this.sleeping = entry;
+      if (this.stopped || (wakeable && this.leader && this.dirty)) done();
     });
   }
 }
