@@ -13,7 +13,8 @@ import { findContactByToken, findInboxByToken } from '../storage/contacts.js';
 import { getConversation, listMessages } from '../storage/conversations.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { BusMessage, RealtimeBus } from '../bus/bus.js';
-import { clientFrame, type ClientFrame } from './frames.js';
+import { clientFrame, type ClientFrame } from '../core/realtime/client-frames.js';
+import type { AgentFrame, CustomerFrame, CustomerMessage, ServerFrame } from '../core/realtime/frames.js';
 import type { PageReport, VisitorTracker } from '../visitors/tracker.js';
 
 export const WS_PATH = '/api/v1/ws';
@@ -332,11 +333,13 @@ export class Gateway {
   }
 
   private ready(conn: Conn, resume: Record<string, number> | undefined): void {
-    const who =
+    const serverTime = new Date().toISOString();
+    this.send(
+      conn.ws,
       conn instanceof AgentConn
-        ? { agent: conn.session.agent }
-        : { contact: { id: (conn as CustomerConn).contact.id, name: (conn as CustomerConn).contact.name } };
-    this.send(conn.ws, JSON.stringify({ type: 'ready', role: conn.role, ...who, serverTime: new Date().toISOString() }));
+        ? agentFrame({ type: 'ready', role: 'agent', agent: conn.session.agent, serverTime })
+        : customerFrame({ type: 'ready', role: 'customer', contact: { id: (conn as CustomerConn).contact.id, name: (conn as CustomerConn).contact.name }, serverTime }),
+    );
     // Resume only what the caller may see: the same check as a `sync` frame.
     for (const [id, seq] of Object.entries(resume ?? {}).slice(0, 200)) {
       const conversationId = Number(id);
@@ -358,7 +361,7 @@ export class Gateway {
           this.sendError(conn.ws, undefined, 'already_authenticated', 'this connection is already authenticated');
           return;
         case 'ping':
-          this.send(conn.ws, '{"type":"pong"}');
+          this.send(conn.ws, PONG);
           return;
         case 'sync':
           if (!(await this.mayAccess(conn, frame.conversationId))) throw notFoundConversation();
@@ -380,7 +383,7 @@ export class Gateway {
           if (!(conn instanceof CustomerConn) || !this.deps.visitors) throw new DomainError('forbidden', 'only visitors answer invitations', 403);
           const { conversationId } = await this.deps.visitors.reply(conn.workspaceId, conn.inbox.id, conn.contact.id, frame.invitationId, frame.accept);
           if (conversationId) conn.owned.add(conversationId);
-          this.send(conn.ws, JSON.stringify({ type: 'invite_result', ref: frame.ref, invitationId: frame.invitationId, accepted: frame.accept, conversationId }));
+          this.send(conn.ws, customerFrame({ type: 'invite_result', ref: frame.ref, invitationId: frame.invitationId, accepted: frame.accept, conversationId }));
           return;
         }
       }
@@ -399,7 +402,7 @@ export class Gateway {
     (conn.sending ??= new Set()).add(frame.clientMessageId);
     try {
       const result = await this.store(conn, frame);
-      this.send(conn.ws, JSON.stringify({ type: 'ack', ref: frame.ref, message: result.message, duplicate: result.duplicate }));
+      this.send(conn.ws, serverFrame({ type: 'ack', ref: frame.ref, message: result.message, duplicate: result.duplicate }));
     } finally {
       conn.sending.delete(frame.clientMessageId);
     }
@@ -494,12 +497,12 @@ export class Gateway {
       case 'message': {
         const { message, conversation } = msg;
         this.rememberContact(conversation.id, msg.contactId);
-        const agentFrame = JSON.stringify({ type: 'message', message, conversation });
-        for (const c of this.agents.get(msg.workspaceId) ?? []) this.deliver(c, message, agentFrame);
+        const toAgents = agentFrame({ type: 'message', message, conversation });
+        for (const c of this.agents.get(msg.workspaceId) ?? []) this.deliver(c, message, toAgents);
         if (!message.private) {
-          const customerFrame = JSON.stringify({ type: 'message', message: forCustomer(message) });
+          const toCustomer = customerFrame({ type: 'message', message: forCustomer(message) });
           for (const c of this.customers.get(msg.contactId) ?? []) {
-            if (c.workspaceId === msg.workspaceId) this.deliver(c, message, customerFrame);
+            if (c.workspaceId === msg.workspaceId) this.deliver(c, message, toCustomer);
           }
         }
         return;
@@ -508,7 +511,7 @@ export class Gateway {
         this.rememberContact(msg.conversation.id, msg.contactId);
         this.broadcastAgents(msg.workspaceId, { type: 'conversation', change: msg.change, conversation: msg.conversation });
         if (msg.change === 'read') return; // agents' read state is not the customer's business
-        const customerFrame = JSON.stringify({
+        const toCustomer = customerFrame({
           type: 'conversation',
           change: msg.change,
           conversation: { id: msg.conversation.id, status: msg.conversation.status, handler: msg.conversation.handler, assignee: msg.assignee },
@@ -516,12 +519,12 @@ export class Gateway {
         for (const c of this.customers.get(msg.contactId) ?? []) {
           if (c.workspaceId !== msg.workspaceId) continue;
           c.owned.add(msg.conversation.id);
-          this.send(c.ws, customerFrame);
+          this.send(c.ws, toCustomer);
         }
         return;
       }
       case 'typing': {
-        const frame = JSON.stringify({
+        const typing = serverFrame({
           type: 'typing',
           conversationId: msg.conversationId,
           from: msg.from,
@@ -529,10 +532,10 @@ export class Gateway {
           on: msg.on,
         });
         for (const c of this.agents.get(msg.workspaceId) ?? []) {
-          if (!(msg.from === 'agent' && c.session.agent.id === msg.senderId)) this.send(c.ws, frame);
+          if (!(msg.from === 'agent' && c.session.agent.id === msg.senderId)) this.send(c.ws, typing);
         }
         if (msg.from === 'agent') {
-          for (const c of this.customers.get(msg.contactId) ?? []) if (c.workspaceId === msg.workspaceId) this.send(c.ws, frame);
+          for (const c of this.customers.get(msg.contactId) ?? []) if (c.workspaceId === msg.workspaceId) this.send(c.ws, typing);
         }
         return;
       }
@@ -553,34 +556,34 @@ export class Gateway {
         for (const e of msg.entries) {
           const set = this.customers.get(e.contactId);
           if (!set) continue;
-          const frame = JSON.stringify({ type: 'queue', conversationId: e.conversationId, position: e.position, etaSeconds: e.etaSeconds });
-          for (const c of set) if (c.workspaceId === msg.workspaceId) this.send(c.ws, frame);
+          const position = customerFrame({ type: 'queue', conversationId: e.conversationId, position: e.position, etaSeconds: e.etaSeconds });
+          for (const c of set) if (c.workspaceId === msg.workspaceId) this.send(c.ws, position);
         }
         this.broadcastAgents(msg.workspaceId, { type: 'queue', groupId: msg.groupId, length: msg.entries.length });
         return;
       }
       case 'invite': {
         const inv = msg.invitation;
-        const frame = JSON.stringify({ type: 'invite', invitationId: inv.id, kind: inv.kind, message: inv.message, agent: inv.agent });
-        for (const c of this.customers.get(msg.contactId) ?? []) if (c.workspaceId === msg.workspaceId) this.send(c.ws, frame);
+        const invite = customerFrame({ type: 'invite', invitationId: inv.id, kind: inv.kind, message: inv.message, agent: inv.agent });
+        for (const c of this.customers.get(msg.contactId) ?? []) if (c.workspaceId === msg.workspaceId) this.send(c.ws, invite);
         return;
       }
       case 'visitor':
         this.broadcastAgents(msg.workspaceId, { type: 'visitor', contactId: msg.contactId, visitor: msg.visitor });
         return;
       case 'alert': {
-        const frame = JSON.stringify({ type: 'alert', ...msg.alert });
-        for (const c of this.agents.get(msg.workspaceId) ?? []) if (c.session.agent.id === msg.agentId) this.send(c.ws, frame);
+        const alert = agentFrame({ type: 'alert', ...msg.alert });
+        for (const c of this.agents.get(msg.workspaceId) ?? []) if (c.session.agent.id === msg.agentId) this.send(c.ws, alert);
         return;
       }
     }
   }
 
-  private broadcastAgents(workspaceId: number, payload: object): void {
+  private broadcastAgents(workspaceId: number, payload: AgentFrame): void {
     const set = this.agents.get(workspaceId);
     if (!set || set.size === 0) return;
-    const frame = JSON.stringify(payload);
-    for (const c of set) this.send(c.ws, frame);
+    const f = agentFrame(payload);
+    for (const c of set) this.send(c.ws, f);
   }
 
   /**
@@ -688,7 +691,7 @@ export class Gateway {
         limit: RESYNC_PAGE,
       });
       for (const m of page) {
-        this.send(conn.ws, JSON.stringify({ type: 'message', message: conn.includePrivate ? m : forCustomer(m) }));
+        this.send(conn.ws, conn.includePrivate ? agentFrame({ type: 'message', message: m }) : customerFrame({ type: 'message', message: forCustomer(m) }));
         cursor = m.seq;
       }
       if (advance) st.seq = Math.max(st.seq, upTo ?? cursor);
@@ -699,7 +702,7 @@ export class Gateway {
   private async sendQueuePositions(conn: CustomerConn): Promise<void> {
     try {
       for (const q of (await this.deps.queuePositions?.(conn.workspaceId, conn.contact.id)) ?? []) {
-        this.send(conn.ws, JSON.stringify({ type: 'queue', ...q }));
+        this.send(conn.ws, customerFrame({ type: 'queue', ...q }));
       }
     } catch (err) {
       this.deps.log.warn({ err }, 'queue position lookup failed');
@@ -725,7 +728,7 @@ export class Gateway {
         void visitors
           .autoInvite(conn.inbox, conn.contact.id, view.visitId, armed.rule)
           .then((inv) => {
-            if (inv) this.send(conn.ws, JSON.stringify({ type: 'invite', invitationId: inv.id, kind: inv.kind, message: inv.message, agent: null }));
+            if (inv) this.send(conn.ws, customerFrame({ type: 'invite', invitationId: inv.id, kind: inv.kind, message: inv.message, agent: null }));
           })
           .catch((err) => this.deps.log.warn({ err }, 'automatic invitation failed'));
       }, armed.delayMs);
@@ -761,7 +764,7 @@ export class Gateway {
   };
 
   private sendError(ws: WebSocket, ref: string | undefined, code: string, message: string, details?: Record<string, unknown>): void {
-    this.send(ws, JSON.stringify({ type: 'error', ref, code, message, ...(details ? { details } : {}) }));
+    this.send(ws, serverFrame({ type: 'error', ref, code, message, ...(details ? { details } : {}) }));
   }
 
   private takeToken(conn: Conn): boolean {
@@ -810,8 +813,17 @@ export class Gateway {
   }
 }
 
+/**
+ * Every frame is serialized through one of these, so the compiler checks what the
+ * server sends against the protocol (src/core/realtime/frames.ts), per audience.
+ */
+const serverFrame = (f: ServerFrame): string => JSON.stringify(f);
+const agentFrame: (f: AgentFrame) => string = serverFrame;
+const customerFrame: (f: CustomerFrame) => string = serverFrame;
+const PONG = serverFrame({ type: 'pong' });
+
 /** Customers see who answered, never internal ids beyond what they need. */
-function forCustomer(m: Message): Omit<Message, 'private'> {
+function forCustomer(m: Message): CustomerMessage {
   const { private: _p, ...rest } = m;
   return rest;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AVAILABILITIES } from '../core/model.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID } from '../core/limits.js';
+import { AVAILABILITIES } from '../model.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID } from '../limits.js';
 
 /**
  * WebSocket frames a client may send, one JSON object per frame. Endpoint: /api/v1/ws.
@@ -58,3 +58,6 @@ export const clientFrame = z.discriminatedUnion('type', [
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
+
+/** The page a widget reports (at connect, and on every navigation). */
+export type PageReport = z.infer<typeof pageReport>;
