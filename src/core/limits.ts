@@ -5,6 +5,9 @@ export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 export const MAX_CLIENT_MESSAGE_ID = 100;
 export const MAX_NAME_CHARS = 100;
 export const MAX_WS_FRAME_BYTES = 64 * 1024;
+/** WebSocket frames per second a connection may send, with a burst allowance. */
+export const WS_FRAME_RATE = 20;
+export const WS_FRAME_BURST = 60;
 
 /**
  * Attachment types we accept, keyed by MIME type. Types are checked against the
