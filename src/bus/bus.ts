@@ -1,24 +1,21 @@
 import type { Agent, Availability, Contact, Conversation, Message } from '../core/model.js';
+import type { ConversationChange, PublicAgent, ResponseTimeoutAlert } from '../core/realtime/frames.js';
 import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
+
+export type { PublicAgent };
 
 /**
  * What crosses instances. Every instance fans these out to its own WebSocket
  * connections; the gateway decides per audience (agents of the workspace, the
  * conversation's customer) what each may see.
  */
-export interface PublicAgent {
-  id: number;
-  name: string;
-  agentNo: string | null;
-}
-
 export type BusMessage =
   | { t: 'message'; workspaceId: number; contactId: number; message: Message; conversation: Conversation }
   | {
       t: 'conversation';
       workspaceId: number;
       contactId: number;
-      change: 'created' | 'assigned' | 'status' | 'handler' | 'read';
+      change: ConversationChange;
       conversation: Conversation;
       assignee: PublicAgent | null;
     }
@@ -40,7 +37,7 @@ export type BusMessage =
   /** An invitation for a visitor (to their open widgets). */
   | { t: 'invite'; workspaceId: number; contactId: number; invitation: Invitation }
   /** Something an agent must act on now (a customer waits too long). */
-  | { t: 'alert'; workspaceId: number; agentId: number; alert: { kind: 'response_timeout'; conversationId: number; waitedSeconds: number; contactName: string | null } }
+  | { t: 'alert'; workspaceId: number; agentId: number; alert: ResponseTimeoutAlert }
   | { t: 'agent'; workspaceId: number; agent: Agent }
   /** Events were committed on another instance: the durable consumers running here look at once. */
   | { t: 'events'; types: string[] }

@@ -1,14 +1,13 @@
 import { hash } from '@node-rs/argon2';
 import { DomainError, notFound } from '../core/errors.js';
 import { pendingEvent, type PendingEvent } from '../core/events.js';
+import { MIN_PASSWORD_LENGTH } from '../core/limits.js';
 import type { Agent, Availability, Role } from '../core/model.js';
 import { assertAdmin, type Caller } from '../core/permissions.js';
 import { isUniqueViolation, maybeOne, one, type Sql } from '../storage/db.js';
 import { toAgent, toConversation } from '../storage/rows.js';
 import { runCommand, type CommandContext } from './context.js';
 import { agentActor } from './conversations.js';
-
-export const MIN_PASSWORD_LENGTH = 8;
 
 /** Argon2id (memory-hard) with the library's defaults: 19 MiB, 2 passes. */
 export const hashPassword = (password: string) => hash(password);

@@ -1,10 +1,42 @@
-/** Limits on everything a user sends. They are part of the API contract (documented in OpenAPI). */
+import type { ContactAttributes } from './model.js';
+
+/**
+ * Limits on everything a user sends. They are part of the API contract (documented in OpenAPI).
+ * The console and the widget import them too, to answer at once instead of after a refusal.
+ */
 export const MAX_MESSAGE_CHARS = 5000;
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 export const MAX_CLIENT_MESSAGE_ID = 100;
 export const MAX_NAME_CHARS = 100;
+export const MAX_EMAIL_CHARS = 320;
+export const MIN_PASSWORD_LENGTH = 8;
+/** A phone number: 3–30 digits, spaces, + - ( ). */
+export const PHONE_PATTERN = /^[0-9+\-() ]{3,30}$/;
+export const MAX_PHONE_CHARS = 30;
+/** 转接说明 the receiver of a transfer sees. */
+export const MAX_TRANSFER_NOTE_CHARS = 1000;
+/** The message of an agent's invitation (主动邀请). */
+export const MAX_INVITATION_CHARS = 500;
+/** Pages the widget reports, and the first page a contact came from. */
+export const MAX_URL_CHARS = 2000;
+export const MAX_PAGE_TITLE_CHARS = 500;
+/** What the widget reports about the visitor's browser and first page. */
+export const MAX_ATTRIBUTE_CHARS = {
+  browser: 200,
+  os: 200,
+  userAgent: 500,
+  language: 50,
+  firstPageUrl: MAX_URL_CHARS,
+  firstPageTitle: MAX_PAGE_TITLE_CHARS,
+  referrer: MAX_URL_CHARS,
+  timezone: 100,
+  screen: 50,
+} as const satisfies Record<keyof ContactAttributes, number>;
 export const MAX_WS_FRAME_BYTES = 64 * 1024;
+/** WebSocket frames per second a connection may send, with a burst allowance. */
+export const WS_FRAME_RATE = 20;
+export const WS_FRAME_BURST = 60;
 
 /**
  * Attachment types we accept, keyed by MIME type. Types are checked against the

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AVAILABILITIES, CONVERSATION_STATUSES, ROLES } from '../core/model.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from '../core/limits.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_ATTRIBUTE_CHARS, MAX_CLIENT_MESSAGE_ID, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from '../core/limits.js';
 
 /**
  * Shared API shapes. The comments (`describe`) are the API documentation: they
@@ -73,15 +73,15 @@ export const conversationSchema = z.object({
 
 export const contactAttributesSchema = z
   .object({
-    browser: z.string().max(200).optional(),
-    os: z.string().max(200).optional(),
-    userAgent: z.string().max(500).optional(),
-    language: z.string().max(50).optional(),
-    firstPageUrl: z.string().max(2000).optional(),
-    firstPageTitle: z.string().max(500).optional(),
-    referrer: z.string().max(2000).optional(),
-    timezone: z.string().max(100).optional(),
-    screen: z.string().max(50).optional(),
+    browser: z.string().max(MAX_ATTRIBUTE_CHARS.browser).optional(),
+    os: z.string().max(MAX_ATTRIBUTE_CHARS.os).optional(),
+    userAgent: z.string().max(MAX_ATTRIBUTE_CHARS.userAgent).optional(),
+    language: z.string().max(MAX_ATTRIBUTE_CHARS.language).optional(),
+    firstPageUrl: z.string().max(MAX_ATTRIBUTE_CHARS.firstPageUrl).optional(),
+    firstPageTitle: z.string().max(MAX_ATTRIBUTE_CHARS.firstPageTitle).optional(),
+    referrer: z.string().max(MAX_ATTRIBUTE_CHARS.referrer).optional(),
+    timezone: z.string().max(MAX_ATTRIBUTE_CHARS.timezone).optional(),
+    screen: z.string().max(MAX_ATTRIBUTE_CHARS.screen).optional(),
   })
   .describe('What the widget knows about the visitor’s browser and first page');
 

@@ -1,5 +1,7 @@
+import { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_CHARS } from '../../src/core/limits';
 import { Api, ApiError, asApiError } from './api';
 import { type Env, landing, onNavigate, pageReport, uuid, visitKey, visitorAttributes } from './env';
+import { fileType } from './files';
 import { textsFor, type Texts } from './i18n';
 import { Outbox, type OutboxItem } from './outbox';
 import { Socket, type SocketState } from './socket';
@@ -7,18 +9,7 @@ import type { QueueSpot, Store } from './store';
 import type { Conversation, Identity, Invite, Message, PageReport, PreChatAnswers, SendBody, ServerFrame, WidgetConfig } from './types';
 import { type Preview, View } from './ui';
 
-const MAX_CHARS = 5000;
-const MAX_FILE_MB = 10;
-/** Accepted uploads (the server checks again, by content). Key: extension, for files the browser gives no type. */
-const TYPES: Record<string, string> = {
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  webp: 'image/webp',
-  pdf: 'application/pdf',
-  txt: 'text/plain',
-};
+const MAX_FILE_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
 const ACK_TIMEOUT_MS = 10_000;
 const TYPING_EVERY_MS = 2_000;
 const TYPING_IDLE_MS = 3_000;
@@ -38,12 +29,6 @@ const DEFAULT_CONFIG: WidgetConfig = { title: '', greeting: null, color: '#1677f
 interface Waiter {
   resolve(m: Message): void;
   reject(e: ApiError): void;
-}
-
-function fileType(f: File): string | null {
-  if (Object.values(TYPES).includes(f.type)) return f.type;
-  const ext = (/\.(\w+)$/.exec(f.name)?.[1] ?? '').toLowerCase();
-  return !f.type || f.type === 'application/octet-stream' ? (TYPES[ext] ?? null) : null;
 }
 
 /**
@@ -688,8 +673,8 @@ export class Chat {
   // ── what the visitor does ──────────────────────────────────────────────
 
   private sendText(text: string): boolean {
-    if (text.length > MAX_CHARS) {
-      this.view.notice(this.t.tooLong(text.length, MAX_CHARS));
+    if (text.length > MAX_MESSAGE_CHARS) {
+      this.view.notice(this.t.tooLong(text.length, MAX_MESSAGE_CHARS));
       return false;
     }
     if (!this.formOk()) return false;
@@ -710,7 +695,7 @@ export class Chat {
     if (!this.formOk()) return;
     const type = fileType(file);
     if (!type) return this.view.notice(this.t.badType(file.name));
-    if (file.size > MAX_FILE_MB * 1024 * 1024) return this.view.notice(this.t.tooBig(file.name, MAX_FILE_MB));
+    if (file.size > MAX_ATTACHMENT_BYTES) return this.view.notice(this.t.tooBig(file.name, MAX_FILE_MB));
     const url = type.startsWith('image/') ? URL.createObjectURL(file) : null;
     this.enqueue({ content: '', file, fileType: type }, { url, name: file.name, type, size: file.size });
   }

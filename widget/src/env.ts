@@ -1,3 +1,4 @@
+import { MAX_ATTRIBUTE_CHARS, MAX_PAGE_TITLE_CHARS, MAX_URL_CHARS } from '../../src/core/limits';
 import type { Store } from './store';
 import type { ContactAttributes, Locale, PageReport } from './types';
 
@@ -107,11 +108,11 @@ export function visitorAttributes(first: Landing): ContactAttributes {
   return {
     browser: browserOf(ua),
     os: osOf(ua),
-    language: navigator.language?.slice(0, 50),
-    firstPageUrl: first.url.slice(0, 2000),
-    firstPageTitle: first.title.slice(0, 500),
-    referrer: first.referrer.slice(0, 2000),
-    timezone: timezone?.slice(0, 100),
+    language: navigator.language?.slice(0, MAX_ATTRIBUTE_CHARS.language),
+    firstPageUrl: first.url.slice(0, MAX_ATTRIBUTE_CHARS.firstPageUrl),
+    firstPageTitle: first.title.slice(0, MAX_ATTRIBUTE_CHARS.firstPageTitle),
+    referrer: first.referrer.slice(0, MAX_ATTRIBUTE_CHARS.referrer),
+    timezone: timezone?.slice(0, MAX_ATTRIBUTE_CHARS.timezone),
     screen: `${screen.width}x${screen.height}`,
   };
 }
@@ -135,9 +136,9 @@ export function visitKey(store: Store): string {
 
 /** This page, cut to the server's limits (a long URL must not get the hello refused). */
 export const pageReport = (visitKey: string, pageKey: string): PageReport => ({
-  url: location.href.slice(0, 2000),
-  title: document.title.slice(0, 500),
-  referrer: document.referrer.slice(0, 2000),
+  url: location.href.slice(0, MAX_URL_CHARS),
+  title: document.title.slice(0, MAX_PAGE_TITLE_CHARS),
+  referrer: document.referrer.slice(0, MAX_URL_CHARS),
   visitKey,
   pageKey,
 });

@@ -1,9 +1,7 @@
+import { MAX_NAME_CHARS, MAX_PHONE_CHARS, PHONE_PATTERN } from '../../src/core/limits';
 import { h } from './dom';
 import type { Texts } from './i18n';
 import type { PreChat, PreChatAnswers } from './types';
-
-/** The server's rule for phone numbers (POST …/conversations). */
-const PHONE = /^[0-9+\-() ]{3,30}$/;
 
 /**
  * 询前表单: name, phone and topic before the first message of a conversation.
@@ -19,7 +17,7 @@ export class PreChatForm {
   constructor(t: Texts, p: PreChat, prefill: PreChatAnswers, submit: () => void) {
     this.el = h('div', { class: 'pc', role: 'form', 'data-zk': 'prechat', 'aria-label': t.preChat }, h('p', null, t.preChat));
     const input = (key: 'name' | 'phone', ph: string, check: (v: string) => string | null = () => null) => {
-      const el = h('input', { 'data-zk': `prechat-${key}`, 'aria-label': t[key], placeholder: ph, value: prefill[key] ?? '', maxlength: key === 'phone' ? 30 : 100 });
+      const el = h('input', { 'data-zk': `prechat-${key}`, 'aria-label': t[key], placeholder: ph, value: prefill[key] ?? '', maxlength: key === 'phone' ? MAX_PHONE_CHARS : MAX_NAME_CHARS });
       if (key === 'phone') Object.assign(el, { type: 'tel', inputMode: 'tel', autocomplete: 'tel' });
       else el.autocomplete = 'name';
       el.addEventListener('keydown', (e) => {
@@ -31,7 +29,7 @@ export class PreChatForm {
       el.addEventListener('input', () => this.mark(el, null));
     };
     if (p.askName) input('name', t.namePh);
-    if (p.askPhone) input('phone', t.phonePh, (v) => (v && !PHONE.test(v) ? t.badPhone : null));
+    if (p.askPhone) input('phone', t.phonePh, (v) => (v && !PHONE_PATTERN.test(v) ? t.badPhone : null));
     if (p.topics.length) {
       const group = h('div', { class: 'tp', role: 'group', 'aria-label': t.topic });
       const buttons = p.topics.map((label) =>

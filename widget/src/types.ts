@@ -1,7 +1,9 @@
 import type { Message as CoreMessage } from '../../src/core/model';
+import type { ClientFrame as AnyClientFrame, CustomerFrame, PageReport as CorePageReport, PublicAgent } from '../../src/core/realtime/frames';
 /**
  * The shapes the widget exchanges with the server: the client API
- * (src/channels/widget/client-api.ts) and the realtime protocol (docs/realtime.md).
+ * (src/channels/widget/client-api.ts) and the realtime protocol (docs/realtime.md,
+ * declared once in src/core/realtime/frames.ts and imported here as types only).
  * Only the fields the widget reads are declared.
  */
 export type Locale = 'zh-CN' | 'en';
@@ -39,23 +41,15 @@ export interface WidgetConfig {
   preChat?: PreChat;
 }
 
-/** The page the widget is on (visitor tracking, automatic invitations). */
-export interface PageReport {
-  url: string;
-  title: string;
-  referrer: string;
-  visitKey: string;
-  /** One per page shown: a reconnect on the same page reports it again without counting a new view. */
-  pageKey: string;
-}
+/**
+ * The page the widget is on (visitor tracking, automatic invitations). The widget
+ * always reports every field; `pageKey` is one per page shown: a reconnect on the
+ * same page reports it again without counting a new view.
+ */
+export type PageReport = Required<CorePageReport>;
 
 /** An invitation to chat: automatic (a rule's greeting) or from an agent (主动邀请). */
-export interface Invite {
-  invitationId: number;
-  kind: 'auto' | 'agent';
-  message: string;
-  agent: { name: string; agentNo: string | null } | null;
-}
+export type Invite = Pick<Extract<ServerFrame, { type: 'invite' }>, 'invitationId' | 'kind' | 'message' | 'agent'>;
 
 /** The domain's shapes (src/core/model.ts); the widget sees a customer's view of a message. */
 export type { AttachmentRef } from '../../src/core/model';
@@ -64,11 +58,7 @@ export type Message = Pick<
   'id' | 'conversationId' | 'seq' | 'senderType' | 'senderName' | 'content' | 'attachments' | 'clientMessageId' | 'createdAt'
 >;
 
-export interface Assignee {
-  id: number;
-  name: string;
-  agentNo: string | null;
-}
+export type Assignee = PublicAgent;
 
 export interface Conversation {
   id: number;
@@ -102,22 +92,12 @@ export interface SendBody {
   attachmentIds?: number[];
 }
 
-export type ServerFrame =
-  | { type: 'ready' }
-  | { type: 'pong' }
-  | { type: 'message'; message: Message }
-  | { type: 'conversation'; change: string; conversation: Conversation }
-  | { type: 'typing'; conversationId: number; from: 'agent' | 'customer'; name: string | null; on: boolean }
-  | { type: 'ack'; ref?: string; message: Message; duplicate: boolean }
-  | { type: 'error'; ref?: string; code: string; message: string }
-  | { type: 'queue'; conversationId: number; position: number; etaSeconds: number }
-  | ({ type: 'invite' } & Invite)
-  | { type: 'invite_result'; invitationId: number; accepted: boolean; conversationId: number | null };
+/** What a customer receives over the socket. */
+export type ServerFrame = CustomerFrame;
 
+type Hello = Extract<AnyClientFrame, { type: 'hello' }>;
+
+/** What the widget sends: a customer's hello, always with both tokens and the page (agents' frames it never does). */
 export type ClientFrame =
-  | { type: 'hello'; inboxToken: string; contactToken: string; resume: Record<string, number>; page: PageReport }
-  | { type: 'page'; page: PageReport }
-  | { type: 'invite_reply'; ref: string; invitationId: number; accept: boolean }
-  | ({ type: 'send'; ref: string; conversationId: number } & SendBody)
-  | { type: 'typing'; conversationId: number; on: boolean }
-  | { type: 'ping' };
+  | Required<Pick<Hello, 'type' | 'inboxToken' | 'contactToken' | 'resume' | 'page'>>
+  | Extract<AnyClientFrame, { type: 'page' | 'invite_reply' | 'send' | 'typing' | 'ping' }>;

@@ -1,4 +1,6 @@
+import { MAX_MESSAGE_CHARS } from '../../src/core/limits';
 import { h, icon, linkify } from './dom';
+import { ACCEPT } from './files';
 import type { Texts } from './i18n';
 import { PreChatForm } from './prechat';
 import type { QueueSpot } from './store';
@@ -43,7 +45,7 @@ interface Row {
 }
 
 const INF = Number.POSITIVE_INFINITY;
-const LIMIT_HINT_FROM = 4500;
+const LIMIT_HINT_FROM = MAX_MESSAGE_CHARS - 500;
 
 export function readableOn(hex: string): { fg: string; tint: string } {
   const n = parseInt(hex.slice(1), 16);
@@ -198,7 +200,7 @@ export class View {
       multiple: true,
       hidden: true,
       tabindex: -1,
-      accept: 'image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain,.png,.jpg,.jpeg,.gif,.webp,.pdf,.txt',
+      accept: ACCEPT,
     });
     file.addEventListener('change', () => {
       if (file.files?.length) this.on.files(Array.from(file.files));
@@ -644,8 +646,8 @@ export class View {
     ta.style.height = `${Math.min(ta.scrollHeight, 120)}px`;
     this.sendBtn.disabled = !ta.value.trim();
     this.counter.hidden = n < LIMIT_HINT_FROM;
-    this.counter.textContent = `${n} / 5000`;
-    this.counter.classList.toggle('over', n > 5000);
+    this.counter.textContent = `${n} / ${MAX_MESSAGE_CHARS}`;
+    this.counter.classList.toggle('over', n > MAX_MESSAGE_CHARS);
     if (!sent) this.on.typing(n === 0);
   }
 

@@ -9,7 +9,7 @@ import { createConversation } from '../../commands/conversations.js';
 import { abandonQueue } from '../../commands/queue.js';
 import { createMessage } from '../../commands/messages.js';
 import { DomainError, notFound } from '../../core/errors.js';
-import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, PHONE_PATTERN } from '../../core/limits.js';
 import type { Contact, Inbox } from '../../core/model.js';
 import { findContactByToken, findInboxByToken } from '../../storage/contacts.js';
 import { getConversation, listMessages } from '../../storage/conversations.js';
@@ -153,8 +153,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         body: z
           .object({
             name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
-            email: z.email().max(320).optional(),
-            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/).optional(),
+            email: z.email().max(MAX_EMAIL_CHARS).optional(),
+            phone: z.string().trim().regex(PHONE_PATTERN).optional(),
             attributes: contactAttributesSchema.default({}),
           })
           .default({ attributes: {} }),
@@ -186,8 +186,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         body: z
           .object({
             name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
-            email: z.email().max(320).optional(),
-            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/).optional(),
+            email: z.email().max(MAX_EMAIL_CHARS).optional(),
+            phone: z.string().trim().regex(PHONE_PATTERN).optional(),
           })
           .strict(),
         response: { 200: z.object({ id: z.number(), name: z.string().nullable() }), 401: errorSchema },
@@ -227,7 +227,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
           .object({
             topic: z.string().trim().max(30).optional(),
             name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
-            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/, 'a phone number has 3–30 digits, spaces, + - ( )').optional(),
+            phone: z.string().trim().regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').optional(),
           })
           .strict()
           .nullish()

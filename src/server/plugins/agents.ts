@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createAgent, listAgents, MIN_PASSWORD_LENGTH, updateAgent } from '../../commands/agents.js';
-import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { createAgent, listAgents, updateAgent } from '../../commands/agents.js';
+import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_LENGTH } from '../../core/limits.js';
 import { ROLES } from '../../core/model.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { agentSchema, errorSchema, idParam } from '../../http/schemas.js';
@@ -30,7 +30,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
         tags,
         summary: 'Create an agent (admin only)',
         body: z.object({
-          email: z.email().max(320),
+          email: z.email().max(MAX_EMAIL_CHARS),
           name: z.string().trim().min(1).max(MAX_NAME_CHARS),
           role: z.enum(ROLES).default('agent'),
           password,

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { setAvailability } from '../../commands/agents.js';
 import { login, logout, SESSION_DAYS } from '../../commands/auth.js';
+import { MAX_EMAIL_CHARS } from '../../core/limits.js';
 import { AVAILABILITIES } from '../../core/model.js';
 import { maybeOne } from '../../storage/db.js';
 import { toWorkspace } from '../../storage/rows.js';
@@ -22,7 +23,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
         tags: ['auth'],
         summary: 'Log in with e-mail and password',
         description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. Rate-limited to ${ctx.config.loginRateLimit} attempts per minute per client.`,
-        body: z.object({ email: z.string().min(3).max(320), password: z.string().min(1).max(200) }),
+        body: z.object({ email: z.string().min(3).max(MAX_EMAIL_CHARS), password: z.string().min(1).max(200) }),
         response: {
           200: z.object({ token: z.string(), agent: agentSchema, expiresAt: z.string() }),
           401: errorSchema,

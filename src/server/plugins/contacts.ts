@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { updateContact } from '../../commands/contacts.js';
 import { agentActor } from '../../commands/conversations.js';
 import { notFound } from '../../core/errors.js';
-import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, PHONE_PATTERN } from '../../core/limits.js';
 import { assertSupervisor } from '../../core/permissions.js';
 import { getContact } from '../../storage/contacts.js';
 import { listConversations } from '../../storage/conversations.js';
@@ -54,8 +54,8 @@ export const contactsPlugin: FastifyPluginAsync = async (app) => {
         body: z
           .object({
             name: z.string().trim().min(1).max(MAX_NAME_CHARS).nullable().optional(),
-            email: z.email().max(320).nullable().optional(),
-            phone: z.string().trim().regex(/^[0-9+\-() ]{3,30}$/, 'a phone number has 3–30 digits, spaces, + - ( )').nullable().optional(),
+            email: z.email().max(MAX_EMAIL_CHARS).nullable().optional(),
+            phone: z.string().trim().regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').nullable().optional(),
             vip: z.boolean().optional().describe('VIP 客户 (supervisors and admins): queued first'),
           })
           .strict(),

@@ -23,6 +23,14 @@ export type {
   SkillGroup,
 } from '../../../src/core/model';
 export { AVAILABILITIES, CONVERSATION_STATUSES, ROLES } from '../../../src/core/model';
+export {
+  MAX_EMAIL_CHARS,
+  MAX_INVITATION_CHARS,
+  MAX_NAME_CHARS,
+  MAX_PHONE_CHARS,
+  MAX_TRANSFER_NOTE_CHARS,
+  PHONE_PATTERN,
+} from '../../../src/core/limits';
 export type { Calendar as BusinessCalendar } from '../../../src/core/model';
 export type { TimeRange } from '../../../src/core/calendar/business-hours';
 export type { Strategy } from '../../../src/core/routing/routing';
@@ -38,6 +46,13 @@ import type { Strategy } from '../../../src/core/routing/routing';
 import type { ReceptionMode } from '../../../src/core/reception/reception';
 import type { ReceptionSettings as Reception } from '../../../src/core/reception/settings';
 import type { InvitationRule } from '../../../src/core/visitors/invitation';
+import {
+  ALLOWED_ATTACHMENT_TYPES,
+  MAX_ATTACHMENT_BYTES,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  MAX_MESSAGE_CHARS,
+  MIN_PASSWORD_LENGTH,
+} from '../../../src/core/limits';
 
 export type Locale = 'zh-CN' | 'en';
 
@@ -180,9 +195,9 @@ export interface ApiErrorBody {
 
 /** Limits the server enforces (src/core/limits.ts); checked here first for a quick answer. */
 export const LIMITS = {
-  messageChars: 5000,
-  attachmentBytes: 10 * 1024 * 1024,
-  attachmentsPerMessage: 10,
-  minPassword: 8,
-  allowedTypes: ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] as readonly string[],
+  messageChars: MAX_MESSAGE_CHARS,
+  attachmentBytes: MAX_ATTACHMENT_BYTES,
+  attachmentsPerMessage: MAX_ATTACHMENTS_PER_MESSAGE,
+  minPassword: MIN_PASSWORD_LENGTH,
+  allowedTypes: Object.keys(ALLOWED_ATTACHMENT_TYPES) as readonly string[],
 };

@@ -2,7 +2,7 @@ import { KeyOutlined, PlusOutlined, SearchOutlined, StopOutlined, CheckCircleOut
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
 import { api, ApiError } from '../../api';
-import { LIMITS, ROLES, type Agent, type Role } from '../../api/types';
+import { LIMITS, MAX_NAME_CHARS, ROLES, type Agent, type Role } from '../../api/types';
 import { AvailabilityDot } from '../../components/AvailabilityDot';
 import { useT } from '../../i18n';
 import { fullTime } from '../../i18n/format';
@@ -319,7 +319,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
         </Form.Item>
         <Space.Compact block>
           <Form.Item name="name" label={t('agents.name')} rules={[{ required: true, whitespace: true, message: t('agents.required') }]} style={{ flex: 1, marginRight: 12 }}>
-            <Input data-testid="agent-form-name" maxLength={100} autoComplete="off" />
+            <Input data-testid="agent-form-name" maxLength={MAX_NAME_CHARS} autoComplete="off" />
           </Form.Item>
           <Form.Item name="agentNo" label={t('agents.agentNo')} rules={[{ pattern: AGENT_NO, message: t('agents.agentNoInvalid') }]} style={{ width: 140 }}>
             <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder="1024" />

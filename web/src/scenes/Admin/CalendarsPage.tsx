@@ -2,7 +2,7 @@ import { CalendarOutlined, CopyOutlined, DeleteOutlined, EditOutlined, MinusCirc
 import { Alert, App, Button, Drawer, Empty, Input, Radio, Select, Space, Spin, Switch, Tag, Tooltip } from 'antd';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../../api';
-import { WEEKDAYS, type BusinessCalendar, type CalendarInput, type CalendarStatus, type TimeRange, type Weekday } from '../../api/types';
+import { MAX_NAME_CHARS, WEEKDAYS, type BusinessCalendar, type CalendarInput, type CalendarStatus, type TimeRange, type Weekday } from '../../api/types';
 import { useI18n, useT, type Translate, type UiLocale } from '../../i18n';
 import { zonedTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
@@ -418,7 +418,7 @@ function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar
             data-testid="calendar-form-name"
             value={draft.name}
             status={nameMissing && !draft.name.trim() ? 'error' : undefined}
-            maxLength={100}
+            maxLength={MAX_NAME_CHARS}
             placeholder={t('hours.namePlaceholder')}
             onChange={(e) => setDraft((x) => ({ ...x, name: e.target.value }))}
           />

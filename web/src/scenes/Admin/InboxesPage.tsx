@@ -2,7 +2,7 @@ import { CopyOutlined, CustomerServiceOutlined, EditOutlined, ExportOutlined, Gl
 import { Alert, App, Button, ColorPicker, Empty, Form, Input, Modal, Select, Spin, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../api';
-import type { Inbox, InboxSettings, Locale } from '../../api/types';
+import { MAX_NAME_CHARS, type Inbox, type InboxSettings, type Locale } from '../../api/types';
 import { useT } from '../../i18n';
 import { fullTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
@@ -291,10 +291,10 @@ function InboxModal({ target, onClose, onSaved }: { target: Inbox | 'new'; onClo
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical" requiredMark="optional" initialValues={initialValues} preserve={false} onFinish={submit}>
         <Form.Item name="name" label={t('inboxes.name')} rules={[{ required: true, whitespace: true, message: t('agents.required') }]}>
-          <Input data-testid="inbox-form-name" maxLength={100} placeholder={t('inboxes.typeWeb')} />
+          <Input data-testid="inbox-form-name" maxLength={MAX_NAME_CHARS} placeholder={t('inboxes.typeWeb')} />
         </Form.Item>
         <Form.Item name="title" label={t('inboxes.widgetTitle')}>
-          <Input data-testid="inbox-form-title" maxLength={100} placeholder={t('inboxes.widgetTitlePlaceholder')} />
+          <Input data-testid="inbox-form-title" maxLength={MAX_NAME_CHARS} placeholder={t('inboxes.widgetTitlePlaceholder')} />
         </Form.Item>
         <Form.Item name="greeting" label={t('inboxes.greeting')}>
           <Input.TextArea data-testid="inbox-form-greeting" maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} placeholder={t('inboxes.greetingPlaceholder')} />

@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Checkbox, Drawer, Form, Input, InputNumber, Radio, Select, Space, Spin, Switch, Tooltip } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api';
-import { RECEPTION_MODES, type BusinessCalendar, type Inbox, type InvitationRule, type Reception, type ReceptionPatch } from '../../api/types';
+import { MAX_NAME_CHARS, RECEPTION_MODES, type BusinessCalendar, type Inbox, type InvitationRule, type Reception, type ReceptionPatch } from '../../api/types';
 import { useT } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
@@ -300,7 +300,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                   <div key={f.key} className="rule-card" data-testid="invitation-rule">
                     <div className="rule-head">
                       <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('agents.required') }]} style={{ flex: 1, marginBottom: 8 }}>
-                        <Input placeholder={t('reception.ruleName')} maxLength={100} data-testid="invitation-rule-name" />
+                        <Input placeholder={t('reception.ruleName')} maxLength={MAX_NAME_CHARS} data-testid="invitation-rule-name" />
                       </Form.Item>
                       <Form.Item name={[f.name, 'enabled']} valuePropName="checked" style={{ marginBottom: 8 }}>
                         <Switch checkedChildren={t('reception.ruleOn')} unCheckedChildren={t('reception.ruleOff')} data-testid="invitation-rule-enabled" />

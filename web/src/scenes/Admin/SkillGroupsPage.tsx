@@ -2,7 +2,7 @@ import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Form, Input, Modal, Radio, Select, Space, Switch, Table, Tag, Tooltip, type FormInstance, type TableColumnsType } from 'antd';
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
 import { api, ApiError } from '../../api';
-import { STRATEGIES, type Agent, type SkillGroup, type SkillGroupInput, type Strategy } from '../../api/types';
+import { MAX_NAME_CHARS, STRATEGIES, type Agent, type SkillGroup, type SkillGroupInput, type Strategy } from '../../api/types';
 import { AvailabilityDot } from '../../components/AvailabilityDot';
 import { useT } from '../../i18n';
 import { errorText } from '../../lib/errors';
@@ -222,7 +222,7 @@ function GroupModal({ target, agents, onClose, onSaved }: Props) {
       {error ? <Alert type="error" showIcon title={<span data-testid="group-form-error">{error}</span>} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical" requiredMark="optional" initialValues={initialValues} preserve={false} onFinish={submit}>
         <Form.Item name="name" label={t('groups.name')} rules={[{ required: true, whitespace: true, message: t('agents.required') }]}>
-          <Input data-testid="group-form-name" maxLength={100} placeholder={t('groups.namePlaceholder')} autoComplete="off" />
+          <Input data-testid="group-form-name" maxLength={MAX_NAME_CHARS} placeholder={t('groups.namePlaceholder')} autoComplete="off" />
         </Form.Item>
         <Form.Item name="strategy" label={t('groups.strategy')} extra={<StrategyHint form={form} />}>
           <Radio.Group

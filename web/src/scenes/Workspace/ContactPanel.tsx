@@ -3,7 +3,7 @@ import { App, Empty, Spin, Switch, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../../api';
-import type { Contact, Conversation } from '../../api/types';
+import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, PHONE_PATTERN, type Contact, type Conversation } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
 import { InlineEdit } from '../../components/InlineEdit';
 import { SafeLink } from '../../components/SafeLink';
@@ -16,8 +16,6 @@ import { isLead } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** The server's rule: 3–30 digits, spaces, + - ( ) */
-const PHONE = /^[0-9+\-() ]{3,30}$/;
 
 /** Right column: who the customer is, where they came from, their other conversations. */
 export function ContactPanel({ conversation }: { conversation: Conversation }) {
@@ -163,6 +161,7 @@ function ContactDetails({ contact, onSave, onVip, vipBusy }: DetailsProps) {
             onSave={onSave('name')}
             testId="contact-name"
             editLabel={t('contact.clickToEdit')}
+            maxLength={MAX_NAME_CHARS}
             className="contact-name"
           />
           {contact.vip ? (
@@ -201,7 +200,7 @@ function ContactDetails({ contact, onSave, onVip, vipBusy }: DetailsProps) {
               validate={(v) => (EMAIL.test(v) ? null : t('contact.emailInvalid'))}
               testId="contact-email"
               editLabel={t('contact.clickToEdit')}
-              maxLength={320}
+              maxLength={MAX_EMAIL_CHARS}
             />
           </dd>
           <dt>{t('contact.phone')}</dt>
@@ -210,10 +209,10 @@ function ContactDetails({ contact, onSave, onVip, vipBusy }: DetailsProps) {
               value={contact.phone}
               placeholder={t('contact.empty')}
               onSave={onSave('phone')}
-              validate={(v) => (PHONE.test(v) ? null : t('contact.phoneInvalid'))}
+              validate={(v) => (PHONE_PATTERN.test(v) ? null : t('contact.phoneInvalid'))}
               testId="contact-phone"
               editLabel={t('contact.clickToEdit')}
-              maxLength={30}
+              maxLength={MAX_PHONE_CHARS}
             />
           </dd>
         </dl>

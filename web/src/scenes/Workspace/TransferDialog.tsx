@@ -2,7 +2,7 @@ import { ApartmentOutlined, RiseOutlined, SwapOutlined, UndoOutlined, UserOutlin
 import { Alert, App, Button, Checkbox, Empty, Input, Modal, Segmented, Spin } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../../api';
-import type { AgentLoad, Conversation, QueueGroup } from '../../api/types';
+import { MAX_TRANSFER_NOTE_CHARS, type AgentLoad, type Conversation, type QueueGroup } from '../../api/types';
 import { AgentPicker, isFull } from '../../components/AgentPicker';
 import { SaturationBar } from '../../components/SaturationBar';
 import { useT } from '../../i18n';
@@ -11,7 +11,6 @@ import { isLead } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 
 type Kind = 'agent' | 'group' | 'leader';
-const NOTE_MAX = 1000;
 
 /** The 转接 button and its dialog. */
 export function TransferControl({ conversation }: { conversation: Conversation }) {
@@ -75,7 +74,7 @@ function TransferDialog({ conversation: c, onClose }: { conversation: Conversati
 
   const canSubmit =
     !busy &&
-    note.length <= NOTE_MAX &&
+    note.length <= MAX_TRANSFER_NOTE_CHARS &&
     (kind === 'agent' ? agentId !== null && (!picked || !isFull(picked) || force) : kind === 'group' ? groupId !== null : c.groupId !== null);
 
   const submit = async () => {
@@ -245,7 +244,7 @@ function TransferDialog({ conversation: c, onClose }: { conversation: Conversati
           data-testid="transfer-note"
           value={note}
           onChange={(e) => setNote(e.target.value)}
-          maxLength={NOTE_MAX}
+          maxLength={MAX_TRANSFER_NOTE_CHARS}
           showCount
           autoSize={{ minRows: 2, maxRows: 5 }}
           placeholder={t('transfer.notePlaceholder')}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AVAILABILITIES } from '../core/model.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID } from '../core/limits.js';
+import { AVAILABILITIES } from '../model.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID, MAX_PAGE_TITLE_CHARS, MAX_URL_CHARS } from '../limits.js';
 
 /**
  * WebSocket frames a client may send, one JSON object per frame. Endpoint: /api/v1/ws.
@@ -24,9 +24,9 @@ export const helloFrame = z.object({
 });
 
 const pageReport = z.object({
-  url: z.string().min(1).max(2000),
-  title: z.string().max(500).optional(),
-  referrer: z.string().max(2000).optional(),
+  url: z.string().min(1).max(MAX_URL_CHARS),
+  title: z.string().max(MAX_PAGE_TITLE_CHARS).optional(),
+  referrer: z.string().max(MAX_URL_CHARS).optional(),
   /** A key the widget keeps for the visit; a new one after 30 minutes without activity. */
   visitKey: z.string().min(1).max(64),
   /** One per page shown: reporting it again (after a reconnect) does not count another page view. */
@@ -58,3 +58,6 @@ export const clientFrame = z.discriminatedUnion('type', [
 ]);
 
 export type ClientFrame = z.infer<typeof clientFrame>;
+
+/** The page a widget reports (at connect, and on every navigation). */
+export type PageReport = z.infer<typeof pageReport>;
