@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
 import { ServerProcess } from '../helpers/server-process.js';
 
@@ -80,6 +80,8 @@ describe('browser: reception and routing', () => {
   });
 
   it('routes, queues, invites', { timeout: 240_000 }, async () => {
+    // a failure is easier to read with what the server logged (warnings and errors)
+    onTestFailed(() => void process.stdout.write(`server output:\n${server.output}\n`));
     const zhang = await agentConsole('zhang@shop.test');
     const wang = await agentConsole('wang@shop.test');
     const li = await agentConsole('li@shop.test');
@@ -138,7 +140,11 @@ describe('browser: reception and routing', () => {
     await row.waitFor({ timeout: 20_000 });
     await row.getByTestId('visitor-invite').click();
     await zhang.getByTestId('invite-message-input').fill('您好, 这款保温杯今天有优惠, 需要我介绍一下吗?');
-    await zhang.getByTestId('invite-send').click();
+    const [sent] = await Promise.all([
+      zhang.waitForResponse((r) => r.url().endsWith(`/visitors/${browsing.contactId}/invite`) && r.request().method() === 'POST'),
+      zhang.getByTestId('invite-send').click(),
+    ]);
+    expect(sent.status(), await sent.text()).toBe(201);
     const card = v6.locator('[data-zk="invite"]');
     await card.waitFor({ timeout: 20_000 });
     expect(await card.textContent()).toContain('订单小张');
