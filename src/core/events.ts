@@ -111,6 +111,24 @@ export function pendingEvent<T extends EventType>(
   return { type, conversationId: fields.conversationId ?? null, ...fields };
 }
 
+/**
+ * Which events of its types a consumer wants, by their data: per type, field →
+ * accepted values. `{ 'message.created': { senderType: ['customer'], handler: ['bot'] } }`
+ * takes customers' messages in conversations the bot handles; the others are passed
+ * over without waking the consumer or reading them (storage/consumers.ts does the
+ * same test in SQL).
+ */
+export type EventMatch<T extends EventType = EventType> = {
+  [K in T]?: { [F in keyof EventMap[K]['data']]?: readonly EventMap[K]['data'][F][] };
+};
+
+export function eventMatches(match: EventMatch | null | undefined, e: { type: EventType; data: unknown }): boolean {
+  const fields = match?.[e.type] as Record<string, readonly unknown[]> | undefined;
+  if (!fields) return true;
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  return Object.entries(fields).every(([field, accepted]) => accepted.includes(data[field] ?? null));
+}
+
 /** Narrows a live listener's event (durable consumers switch on `StoredEventOf`). */
 export function isEvent<T extends EventType>(event: DomainEvent, type: T): event is DomainEvent<T> {
   return event.type === type;

@@ -1,4 +1,4 @@
-import type { EventType, StoredEvent, StoredEventOf } from '../core/events.js';
+import { eventMatches, type EventMatch, type EventType, type StoredEvent, type StoredEventOf } from '../core/events.js';
 import type { Db } from '../storage/db.js';
 import {
   advanceConsumer,
@@ -11,6 +11,7 @@ import {
   releaseConsumer,
   unparkEvent,
   type ConsumerStatus,
+  type EventSelector,
   type Position,
 } from '../storage/consumers.js';
 
@@ -26,6 +27,12 @@ export interface Consumer<T extends EventType = EventType> {
   /** Stable: the position in the log is kept under this name (a new name starts afresh). */
   name: string;
   events: readonly T[];
+  /**
+   * Of those, only events whose data match (per type, field → accepted values): the
+   * others are passed over without a wake-up or a read. A consumer of customers'
+   * messages in bot conversations is not woken by the thousands a second agents handle.
+   */
+  match?: EventMatch<T>;
   handle(event: StoredEventOf<T>): Promise<void>;
   /** Attempts before an event is parked (default 5), with doubling delays in between. */
   maxAttempts?: number;
@@ -121,12 +128,20 @@ export class ConsumerRunner {
   }
 
   /**
-   * Events were committed (here, or on another instance): the consumers that run
-   * here and take one of these types look at once (all of them when types are unknown).
+   * Events were committed here: the consumers that run here and take one of them look at once.
+   * `types` only (another instance committed them): those that take one of these types.
+   * Nothing: all of them.
    */
-  wake(types?: ReadonlySet<string>): void {
+  wake(committed?: readonly Pick<StoredEvent, 'type' | 'data'>[] | ReadonlySet<string>): void {
     for (const loop of this.loops.values()) {
-      if (!types || loop.consumer.events.some((t) => types.has(t))) loop.wake();
+      const { events, match } = loop.consumer;
+      const wanted =
+        committed === undefined
+          ? true
+          : committed instanceof Set
+          ? events.some((t) => committed.has(t))
+          : (committed as readonly Pick<StoredEvent, 'type' | 'data'>[]).some((e) => events.includes(e.type) && eventMatches(match, e));
+      if (wanted) loop.wake();
     }
   }
 
@@ -147,7 +162,7 @@ export class ConsumerRunner {
 
   async status(name: string, workspaceId: number | null): Promise<ConsumerStatus> {
     const loop = this.loopOf(name);
-    return consumerStatus(this.db, name, loop.consumer.events, workspaceId);
+    return consumerStatus(this.db, name, loop.selector, workspaceId);
   }
 
   /**
@@ -194,12 +209,17 @@ class ConsumerLoop {
   private lastRead = 0;
   private written: Position | null = null;
 
+  /** What it reads from the log. */
+  readonly selector: EventSelector;
+
   constructor(
     readonly consumer: Consumer,
     private readonly db: Db,
     private readonly log: Log,
     private readonly runner: ConsumerRunner,
-  ) {}
+  ) {
+    this.selector = { types: consumer.events, match: consumer.match };
+  }
 
   start(): void {
     this.stopped = false;
@@ -256,7 +276,7 @@ class ConsumerLoop {
     this.dirty = false;
     this.lastRead = Date.now();
     const size = this.runner.opts.batchSize ?? 500;
-    const batch = await readBatch(this.db, this.position!, this.consumer.events, size);
+    const batch = await readBatch(this.db, this.position!, this.selector, size);
     if (batch.events.length > 0) await this.handleBatch(batch.events);
     this.position = later(this.position!, batch.next);
     if (this.stopped) return 0; // the loop records the position as it stops

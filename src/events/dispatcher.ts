@@ -47,9 +47,8 @@ export class EventDispatcher {
   /** Called after the transaction that produced `events` has committed. Never throws. */
   async dispatch(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const types = new Set<string>(events.map((e) => e.type));
-    this.consumers?.wake(types);
-    this.onCommitted(types);
+    this.consumers?.wake(events);
+    this.onCommitted(new Set(events.map((e) => e.type)));
     for (const event of events) {
       for (const l of this.listeners) {
         if (l.events !== '*' && !l.events.includes(event.type)) continue;

@@ -16,8 +16,9 @@ export function botConsumer(ctx: CommandContext) {
   return defineConsumer({
     name: 'reception.bot',
     events: ['message.created'],
+    match: { 'message.created': { senderType: ['customer'], handler: ['bot'] } },
     async handle(e) {
-      if (e.data.senderType !== 'customer' || e.data.handler !== 'bot' || e.conversationId === null) return;
+      if (e.conversationId === null) return;
       const conv = await findConversation(ctx.db, e.conversationId);
       const message = await findMessage(ctx.db, e.data.messageId);
       if (!conv || !message || conv.status === 'resolved' || conv.handler !== 'bot') return; // people took over meanwhile

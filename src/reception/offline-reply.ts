@@ -13,9 +13,9 @@ export function offlineReplyConsumer(ctx: CommandContext) {
   return defineConsumer({
     name: 'reception.offline_reply',
     events: ['message.created', 'conversation.handler_changed'],
+    match: { 'message.created': { senderType: ['customer'], handler: ['offline'] }, 'conversation.handler_changed': { to: ['offline'] } },
     async handle(e) {
-      const waiting = e.type === 'message.created' ? e.data.senderType === 'customer' && e.data.handler === 'offline' : e.data.to === 'offline';
-      if (!waiting || e.conversationId === null) return;
+      if (e.conversationId === null) return;
       const conv = await findConversation(ctx.db, e.conversationId);
       if (!conv || conv.status === 'resolved' || conv.handler !== 'offline') return; // an agent took it meanwhile
       const { messages } = await ctx.reception.get(conv.inboxId);

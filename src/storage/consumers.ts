@@ -1,4 +1,4 @@
-import type { EventType, StoredEvent } from '../core/events.js';
+import type { EventMatch, EventType, StoredEvent } from '../core/events.js';
 import { maybeOne, one, type Sql } from './db.js';
 import { toStoredEvent } from './events.js';
 
@@ -22,6 +22,22 @@ export function parsePosition(text: string): Position | null {
 
 /** The oldest transaction still running: no event can appear before (horizon, 0) any more. */
 const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
+
+/** The events a consumer takes: its types, and what their data must match (core/events.ts eventMatches). */
+export interface EventSelector {
+  types: readonly EventType[];
+  match?: EventMatch | null;
+}
+
+/**
+ * SQL: the event `e` is selected — one of the types (param `types`, text[]; null: any)
+ * whose data matches (param `match`, jsonb; null: all): for each field the selector
+ * names for its type, the event's value is one of those accepted.
+ */
+const selected = (types: string, match: string) => `(${types}::text[] IS NULL OR e.type = ANY(${types}::text[]))
+  AND NOT EXISTS (SELECT 1 FROM jsonb_each(coalesce(${match}::jsonb -> e.type, '{}'::jsonb)) AS f(key, value)
+                  WHERE NOT (f.value @> jsonb_build_array(coalesce(e.data -> f.key, 'null'::jsonb))))`;
+const matchParam = (s: EventSelector | null) => (s?.match ? JSON.stringify(s.match) : null);
 
 /** Makes sure the consumer has a row; a new one starts at the end of the log ('now') or at its beginning. */
 export async function registerConsumer(sql: Sql, name: string, startFrom: 'now' | 'beginning'): Promise<void> {
@@ -56,25 +72,25 @@ export interface Batch {
 }
 
 /**
- * The next events of the given types after `from`, in (tx, id) order, only from
+ * The next selected events after `from` (all with a null selector), in (tx, id) order, only from
  * transactions older than the oldest one still running. Within one statement (one
  * snapshot) every such transaction has finished, so nothing before the horizon can
  * appear later: a consumer that moves its position there skips nothing.
  */
-export async function readBatch(sql: Sql, from: Position, types: readonly EventType[] | null, limit: number, workspaceId: number | null = null): Promise<Batch> {
+export async function readBatch(sql: Sql, from: Position, selector: EventSelector | null, limit: number, workspaceId: number | null = null): Promise<Batch> {
   const row = await one(
     sql,
     `WITH h AS (SELECT ${HORIZON} AS horizon),
      batch AS (
        SELECT e.*, e.tx::text AS tx_text FROM events e, h
        WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < h.horizon
-         AND ($3::text[] IS NULL OR e.type = ANY($3::text[])) AND ($5::bigint IS NULL OR e.workspace_id = $5)
+         AND ${selected('$3', '$6')} AND ($5::bigint IS NULL OR e.workspace_id = $5)
        ORDER BY e.tx, e.id LIMIT $4)
      SELECT h.horizon::text AS horizon,
-       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND ($3::text[] IS NULL OR e.type = ANY($3::text[]))) AS pending,
+       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND ${selected('$3', '$6')}) AS pending,
        (SELECT coalesce(jsonb_agg(to_jsonb(b.*) ORDER BY b.tx, b.id), '[]') FROM batch b) AS events
      FROM h`,
-    [from.tx, from.id, types, limit, workspaceId],
+    [from.tx, from.id, selector?.types ?? null, limit, workspaceId, matchParam(selector)],
   );
   const rows = row.events as Record<string, any>[];
   const events = rows.map(toStoredEvent);
@@ -139,23 +155,23 @@ export interface ConsumerStatus {
 export const LAG_COUNT_CAP = 100_000;
 
 /**
- * How far a consumer is behind (events of its types after its position, and the
+ * How far a consumer is behind (its events after its position, and the
  * age of the oldest) — instance-wide numbers — and its parked events: of one
  * workspace when `workspaceId` is given (an admin sees no other workspace's errors).
  */
-export async function consumerStatus(sql: Sql, name: string, types: readonly EventType[], workspaceId: number | null): Promise<ConsumerStatus> {
+export async function consumerStatus(sql: Sql, name: string, selector: EventSelector, workspaceId: number | null): Promise<ConsumerStatus> {
   const row = await one(
     sql,
     `WITH c AS (SELECT cursor_tx, cursor_id FROM consumers WHERE name = $1),
      behind AS (
-       SELECT e.created_at FROM events e, c WHERE (e.tx, e.id) > (c.cursor_tx, c.cursor_id) AND e.type = ANY($2::text[])
+       SELECT e.created_at FROM events e, c WHERE (e.tx, e.id) > (c.cursor_tx, c.cursor_id) AND ${selected('$2', '$4')}
        ORDER BY e.tx, e.id LIMIT ${LAG_COUNT_CAP})
      SELECT (SELECT count(*) FROM behind) AS lag_events,
        (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM behind) AS lag_seconds,
        (SELECT count(*) FROM consumer_parked p WHERE p.consumer = $1 AND ($3::bigint IS NULL OR p.workspace_id = $3)) AS parked,
        (SELECT to_jsonb(p.*) FROM consumer_parked p WHERE p.consumer = $1 AND ($3::bigint IS NULL OR p.workspace_id = $3)
         ORDER BY p.parked_at DESC, p.event_id DESC LIMIT 1) AS last`,
-    [name, types, workspaceId],
+    [name, selector.types, workspaceId, matchParam(selector)],
   );
   const last = row.last as Record<string, any> | null;
   return {
