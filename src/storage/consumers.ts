@@ -78,8 +78,8 @@ export interface Batch {
  * appear later: a consumer that moves its position there skips nothing.
  */
 export async function readBatch(sql: Sql, from: Position, selector: EventSelector | null, limit: number, workspaceId: number | null = null): Promise<Batch> {
-  const row = await one(
-    sql,
+  // one round trip: the batch's rows, each with the horizon and `pending` (one row of nulls when the batch is empty)
+  const rows = await sql.query(
     `WITH h AS (SELECT ${HORIZON} AS horizon),
      batch AS (
        SELECT e.*, e.tx::text AS tx_text FROM events e, h
@@ -87,17 +87,17 @@ export async function readBatch(sql: Sql, from: Position, selector: EventSelecto
          AND ${selected('$3', '$6')} AND ($5::bigint IS NULL OR e.workspace_id = $5)
        ORDER BY e.tx, e.id LIMIT $4)
      SELECT h.horizon::text AS horizon,
-       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND ${selected('$3', '$6')}) AS pending,
-       (SELECT coalesce(jsonb_agg(to_jsonb(b.*) ORDER BY b.tx, b.id), '[]') FROM batch b) AS events
-     FROM h`,
+       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND ${selected('$3', '$6')}) AS pending, b.*
+     FROM h LEFT JOIN batch b ON true
+     ORDER BY b.tx, b.id`,
     [from.tx, from.id, selector?.types ?? null, limit, workspaceId, matchParam(selector)],
   );
-  const rows = row.events as Record<string, any>[];
-  const events = rows.map(toStoredEvent);
-  const last = rows.at(-1);
+  const found = rows.filter((r) => r.id !== null);
+  const events = found.map(toStoredEvent);
+  const last = found.at(-1);
   // a full page: go on after its last event; otherwise everything before the horizon is read
-  const next = rows.length === limit && last ? { tx: last.tx_text as string, id: Number(last.id) } : { tx: row.horizon as string, id: 0 };
-  return { events, next, pending: row.pending };
+  const next = found.length === limit && last ? { tx: last.tx_text as string, id: Number(last.id) } : { tx: rows[0].horizon as string, id: 0 };
+  return { events, next, pending: rows[0].pending };
 }
 
 /**
