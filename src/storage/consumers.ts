@@ -31,13 +31,25 @@ export interface EventSelector {
 
 /**
  * SQL: the event `e` is selected — one of the types (param `types`, text[]; null: any)
- * whose data matches (param `match`, jsonb; null: all): for each field the selector
- * names for its type, the event's value is one of those accepted.
+ * whose data matches: for each field the selector names for its type, the event's
+ * value is one of those accepted. The match becomes plain conditions (one per field,
+ * its values as parameters from `$first` on), so a consumer's query text stays the
+ * same from read to read and is prepared once.
  */
-const selected = (types: string, match: string) => `(${types}::text[] IS NULL OR e.type = ANY(${types}::text[]))
-  AND NOT EXISTS (SELECT 1 FROM jsonb_each(coalesce(${match}::jsonb -> e.type, '{}'::jsonb)) AS f(key, value)
-                  WHERE NOT (f.value @> jsonb_build_array(coalesce(e.data -> f.key, 'null'::jsonb))))`;
-const matchParam = (s: EventSelector | null) => (s?.match ? JSON.stringify(s.match) : null);
+function selected(types: string, selector: EventSelector | null, first: number): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const conditions: string[] = [`(${types}::text[] IS NULL OR e.type = ANY(${types}::text[]))`];
+  for (const [type, fields] of Object.entries(selector?.match ?? {})) {
+    const checks = Object.entries(fields as Record<string, readonly unknown[]>).map(([field, accepted]) => {
+      params.push(field, JSON.stringify(accepted));
+      const at = first + params.length;
+      return `$${at}::jsonb @> coalesce(e.data -> $${at - 1}::text, 'null'::jsonb)`;
+    });
+    params.push(type);
+    conditions.push(`(e.type <> $${first + params.length}::text OR (${checks.join(' AND ') || 'true'}))`);
+  }
+  return { sql: conditions.join(' AND '), params };
+}
 
 /** Makes sure the consumer has a row; a new one starts at the end of the log ('now') or at its beginning. */
 export async function registerConsumer(sql: Sql, name: string, startFrom: 'now' | 'beginning'): Promise<void> {
@@ -78,19 +90,21 @@ export interface Batch {
  * appear later: a consumer that moves its position there skips nothing.
  */
 export async function readBatch(sql: Sql, from: Position, selector: EventSelector | null, limit: number, workspaceId: number | null = null): Promise<Batch> {
+  const which = selected('$3', selector, 5);
   // one round trip: the batch's rows, each with the horizon and `pending` (one row of nulls when the batch is empty)
   const rows = await sql.query(
-    `WITH h AS (SELECT ${HORIZON} AS horizon),
-     batch AS (
+    `WITH h AS MATERIALIZED (
+       SELECT horizon, EXISTS (SELECT 1 FROM events e WHERE e.tx >= horizon AND ${which.sql}) AS pending
+       FROM (SELECT ${HORIZON} AS horizon) x),
+     batch AS MATERIALIZED (
        SELECT e.*, e.tx::text AS tx_text FROM events e, h
        WHERE (e.tx, e.id) > ($1::xid8, $2::bigint) AND e.tx < h.horizon
-         AND ${selected('$3', '$6')} AND ($5::bigint IS NULL OR e.workspace_id = $5)
+         AND ${which.sql} AND ($5::bigint IS NULL OR e.workspace_id = $5)
        ORDER BY e.tx, e.id LIMIT $4)
-     SELECT h.horizon::text AS horizon,
-       EXISTS (SELECT 1 FROM events e WHERE e.tx >= h.horizon AND ${selected('$3', '$6')}) AS pending, b.*
+     SELECT h.horizon::text AS horizon, h.pending, b.*
      FROM h LEFT JOIN batch b ON true
      ORDER BY b.tx, b.id`,
-    [from.tx, from.id, selector?.types ?? null, limit, workspaceId, matchParam(selector)],
+    [from.tx, from.id, selector?.types ?? null, limit, workspaceId, ...which.params],
   );
   const found = rows.filter((r) => r.id !== null);
   const events = found.map(toStoredEvent);
@@ -160,18 +174,19 @@ export const LAG_COUNT_CAP = 100_000;
  * workspace when `workspaceId` is given (an admin sees no other workspace's errors).
  */
 export async function consumerStatus(sql: Sql, name: string, selector: EventSelector, workspaceId: number | null): Promise<ConsumerStatus> {
+  const which = selected('$2', selector, 3);
   const row = await one(
     sql,
     `WITH c AS (SELECT cursor_tx, cursor_id FROM consumers WHERE name = $1),
      behind AS (
-       SELECT e.created_at FROM events e, c WHERE (e.tx, e.id) > (c.cursor_tx, c.cursor_id) AND ${selected('$2', '$4')}
+       SELECT e.created_at FROM events e, c WHERE (e.tx, e.id) > (c.cursor_tx, c.cursor_id) AND ${which.sql}
        ORDER BY e.tx, e.id LIMIT ${LAG_COUNT_CAP})
      SELECT (SELECT count(*) FROM behind) AS lag_events,
        (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM behind) AS lag_seconds,
        (SELECT count(*) FROM consumer_parked p WHERE p.consumer = $1 AND ($3::bigint IS NULL OR p.workspace_id = $3)) AS parked,
        (SELECT to_jsonb(p.*) FROM consumer_parked p WHERE p.consumer = $1 AND ($3::bigint IS NULL OR p.workspace_id = $3)
         ORDER BY p.parked_at DESC, p.event_id DESC LIMIT 1) AS last`,
-    [name, selector.types, workspaceId, matchParam(selector)],
+    [name, selector.types, workspaceId, ...which.params],
   );
   const last = row.last as Record<string, any> | null;
   return {
