@@ -13,6 +13,8 @@ export interface LoadResult {
   /** send → ack latency (ms): the customer's acknowledgement, after the message is durable */
   ackP50: number;
   ackP99: number;
+  /** every send → ack latency measured (ms), for figures pooled over runs */
+  acks: number[];
   errors: number;
   /** error frames by code, e.g. rate_limited */
   errorCodes: Record<string, number>;
@@ -137,6 +139,7 @@ export async function runLoad(label: string, ep: Endpoint, opts: { warmupMs: num
     max: latencies.at(-1) ?? NaN,
     ackP50: quantile(ackLatencies, 0.5),
     ackP99: quantile(ackLatencies, 0.99),
+    acks: ackLatencies,
     errors,
     errorCodes: Object.fromEntries(errorCodes),
   };

@@ -80,7 +80,7 @@ const IDLE_CURSOR_WRITE_MS = 1000;
 /** While events keep coming, the position is written this often. */
 const CURSOR_WRITE_MS = 50;
 /** Reads of one consumer are at least this far apart. */
-const MIN_READ_INTERVAL_MS = 10;
+const MIN_READ_INTERVAL_MS = 15;
 
 /**
  * Runs this instance's share of the durable consumers. Each consumer runs on one
@@ -270,7 +270,7 @@ class ConsumerLoop {
       this.lastWrite = Date.now();
       this.log.info({ consumer: this.consumer.name, position: at }, 'running consumer on this instance');
     }
-    // under a flood of commits, read at most every 10 ms: bigger batches, fewer queries
+    // under a flood of commits, read at most every 15 ms: bigger batches, fewer queries
     const since = Date.now() - this.lastRead;
     if (since < MIN_READ_INTERVAL_MS) await this.sleep(MIN_READ_INTERVAL_MS - since, false);
     this.dirty = false;

@@ -110,7 +110,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     pollMs: opts.config.consumerPollMs,
     retryMs: opts.config.consumerRetryMs,
     metrics: {
-      observeDelay: (consumer, seconds) => metrics.consumerDelay.observe({ consumer }, seconds),
+      observeDelay: (consumer, seconds) => metrics.consumerDelay.labels(consumer).observe(seconds),
       handled: (consumer, outcome) => metrics.consumerHandled.inc({ consumer, outcome }),
     },
   });

@@ -94,7 +94,9 @@ export async function readBatch(sql: Sql, from: Position, selector: EventSelecto
   // one round trip: the batch's rows, each with the horizon and `pending` (one row of nulls when the batch is empty)
   const rows = await sql.query(
     `WITH h AS MATERIALIZED (
-       SELECT horizon, EXISTS (SELECT 1 FROM events e WHERE e.tx >= horizon AND ${which.sql}) AS pending
+       -- (a scalar subquery in index order, not EXISTS: with no estimate for the horizon, a
+       -- generic plan for EXISTS may scan the whole table looking for a first row)
+       SELECT horizon, (SELECT e.id FROM events e WHERE e.tx >= horizon AND ${which.sql} ORDER BY e.tx, e.id LIMIT 1) IS NOT NULL AS pending
        FROM (SELECT ${HORIZON} AS horizon) x),
      batch AS MATERIALIZED (
        SELECT e.*, e.tx::text AS tx_text FROM events e, h
