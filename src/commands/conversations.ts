@@ -1,5 +1,5 @@
 import { transitionStatus } from '../core/conversation.js';
-import { DomainError, notFound } from '../core/errors.js';
+import { notFound } from '../core/errors.js';
 import { pendingEvent, type DomainEvent, type PendingEvent } from '../core/events.js';
 import { receive } from '../core/reception/reception.js';
 import { timerKeys } from '../core/reception/timeouts.js';

@@ -133,16 +133,7 @@ export class ConsumerRunner {
    * Nothing: all of them.
    */
   wake(committed?: readonly Pick<StoredEvent, 'type' | 'data'>[] | ReadonlySet<string>): void {
-    for (const loop of this.loops.values()) {
-      const { events, match } = loop.consumer;
-      const wanted =
-        committed === undefined
-          ? true
-          : committed instanceof Set
-          ? events.some((t) => committed.has(t))
-          : (committed as readonly Pick<StoredEvent, 'type' | 'data'>[]).some((e) => events.includes(e.type) && eventMatches(match, e));
-      if (wanted) loop.wake();
-    }
+    for (const loop of this.loops.values()) if (loop.wants(committed)) loop.wake();
   }
 
   /** Finishes the batches being handled, records the positions and hands the leases back. */
@@ -224,6 +215,14 @@ class ConsumerLoop {
   start(): void {
     this.stopped = false;
     this.running = this.loop().catch((err) => this.log.error({ err, consumer: this.consumer.name }, 'consumer loop ended'));
+  }
+
+  /** Is any of these events (or of these types) one it takes? */
+  wants(committed?: readonly Pick<StoredEvent, 'type' | 'data'>[] | ReadonlySet<string>): boolean {
+    const { events, match } = this.consumer;
+    if (committed === undefined) return true;
+    if (committed instanceof Set) return events.some((t) => committed.has(t));
+    return (committed as readonly Pick<StoredEvent, 'type' | 'data'>[]).some((e) => events.includes(e.type) && eventMatches(match, e));
   }
 
   wake(): void {
