@@ -2,8 +2,8 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Session } from '../commands/auth.js';
 import { WS_FRAME_BURST } from '../core/limits.js';
-import type { Contact, Inbox } from '../core/model.js';
-import type { AgentFrame, CustomerFrame, ServerFrame } from '../core/realtime/frames.js';
+import type { Contact, Inbox, Message } from '../core/model.js';
+import type { AgentFrame, CustomerFrame, CustomerMessage, ServerFrame } from '../core/realtime/frames.js';
 import type { PageTracking } from '../visitors/page-tracking.js';
 
 /** A client this far behind is dropped; it reconnects and resyncs from its last seq. */
@@ -81,6 +81,12 @@ export const serverFrame = (f: ServerFrame): string => JSON.stringify(f);
 export const agentFrame: (f: AgentFrame) => string = serverFrame;
 export const customerFrame: (f: CustomerFrame) => string = serverFrame;
 export const PONG = serverFrame({ type: 'pong' });
+
+/** Customers see who answered, never internal ids beyond what they need (nor the private flag). */
+export function forCustomer(m: Message): CustomerMessage {
+  const { private: _p, ...rest } = m;
+  return rest;
+}
 
 /** Writes frames to sockets: drops clients that fall too far behind, and batches what one socket gets in a tick. */
 export class FrameWriter {

@@ -1,9 +1,9 @@
 import type { BusMessage } from '../bus/bus.js';
 import type { Message } from '../core/model.js';
-import type { AgentFrame, CustomerMessage } from '../core/realtime/frames.js';
+import type { AgentFrame } from '../core/realtime/frames.js';
 import type { Db } from '../storage/db.js';
 import { listMessages } from '../storage/conversations.js';
-import { agentFrame, customerFrame, serverFrame, type AgentConn, type Audiences, type Conn, type CustomerConn, type FrameWriter, type Log, type Stream } from './connection.js';
+import { agentFrame, customerFrame, forCustomer, serverFrame, type AgentConn, type Audiences, type Conn, type CustomerConn, type FrameWriter, type Log, type Stream } from './connection.js';
 
 const RESYNC_PAGE = 500;
 const MAX_STREAMS_PER_CONNECTION = 2000;
@@ -256,8 +256,3 @@ export class Delivery {
   }
 }
 
-/** Customers see who answered, never internal ids beyond what they need. */
-function forCustomer(m: Message): CustomerMessage {
-  const { private: _p, ...rest } = m;
-  return rest;
-}

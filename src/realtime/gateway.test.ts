@@ -65,6 +65,7 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     ws.send({ type: 'send', ref: 'r1', conversationId: conv.id, content: '你好, 在吗?', clientMessageId: 'c-1' });
     const ack = await ws.waitFor((f) => f.type === 'ack' && f.ref === 'r1');
     expect(ack.message).toMatchObject({ seq: 1, content: '你好, 在吗?', senderType: 'customer' });
+    expect(ack.message).not.toHaveProperty('private'); // the customer's view, as in their message frames
     const [row] = await t.db.query('SELECT content FROM messages WHERE id = $1', [ack.message.id]);
     expect(row.content).toBe('你好, 在吗?');
 

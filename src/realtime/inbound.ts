@@ -11,7 +11,7 @@ import { clientFrame, type ClientFrame } from '../core/realtime/client-frames.js
 import type { Metrics } from '../observability/metrics.js';
 import { getConversation } from '../storage/conversations.js';
 import type { VisitorTracker } from '../visitors/tracker.js';
-import { AgentConn, customerFrame, CustomerConn, PONG, serverFrame, type Conn, type FrameWriter, type Log } from './connection.js';
+import { AgentConn, agentFrame, customerFrame, CustomerConn, forCustomer, PONG, type Conn, type FrameWriter, type Log } from './connection.js';
 import type { ConversationContacts, Delivery } from './delivery.js';
 
 export interface InboundDeps extends CommandContext {
@@ -132,7 +132,9 @@ export class Inbound {
     (conn.sending ??= new Set()).add(frame.clientMessageId);
     try {
       const result = await this.store(conn, frame);
-      this.writer.send(conn.ws, serverFrame({ type: 'ack', ref: frame.ref, message: result.message, duplicate: result.duplicate }));
+      const { message, duplicate } = result;
+      const ack = conn instanceof AgentConn ? agentFrame({ type: 'ack', ref: frame.ref, message, duplicate }) : customerFrame({ type: 'ack', ref: frame.ref, message: forCustomer(message), duplicate });
+      this.writer.send(conn.ws, ack);
     } finally {
       conn.sending.delete(frame.clientMessageId);
     }
