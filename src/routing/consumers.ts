@@ -1,6 +1,6 @@
 import { defineConsumer } from '../events/consumers.js';
 import { findConversation } from '../storage/conversations.js';
-import { maybeOne } from '../storage/db.js';
+import { maybeOne, type Sql } from '../storage/db.js';
 import type { Router } from './router.js';
 
 /**
@@ -13,19 +13,17 @@ export function routeConsumer(router: Router) {
   return defineConsumer({
     name: 'routing.route',
     events: ['conversation.created', 'conversation.handler_changed', 'conversation.assigned', 'conversation.status_changed', 'conversation.transferred'],
+    // the events that leave a conversation with people and nobody assigned
+    match: {
+      'conversation.created': { handler: ['human'], assigneeId: [null] },
+      'conversation.handler_changed': { to: ['human'] },
+      'conversation.assigned': { to: [null] },
+      'conversation.status_changed': { to: ['open'] },
+      'conversation.transferred': { toAgentId: [null] },
+    },
     async handle(e) {
       if (e.conversationId === null) return;
-      const due =
-        e.type === 'conversation.created'
-          ? e.data.handler === 'human' && e.data.assigneeId === null
-          : e.type === 'conversation.handler_changed'
-            ? e.data.to === 'human'
-            : e.type === 'conversation.assigned'
-              ? e.data.to === null
-              : e.type === 'conversation.status_changed'
-                ? e.data.to === 'open'
-                : e.data.toAgentId === null;
-      if (due) await router.route(e.conversationId, e.type === 'conversation.transferred' ? { reason: 'transfer' } : {});
+      await router.route(e.conversationId, e.type === 'conversation.transferred' ? { reason: 'transfer' } : {});
     },
   });
 }
@@ -35,7 +33,7 @@ export function routeConsumer(router: Router) {
  * back online, got a higher 接待上限, was reactivated; a group got new members or
  * a new strategy): the oldest waiting customers (VIP first) are served at once.
  */
-export function drainConsumer(router: Router, db: Parameters<typeof findConversation>[0]) {
+export function drainConsumer(router: Router, db: Sql) {
   return defineConsumer({
     name: 'routing.drain',
     events: ['conversation.assigned', 'conversation.status_changed', 'agent.presence_changed', 'agent.updated', 'skill_group.changed'],
