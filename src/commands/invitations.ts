@@ -2,7 +2,8 @@ import { notFound } from '../core/errors.js';
 import { pendingEvent, type DomainEvent } from '../core/events.js';
 import type { InvitationRule } from '../core/visitors/invitation.js';
 import type { Invitation } from '../core/visitors/types.js';
-import { maybeOne, one, type Sql } from '../storage/db.js';
+import { openConversationOf } from '../storage/conversations.js';
+import { maybeOne, one } from '../storage/db.js';
 import { appendEvents } from '../storage/events.js';
 import { runCommand, type CommandContext } from './context.js';
 import { openConversationIn } from './conversations.js';
@@ -116,9 +117,4 @@ export async function answerInvitation(
     await sql.query('UPDATE invitations SET conversation_id = $2 WHERE id = $1', [inv.id, id]);
     return { result: { conversationId: id }, events: [...events, ...(opened?.events ?? []), ...written.events] };
   });
-}
-
-async function openConversationOf(sql: Sql, contactId: number): Promise<number | null> {
-  const row = await maybeOne(sql, `SELECT id FROM conversations WHERE contact_id = $1 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, [contactId]);
-  return row?.id ?? null;
 }

@@ -141,3 +141,9 @@ export async function findMessage(sql: Sql, id: number): Promise<Message | null>
   const row = await maybeOne(sql, `SELECT ${MESSAGE_COLUMNS} FROM ${MESSAGE_FROM} WHERE m.id = $1`, [id]);
   return row ? toMessage(row) : null;
 }
+
+/** The contact's newest conversation that has not ended, if any. */
+export async function openConversationOf(sql: Sql, contactId: number): Promise<number | null> {
+  const row = await maybeOne(sql, `SELECT id FROM conversations WHERE contact_id = $1 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, [contactId]);
+  return row?.id ?? null;
+}

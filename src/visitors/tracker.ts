@@ -5,23 +5,17 @@ import type { Contact, Inbox } from '../core/model.js';
 import { receive } from '../core/reception/reception.js';
 import { firstInvitation, type InvitationRule } from '../core/visitors/invitation.js';
 import { parseSource } from '../core/visitors/source.js';
+import type { PageReport } from '../core/realtime/client-frames.js';
 import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
 
 export type { Invitation, LiveVisitor };
 import type { RealtimeBus } from '../bus/bus.js';
+import { openConversationOf } from '../storage/conversations.js';
 import { maybeOne, one } from '../storage/db.js';
 import { receptionFacts } from '../storage/reception.js';
 
-/** A page the widget reports (at connect, and on every navigation). */
-export interface PageReport {
-  url: string;
-  title?: string;
-  referrer?: string;
-  /** The widget's visit key: a new one after 30 minutes without activity. */
-  visitKey: string;
-  /** The widget's key for this page view; the same page reported again (reconnect) is not a new view. */
-  pageKey?: string;
-}
+/** A page the widget reports (at connect, and on every navigation): the client frames' shape. */
+export type { PageReport };
 
 export interface PageView {
   visitId: number;
@@ -172,7 +166,7 @@ export class VisitorTracker {
     if (view.invited) return null; // at most once per visit
     const settings = await this.ctx.reception.get(inbox.id);
     if (settings.invitations.length === 0) return null;
-    if (await this.hasOpenConversation(contactId)) return null;
+    if (await openConversationOf(this.ctx.db, contactId)) return null;
     return firstInvitation(settings.invitations, { path: view.path, pageViews: view.pageViews, fromSearch: view.fromSearch });
   }
 
@@ -182,7 +176,7 @@ export class VisitorTracker {
    */
   async autoInvite(inbox: Inbox, contactId: number, visitId: number, rule: InvitationRule): Promise<Invitation | null> {
     if (!(await this.someoneCanAnswer(inbox))) return null;
-    if (await this.hasOpenConversation(contactId)) return null;
+    if (await openConversationOf(this.ctx.db, contactId)) return null;
     return inviteAutomatically(this.ctx, { workspaceId: inbox.workspaceId, contactId, visitId, rule });
   }
 
@@ -198,10 +192,7 @@ export class VisitorTracker {
     return answerInvitation(this.ctx, { workspaceId, inboxId, contactId, invitationId, accept });
   }
 
-  private async hasOpenConversation(contactId: number): Promise<number | null> {
-    const row = await maybeOne(this.ctx.db, `SELECT id FROM conversations WHERE contact_id = $1 AND status <> 'resolved' ORDER BY id DESC LIMIT 1`, [contactId]);
-    return row?.id ?? null;
-  }
+
 
   private async someoneCanAnswer(inbox: Inbox): Promise<boolean> {
     const settings = await this.ctx.reception.get(inbox.id);
