@@ -23,6 +23,8 @@ export interface Config {
   trustProxy: boolean;
   /** Login attempts allowed per client IP per minute. */
   loginRateLimit: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
   /** How often this instance looks for due timers (ms). */
   timerPollMs: number;
   /** A durable consumer's lease (ms): a dead instance's consumers are taken over after it. */
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL ?? 'info',
     trustProxy: env.ZHIKE_TRUST_PROXY === 'true',
     loginRateLimit: Number(env.ZHIKE_LOGIN_RATE_LIMIT ?? 10),
+    metricsToken: env.ZHIKE_METRICS_TOKEN || undefined,
     timerPollMs: Number(env.ZHIKE_TIMER_POLL_MS ?? 500),
     consumerLeaseMs: positive('ZHIKE_CONSUMER_LEASE_MS', env.ZHIKE_CONSUMER_LEASE_MS, 15_000),
     consumerPollMs: positive('ZHIKE_CONSUMER_POLL_MS', env.ZHIKE_CONSUMER_POLL_MS, 1000),

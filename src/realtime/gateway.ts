@@ -161,7 +161,7 @@ export class Gateway {
     const { db } = this.deps;
     if (hello.inboxToken || hello.contactToken) {
       const inbox = hello.inboxToken ? await findInboxByToken(db, hello.inboxToken) : null;
-      const contact = inbox && hello.contactToken ? await findContactByToken(db, inbox.workspaceId, hello.contactToken) : null;
+      const contact = inbox && hello.contactToken ? await findContactByToken(db, inbox.id, hello.contactToken) : null;
       if (!inbox || !contact) {
         this.writer.sendError(ws, undefined, 'unauthorized', 'unknown inbox token or contact token; create a contact first');
         ws.close(4003, 'unauthorized');

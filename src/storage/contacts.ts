@@ -8,12 +8,13 @@ export async function findInboxByToken(sql: Sql, token: string): Promise<Inbox |
   return row ? toInbox(row) : null;
 }
 
-/** The contact behind a widget's visitor token, only within the inbox's workspace. */
-export async function findContactByToken(sql: Sql, workspaceId: number, contactToken: string): Promise<Contact | null> {
-  const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE token_hash = $1 AND workspace_id = $2', [
-    hashToken(contactToken),
-    workspaceId,
-  ]);
+/**
+ * The contact behind a widget's visitor token, only within the inbox it was issued
+ * for: a token authorises its own inbox and no other (the HTTP client API and the
+ * WebSocket hello both ask here).
+ */
+export async function findContactByToken(sql: Sql, inboxId: number, contactToken: string): Promise<Contact | null> {
+  const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE token_hash = $1 AND inbox_id = $2', [hashToken(contactToken), inboxId]);
   return row ? toContact(row) : null;
 }
 

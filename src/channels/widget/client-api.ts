@@ -74,7 +74,13 @@ async function customerConversations(sql: Sql, contactId: number, id?: number) {
 
 export const widgetClientApi: FastifyPluginAsync = async (app) => {
   const ctx = app.zhike;
-  await app.register(cors, { origin: '*', methods: ['GET', 'POST', 'PATCH'], allowedHeaders: ['Content-Type', 'X-Contact-Token'], maxAge: 86400 });
+  // @fastify/cors answers preflights through an OPTIONS route on every path of this
+  // prefix: CORS (and preflights) only for the client API's own paths.
+  const clientPaths = `${app.prefix}/widget/`;
+  const open = { origin: '*', methods: ['GET', 'POST', 'PATCH'], allowedHeaders: ['Content-Type', 'X-Contact-Token'], maxAge: 86400 };
+  await app.register(cors, {
+    delegator: (req: FastifyRequest, cb: (err: Error | null, opts: object) => void) => cb(null, req.url.startsWith(clientPaths) ? open : { origin: false }),
+  });
   app.decorateRequest('inbox', null);
   app.decorateRequest('contact', null);
 
@@ -87,7 +93,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     req.inbox = inbox;
     const contactToken = req.headers['x-contact-token'];
     if (typeof contactToken === 'string' && contactToken) {
-      const contact = await findContactByToken(ctx.db, inbox.workspaceId, contactToken);
+      const contact = await findContactByToken(ctx.db, inbox.id, contactToken);
       if (!contact) throw new DomainError('contact_unknown', 'unknown contact token: create a new contact with POST …/contacts', 401);
       req.contact = contact;
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { loadConfig } from '../../config.js';
 
 describe('operations endpoints', () => {
   let t: TestApp;
@@ -57,5 +58,26 @@ describe('operations endpoints', () => {
     expect([200, 503]).toContain(page.statusCode);
     expect(page.headers['content-type']).toMatch(/text\/(html|plain)/);
     expect((await t.app.inject('/favicon.ico')).statusCode).toBe(404);
+  });
+});
+
+describe('/metrics with ZHIKE_METRICS_TOKEN', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { config: loadConfig({ ZHIKE_METRICS_TOKEN: 'scrape-secret-1' }, { loginRateLimit: 1000 }) });
+  });
+  afterAll(() => t.close());
+
+  it('needs Authorization: Bearer <token> when the token is set', async () => {
+    const none = await t.app.inject('/metrics');
+    expect(none.statusCode).toBe(401);
+    expect(none.json().error.code).toBe('unauthorized');
+    expect(none.body).not.toContain('zhike_');
+    for (const authorization of ['Bearer wrong', 'Bearer scrape-secret-', 'scrape-secret-1', `Bearer ${t.adminToken}`]) {
+      expect((await t.app.inject({ url: '/metrics', headers: { authorization } })).statusCode, authorization).toBe(401);
+    }
+    const ok = await t.app.inject({ url: '/metrics', headers: { authorization: 'Bearer scrape-secret-1' } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.body).toContain('zhike_http_request_duration_seconds');
   });
 });
