@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
+import { limitRulesFrom, type LimitRules } from './ratelimit/rules.js';
 
 /** Runtime configuration, from the environment. Every variable is documented in the README. */
 export interface Config {
@@ -19,10 +20,15 @@ export interface Config {
   staticDir: string;
   instanceId: string;
   logLevel: string;
-  /** Trust X-Forwarded-* from a reverse proxy (needed for per-client rate limits behind one). */
-  trustProxy: boolean;
-  /** Login attempts allowed per client IP per minute. */
+  /**
+   * Trust X-Forwarded-* from reverse proxies (needed for per-client rate limits behind
+   * one): true trusts every hop, a number that many proxy hops in front of Zhike.
+   */
+  trustProxy: boolean | number;
+  /** Failed logins per account and client IP before the pair is locked (then for a growing time). */
   loginRateLimit: number;
+  /** Client API limits per client IP and per contact (ZHIKE_LIMIT_*); null: off. */
+  limits: LimitRules;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
   /** How often this instance looks for due timers (ms). */
@@ -51,8 +57,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     staticDir: path.resolve(env.ZHIKE_STATIC_DIR ?? path.join(projectRoot(), 'dist', 'public')),
     instanceId: env.ZHIKE_INSTANCE_ID ?? `${process.pid}-${crypto.randomBytes(3).toString('hex')}`,
     logLevel: env.LOG_LEVEL ?? 'info',
-    trustProxy: env.ZHIKE_TRUST_PROXY === 'true',
-    loginRateLimit: Number(env.ZHIKE_LOGIN_RATE_LIMIT ?? 10),
+    trustProxy: trustProxyFrom(env.ZHIKE_TRUST_PROXY),
+    loginRateLimit: positiveInteger('ZHIKE_LOGIN_RATE_LIMIT', env.ZHIKE_LOGIN_RATE_LIMIT, 5),
+    limits: limitRulesFrom(env),
     metricsToken: env.ZHIKE_METRICS_TOKEN || undefined,
     timerPollMs: Number(env.ZHIKE_TIMER_POLL_MS ?? 500),
     consumerLeaseMs: positive('ZHIKE_CONSUMER_LEASE_MS', env.ZHIKE_CONSUMER_LEASE_MS, 15_000),
@@ -66,6 +73,21 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${value}`);
+  return n;
+}
+
+function trustProxyFrom(value: string | undefined): boolean | number {
+  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+  if (value === 'true') return true;
+  const hops = Number(value);
+  if (!Number.isSafeInteger(hops) || hops < 1) throw new Error(`ZHIKE_TRUST_PROXY must be true, false or the number of proxies in front of Zhike (e.g. 1), got ${value}`);
+  return hops;
+}
+
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got ${value}`);
   return n;
 }
 

@@ -7,6 +7,7 @@ import { MAX_WS_FRAME_BYTES } from '../core/limits.js';
 import type { ClientFrame } from '../core/realtime/client-frames.js';
 import { findContactByToken, findInboxByToken } from '../storage/contacts.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ClientLimiter } from '../ratelimit/limiter.js';
 import type { RealtimeBus } from '../bus/bus.js';
 import { heartbeatPages, PageTracking } from '../visitors/page-tracking.js';
 import type { VisitorTracker } from '../visitors/tracker.js';
@@ -28,6 +29,8 @@ export interface GatewayDeps extends CommandContext {
   onCustomerGone?: (contactId: number) => Promise<void>;
   /** Visitor tracking and invitations. */
   visitors?: VisitorTracker;
+  /** The client API's per-IP and per-contact limits, for customers' frames too. */
+  limiter?: ClientLimiter;
   /** Where the contact's queued conversations stand (sent after `ready`, so a reconnect shows it at once). */
   queuePositions?: (workspaceId: number, contactId: number) => Promise<{ conversationId: number; position: number; etaSeconds: number }[]>;
 }
@@ -103,6 +106,7 @@ export class Gateway {
 
   private onConnection(ws: WebSocket, req: http.IncomingMessage): void {
     const cookieToken = readCookie(req.headers.cookie, this.deps.cookieName);
+    this.deps.limiter?.connected(ws, req);
     this.unauthenticated.add(ws);
     const helloTimer = setTimeout(() => {
       this.writer.sendError(ws, undefined, 'hello_timeout', 'send a hello frame within 10 seconds of connecting');

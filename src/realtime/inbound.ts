@@ -9,6 +9,7 @@ import type { Availability } from '../core/model.js';
 import { assertCanReply } from '../core/permissions.js';
 import { clientFrame, type ClientFrame } from '../core/realtime/client-frames.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ClientLimiter } from '../ratelimit/limiter.js';
 import { getConversation } from '../storage/conversations.js';
 import type { VisitorTracker } from '../visitors/tracker.js';
 import { AgentConn, agentFrame, customerFrame, CustomerConn, forCustomer, PONG, type Conn, type FrameWriter, type Log } from './connection.js';
@@ -19,6 +20,7 @@ export interface InboundDeps extends CommandContext {
   log: Log;
   metrics: Metrics;
   visitors?: VisitorTracker;
+  limiter?: ClientLimiter;
 }
 
 /**
@@ -86,6 +88,7 @@ export class Inbound {
 
   private async handle(conn: Conn, frame: ClientFrame): Promise<void> {
     try {
+      if (conn instanceof CustomerConn) await this.deps.limiter?.checkFrame(frame, conn.ws, conn.contact.id); // messages and page reports
       switch (frame.type) {
         case 'hello':
           this.writer.sendError(conn.ws, undefined, 'already_authenticated', 'this connection is already authenticated');

@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -27,6 +26,9 @@ import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
 import { SESSION_COOKIE, type AppContext } from '../http/context.js';
 import { createMetrics } from '../observability/metrics.js';
+import { ClientLimiter } from '../ratelimit/limiter.js';
+import { LoginGuard } from '../ratelimit/login.js';
+import { MemoryStore, RedisStore } from '../ratelimit/store.js';
 import { agentsPlugin } from './plugins/agents.js';
 import { calendarsPlugin } from './plugins/calendars.js';
 import { routingPlugin } from './plugins/routing.js';
@@ -56,6 +58,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     gateway: Gateway;
     router: Router;
+    limiter: ClientLimiter;
+    loginGuard: LoginGuard;
     visitors: VisitorTracker;
   }
 }
@@ -93,7 +97,8 @@ export type ConsumerFactory = (deps: { db: Db; config: Config }) => Consumer[];
 export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   const app = Fastify({
     logger: opts.logger ?? { level: opts.config.logLevel },
-    trustProxy: opts.config.trustProxy,
+    // a number: that many proxies in front of us are trusted (the client's X-Forwarded-For entries are not)
+    trustProxy: typeof opts.config.trustProxy === 'number' ? ((_addr: string, hop: number) => hop < (opts.config.trustProxy as number)) : opts.config.trustProxy,
     bodyLimit: 256 * 1024,
     // Structured access logs, minus the noise of probes and static files.
     logController: new LogController({
@@ -132,6 +137,17 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   };
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);
+
+  // Abuse limits: counted in Redis when there is one (every instance shares them), else here.
+  const limitStore = opts.config.redisUrl
+    ? new RedisStore(opts.config.redisUrl, `zhike:limits:${opts.config.databaseSchema ?? 'public'}:`, (err) =>
+        app.log.warn({ err }, 'rate limits: Redis failed; counting in this instance meanwhile'),
+      )
+    : new MemoryStore();
+  const limiter = new ClientLimiter(limitStore, opts.config.limits, opts.config.trustProxy);
+  app.decorate('limiter', limiter);
+  app.decorate('loginGuard', new LoginGuard(limitStore, opts.config.loginRateLimit));
+  app.addHook('onClose', () => limitStore.close());
 
   const router = new Router(ctx);
   app.decorate('router', router);
@@ -172,6 +188,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     cookieName: SESSION_COOKIE,
     onCustomerGone: (contactId) => customerGone(ctx, contactId),
     visitors,
+    limiter,
     queuePositions: (workspaceId, contactId) => router.positionsOf(workspaceId, contactId),
   });
   gateway.attach(app.server);
@@ -203,7 +220,6 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     crossOriginResourcePolicy: { policy: 'same-site' },
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       info: {

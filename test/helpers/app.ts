@@ -8,6 +8,7 @@ import { MemoryBus, type RealtimeBus } from '../../src/bus/bus.js';
 import type { Consumer } from '../../src/events/consumers.js';
 import { buildApp, type ZhikeApp } from '../../src/server/app.js';
 import { openDb, type Db } from '../../src/storage/db.js';
+import { DEFAULT_LIMITS, type LimitRules } from '../../src/ratelimit/rules.js';
 import { migrate } from '../../src/storage/migrate.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, type DbKind } from './env.js';
 
@@ -58,6 +59,11 @@ export const QUIET_RECEPTION: ReceptionPatch = {
   timeouts: { agentResponseSeconds: null, reassignAfterSeconds: null, idleCheckinMinutes: null, idleCloseMinutes: null },
 };
 
+/** Suites send far more from one address and one contact than a visitor would: the client API's limits raised (a suite about limits passes its own). */
+export const TEST_LIMITS: LimitRules = Object.fromEntries(
+  Object.keys(DEFAULT_LIMITS).map((name) => [name, { max: 1_000_000, windowMs: 60_000 }]),
+) as LimitRules;
+
 /** The real application on a fresh database, bootstrapped with a known admin. */
 export async function createTestApp(
   kind: DbKind,
@@ -66,7 +72,7 @@ export async function createTestApp(
   const { db, drop } = await testDb(kind);
   const boot = await bootstrap(db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
   await db.query('UPDATE inboxes SET reception = $1::jsonb WHERE id = $2', [JSON.stringify(opts.reception ?? QUIET_RECEPTION), boot.inbox.id]);
-  const config = loadConfig({}, { loginRateLimit: 1000, ...opts.config });
+  const config = loadConfig({}, { loginRateLimit: 1000, ...opts.config, limits: { ...TEST_LIMITS, ...opts.config?.limits } });
   const bus = opts.bus ?? new MemoryBus();
   const app = await buildApp({ config, db, bus, logger: false, consumers: opts.consumers && (() => opts.consumers!) });
   await app.ready();

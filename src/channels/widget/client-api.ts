@@ -16,6 +16,7 @@ import { getConversation, listMessages } from '../../storage/conversations.js';
 import type { Sql } from '../../storage/db.js';
 import { receptionFacts } from '../../storage/reception.js';
 import { uploadRoute } from '../../http/uploads.js';
+import { limitClientApi } from './rate-limits.js';
 import {
   attachmentIds,
   clientMessageId,
@@ -98,6 +99,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       req.contact = contact;
     }
   });
+  limitClientApi(app);
   const contactOf = (req: FastifyRequest) => {
     if (!req.contact) throw new DomainError('contact_required', 'send the X-Contact-Token header from POST …/contacts', 401);
     return req.contact;

@@ -45,16 +45,35 @@ describe.each(DB_KINDS)('auth on %s', (kind) => {
     expect(wrong.body.error.code).toBe('invalid_credentials');
   });
 
-  it('rate-limits login attempts per client', async () => {
+  const loginFrom = (remoteAddress: string, email: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress, payload: { email, password } });
+
+  it('counts failed logins per account and address: that pair waits, nobody else is locked out', async () => {
+    const victim = await a.createAgent(t.adminToken, { email: 'xiaoli@zhike.test', name: '小李' });
+    const attacker = '203.0.113.66';
     const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const r = await a.inject('POST', '/api/v1/auth/login', { payload: { email: 'ghost@x.test', password: 'nope-nope' } });
-      statuses.push(r.status);
+    for (let i = 0; i < 5; i++) statuses.push((await loginFrom(attacker, victim.email, `guess-${i}-wrong`)).statusCode);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const locked = await loginFrom(attacker, victim.email, 'another-guess');
+    expect(locked.statusCode).toBe(429);
+    expect(locked.json().error).toMatchObject({ code: 'rate_limited', limit: 'login' });
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(20);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(30);
+    // the right password from the attacking address waits too (the pair is locked) ...
+    expect((await loginFrom(attacker, victim.email.toUpperCase(), 'agent-pass-123')).statusCode).toBe(429);
+    // ... but the agent logs in from their own address,
+    expect((await loginFrom('198.51.100.5', victim.email, 'agent-pass-123')).statusCode).toBe(200);
+    // and another account logs in from the attacked address (one proxy, one office NAT)
+    expect((await loginFrom(attacker, ADMIN_EMAIL, ADMIN_PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('a successful login never counts and clears the failures before it', async () => {
+    const office = '192.0.2.44';
+    for (let i = 0; i < 12; i++) expect((await loginFrom(office, ADMIN_EMAIL, ADMIN_PASSWORD)).statusCode).toBe(200);
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 4; i++) expect((await loginFrom(office, ADMIN_EMAIL, 'typo-typo')).statusCode).toBe(401);
+      expect((await loginFrom(office, ADMIN_EMAIL, ADMIN_PASSWORD)).statusCode).toBe(200);
     }
-    expect(statuses).toContain(429);
-    const limited = await a.inject('POST', '/api/v1/auth/login', { payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
-    expect(limited.status).toBe(429);
-    expect(limited.body.error.code).toBe('rate_limited');
   });
 
   it('agent routes need a live session; logout ends it', async () => {

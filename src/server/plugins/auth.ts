@@ -9,6 +9,8 @@ import { maybeOne } from '../../storage/db.js';
 import { toWorkspace } from '../../storage/rows.js';
 import { callerOf, requireAgent, SESSION_COOKIE, tokenOf } from '../../http/context.js';
 import { agentSchema, errorSchema } from '../../http/schemas.js';
+import { rateLimitedSchema, sendRateLimited } from '../../http/rate-limited.js';
+import { ipKey } from '../../ratelimit/limiter.js';
 
 /** Login, logout, the current agent and their presence status. */
 export const authPlugin: FastifyPluginAsync = async (app) => {
@@ -18,24 +20,31 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
   r.post(
     '/auth/login',
     {
-      config: { rateLimit: { max: ctx.config.loginRateLimit, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Log in with e-mail and password',
-        description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. Rate-limited to ${ctx.config.loginRateLimit} attempts per minute per client.`,
+        description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. After ${ctx.config.loginRateLimit} failed attempts for one account from one address, that pair waits 30 s, then twice as long after each further failure (up to 15 min); a successful login clears it. Other accounts and other addresses are not affected.`,
         body: z.object({ email: z.string().min(3).max(MAX_EMAIL_CHARS), password: z.string().min(1).max(200) }),
         response: {
           200: z.object({ token: z.string(), agent: agentSchema, expiresAt: z.string() }),
           401: errorSchema,
-          429: errorSchema,
+          429: rateLimitedSchema,
         },
       },
     },
     async (req, reply) => {
+      const ip = ipKey(req.ip);
+      const wait = await app.loginGuard.lockedFor(req.body.email, ip);
+      if (wait) {
+        const message = `too many failed logins for this account from this address: try again in ${Math.ceil(wait / 1000)} s`;
+        return sendRateLimited(reply, { limit: 'login', message, retryAfterMs: wait });
+      }
       const result = await login(ctx.db, req.body.email, req.body.password, req.headers['user-agent']);
       if (!result) {
+        await app.loginGuard.failed(req.body.email, ip);
         return reply.code(401).send({ error: { code: 'invalid_credentials', message: 'wrong e-mail or password' } });
       }
+      await app.loginGuard.succeeded(req.body.email, ip);
       // Logging in puts the agent on duty (在线); they can switch to 小休 at any time.
       const agent = await setAvailability(ctx, { agentId: result.agent.id, workspaceId: result.agent.workspaceId, role: result.agent.role }, 'online');
       reply.setCookie(SESSION_COOKIE, result.token, {

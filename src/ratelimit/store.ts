@@ -1,0 +1,180 @@
+import { Redis } from 'ioredis';
+
+/** A counter's value after a hit, and how long until its window ends. */
+export interface Count {
+  count: number;
+  resetMs: number;
+}
+
+/**
+ * Where limit counters live: in this process, or in Redis so that every instance
+ * counts against the same limit. Keys expire on their own.
+ */
+export interface LimitStore {
+  /**
+   * Adds one to `key` and returns the count within its window. The window starts
+   * with the first hit and lasts `windowMs` (a fixed window); with `slide`, every
+   * hit starts it again (a counter that lives as long as hits keep coming).
+   */
+  hit(key: string, windowMs: number, slide?: boolean): Promise<Count>;
+  /** Milliseconds until `key` expires; 0 when it is not set. */
+  ttl(key: string): Promise<number>;
+  /** Sets `key` for `ms` milliseconds. */
+  set(key: string, ms: number): Promise<void>;
+  del(...keys: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Counters in this process (one instance, or the fallback while Redis is unreachable). */
+export class MemoryStore implements LimitStore {
+  private readonly entries = new Map<string, { count: number; expiresAt: number }>();
+  private lastSweep: number;
+
+  constructor(private readonly now: () => number = Date.now) {
+    this.lastSweep = now();
+  }
+
+  async hit(key: string, windowMs: number, slide = false): Promise<Count> {
+    const now = this.now();
+    this.sweep(now);
+    let e = this.entries.get(key);
+    if (!e || e.expiresAt <= now) {
+      e = { count: 0, expiresAt: now + windowMs };
+      this.entries.set(key, e);
+    }
+    e.count++;
+    if (slide) e.expiresAt = now + windowMs;
+    return { count: e.count, resetMs: e.expiresAt - now };
+  }
+
+  async ttl(key: string): Promise<number> {
+    const e = this.entries.get(key);
+    return e ? Math.max(0, e.expiresAt - this.now()) : 0;
+  }
+
+  async set(key: string, ms: number): Promise<void> {
+    this.entries.set(key, { count: 1, expiresAt: this.now() + ms });
+  }
+
+  async del(...keys: string[]): Promise<void> {
+    for (const k of keys) this.entries.delete(k);
+  }
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Forgets expired counters now and then, so memory follows the live keys only. */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 10_000) return;
+    this.lastSweep = now;
+    for (const [k, e] of this.entries) if (e.expiresAt <= now) this.entries.delete(k);
+  }
+}
+
+// One round trip per hit: count, start the window on the first hit (or on every hit when sliding).
+const HIT = `
+local n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if n == 1 or ARGV[2] == '1' or ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {n, ttl}`;
+
+type HitCommand = (key: string, windowMs: number, slide: string) => Promise<[number, number]>;
+
+/**
+ * Counters in Redis, shared by every instance. A Redis that errors or is not
+ * reachable never fails a request: this instance counts in memory meanwhile
+ * (each instance then enforces the limit on its own) and logs it.
+ */
+export class RedisStore implements LimitStore {
+  private readonly redis: Redis;
+  private readonly fallback: MemoryStore;
+  private lastWarning = 0;
+
+  constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly warn: (err: unknown) => void,
+    now: () => number = Date.now,
+  ) {
+    this.fallback = new MemoryStore(now);
+    // Fail fast instead of queueing: a limit check must not wait for a reconnect.
+    this.redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
+    this.redis.defineCommand('zhikeLimitHit', { numberOfKeys: 1, lua: HIT });
+    this.redis.on('error', (err) => this.failed(err));
+    this.redis.connect().catch((err) => this.failed(err));
+  }
+
+  /** Connected (or not) once the first attempt settled: for tests that need the shared store. */
+  async ready(): Promise<boolean> {
+    if (this.redis.status === 'ready') return true;
+    return new Promise((resolve) => {
+      const done = (ok: boolean) => {
+        this.redis.off('ready', onReady);
+        this.redis.off('error', onError);
+        resolve(ok);
+      };
+      const onReady = () => done(true);
+      const onError = () => done(false);
+      this.redis.once('ready', onReady);
+      this.redis.once('error', onError);
+    });
+  }
+
+  async hit(key: string, windowMs: number, slide = false): Promise<Count> {
+    try {
+      const hit = (this.redis as unknown as { zhikeLimitHit: HitCommand }).zhikeLimitHit;
+      const [count, ttl] = await hit.call(this.redis, this.prefix + key, windowMs, slide ? '1' : '0');
+      return { count: Number(count), resetMs: Number(ttl) };
+    } catch (err) {
+      this.failed(err);
+      return this.fallback.hit(key, windowMs, slide);
+    }
+  }
+
+  async ttl(key: string): Promise<number> {
+    try {
+      return Math.max(0, Number(await this.redis.pttl(this.prefix + key)));
+    } catch (err) {
+      this.failed(err);
+      return this.fallback.ttl(key);
+    }
+  }
+
+  async set(key: string, ms: number): Promise<void> {
+    try {
+      await this.redis.set(this.prefix + key, '1', 'PX', ms);
+    } catch (err) {
+      this.failed(err);
+      await this.fallback.set(key, ms);
+    }
+  }
+
+  async del(...keys: string[]): Promise<void> {
+    await this.fallback.del(...keys);
+    try {
+      await this.redis.del(...keys.map((k) => this.prefix + k));
+    } catch (err) {
+      this.failed(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.fallback.close();
+    this.redis.disconnect();
+  }
+
+  private failed(err: unknown): void {
+    const now = Date.now();
+    if (now - this.lastWarning < 10_000) return; // once per 10 s, not once per request
+    this.lastWarning = now;
+    this.warn(err);
+  }
+}
