@@ -19,7 +19,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
-import { ServerProcess } from '../test/helpers/server-process.js';
+import { RAISED_LIMITS_ENV, ServerProcess } from '../test/helpers/server-process.js';
 import { openIdle, quantile, runLoad, type Endpoint, type LoadResult } from './load.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 
@@ -141,7 +141,7 @@ async function idleMemory(): Promise<{ connections: number; rssPerConn: number; 
   const db = await openDb({ databaseUrl: DATABASE_URL, schema });
   await migrate(db);
   const boot = await bootstrap(db, { adminPassword: 'bench-pass-1' });
-  const app = await buildApp({ config: loadConfig({}, { loginRateLimit: 1e6 }), db, bus: new MemoryBus(), logger: false });
+  const app = await buildApp({ config: loadConfig(RAISED_LIMITS_ENV, { loginRateLimit: 1e6 }), db, bus: new MemoryBus(), logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
   const child = { proc: null as ReturnType<typeof spawn> | null };
