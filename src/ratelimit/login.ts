@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { LimitStore } from './store.js';
+import { backoffMs, type LimitStore } from './store.js';
 
 /** The first lock, after the threshold's failed attempt; each further failure doubles it up to the cap. */
 export const LOGIN_FIRST_LOCK_MS = 30_000;
@@ -9,8 +9,7 @@ export const LOGIN_FAILURES_KEPT_MS = 24 * 3_600_000;
 
 /** How long a pair is locked after its `failures`-th failure (0 below the threshold). */
 export function loginLockMs(failures: number, threshold: number): number {
-  if (failures < threshold) return 0;
-  return Math.min(LOGIN_MAX_LOCK_MS, LOGIN_FIRST_LOCK_MS * 2 ** Math.min(failures - threshold, 20));
+  return backoffMs(failures, { threshold, firstMs: LOGIN_FIRST_LOCK_MS, maxMs: LOGIN_MAX_LOCK_MS });
 }
 
 /**
@@ -26,20 +25,23 @@ export class LoginGuard {
     private readonly threshold: number,
   ) {}
 
-  /** Milliseconds this pair must still wait; 0 when it may try. */
-  async lockedFor(email: string, ip: string): Promise<number> {
-    return this.store.ttl(`login.lock:${pairOf(email, ip)}`);
-  }
-
-  /** A failed attempt; returns the lock it causes (0: none yet). */
-  async failed(email: string, ip: string): Promise<number> {
+  /**
+   * Before checking a password: the milliseconds this pair must still wait (refuse
+   * with 429), or 0 to go ahead. Going ahead counts as a failure at once, so that
+   * a burst of parallel guesses cannot all slip in before the first one failed;
+   * `succeeded` takes it back. The attempt that reaches the threshold locks the
+   * pair before its password is even checked.
+   */
+  async attempt(email: string, ip: string): Promise<number> {
     const pair = pairOf(email, ip);
-    const { count } = await this.store.hit(`login.failures:${pair}`, LOGIN_FAILURES_KEPT_MS, true);
-    const lock = loginLockMs(count, this.threshold);
-    if (lock) await this.store.set(`login.lock:${pair}`, lock);
-    return lock;
+    return this.store.hitUnlessLocked(`login.lock:${pair}`, `login.failures:${pair}`, LOGIN_FAILURES_KEPT_MS, {
+      threshold: this.threshold,
+      firstMs: LOGIN_FIRST_LOCK_MS,
+      maxMs: LOGIN_MAX_LOCK_MS,
+    });
   }
 
+  /** The password was right: the pair starts over, the attempt did not count. */
   async succeeded(email: string, ip: string): Promise<void> {
     const pair = pairOf(email, ip);
     await this.store.del(`login.failures:${pair}`, `login.lock:${pair}`);

@@ -58,7 +58,7 @@ describe('counting', () => {
 
   it('a limit set to 0 is off', async () => {
     const limiter = new ClientLimiter(new MemoryStore(), { ...loadConfig({}).limits, 'ip.messages': null }, false);
-    for (let i = 0; i < 5000; i++) expect(await limiter.take('ip.messages', '1.2.3.4')).toBeNull();
+    for (let i = 0; i < 500; i++) expect(await limiter.take('ip.messages', '1.2.3.4')).toBeNull();
   });
 
   it('IPv6 clients count by their /64, IPv4-mapped addresses as IPv4', () => {
@@ -89,24 +89,46 @@ describe('login backoff', () => {
   it('locks one account+address pair; a success clears it and never counts', async () => {
     let now = 0;
     const guard = new LoginGuard(new MemoryStore(() => now), 3);
+    const fail = (email: string, ip: string) => guard.attempt(email, ip); // an attempt not followed by succeeded()
     for (let round = 0; round < 3; round++) {
-      expect(await guard.failed('a@x.test', '1.1.1.1')).toBe(0);
-      expect(await guard.failed('A@x.test', '1.1.1.1')).toBe(0);
+      expect(await fail('a@x.test', '1.1.1.1')).toBe(0);
+      expect(await fail('A@x.test', '1.1.1.1')).toBe(0);
+      expect(await guard.attempt('a@x.test', '1.1.1.1')).toBe(0);
       await guard.succeeded('a@x.test', '1.1.1.1'); // two failures and a success, again and again: never locked
     }
-    expect(await guard.lockedFor('a@x.test', '1.1.1.1')).toBe(0);
-    await guard.failed('a@x.test', '1.1.1.1');
-    await guard.failed('a@x.test', '1.1.1.1');
-    expect(await guard.failed('a@x.test', '1.1.1.1')).toBe(30_000);
-    expect(await guard.lockedFor('a@x.test', '1.1.1.1')).toBe(30_000);
-    expect(await guard.lockedFor('a@x.test', '2.2.2.2')).toBe(0); // the account from elsewhere
-    expect(await guard.lockedFor('b@x.test', '1.1.1.1')).toBe(0); // another account from here
-    now += 30_000;
-    expect(await guard.lockedFor('a@x.test', '1.1.1.1')).toBe(0);
-    expect(await guard.failed('a@x.test', '1.1.1.1')).toBe(60_000); // it grows
+    expect(await fail('a@x.test', '1.1.1.1')).toBe(0);
+    expect(await fail('a@x.test', '1.1.1.1')).toBe(0);
+    expect(await fail('a@x.test', '1.1.1.1')).toBe(0); // the third is checked, and locks the pair
+    expect(await guard.attempt('a@x.test', '1.1.1.1')).toBe(30_000);
+    expect(await guard.attempt('a@x.test', '2.2.2.2')).toBe(0); // the account from elsewhere
+    expect(await guard.attempt('b@x.test', '1.1.1.1')).toBe(0); // another account from here
+    now += 29_000;
+    expect(await guard.attempt('a@x.test', '1.1.1.1')).toBe(1000); // waiting does not count
+    now += 1000;
+    expect(await fail('a@x.test', '1.1.1.1')).toBe(0);
+    expect(await guard.attempt('a@x.test', '1.1.1.1')).toBe(60_000); // it grows
     now += 60_000;
+    expect(await guard.attempt('a@x.test', '1.1.1.1')).toBe(0);
     await guard.succeeded('a@x.test', '1.1.1.1');
-    expect(await guard.failed('a@x.test', '1.1.1.1')).toBe(0); // and starts over after a success
+    expect(await fail('a@x.test', '1.1.1.1')).toBe(0);
+    expect(await fail('a@x.test', '1.1.1.1')).toBe(0);
+    expect(await guard.attempt('a@x.test', '1.1.1.1')).toBe(0); // and starts over after a success
+  });
+
+  it('a burst of parallel guesses gets no more than the threshold checked, in memory and in Redis', async () => {
+    const redis = new RedisStore(TEST_REDIS_URL, `zhike:limits:test-login-${process.pid}-${Date.now()}:`, () => {});
+    try {
+      expect(await redis.ready()).toBe(true);
+      for (const store of [new MemoryStore(), redis]) {
+        const guard = new LoginGuard(store, 5);
+        const waits = await Promise.all(Array.from({ length: 50 }, () => guard.attempt('a@x.test', '1.1.1.1')));
+        expect(waits.filter((w) => w === 0)).toHaveLength(5);
+        expect(Math.min(...waits.filter((w) => w > 0))).toBeGreaterThan(25_000);
+        await guard.succeeded('a@x.test', '1.1.1.1');
+      }
+    } finally {
+      await redis.close();
+    }
   });
 });
 

@@ -17,12 +17,31 @@ export interface LimitStore {
    * hit starts it again (a counter that lives as long as hits keep coming).
    */
   hit(key: string, windowMs: number, slide?: boolean): Promise<Count>;
+  /**
+   * In one step: when `lockKey` is set, its milliseconds left (nothing counted);
+   * else one hit on `countKey` (a sliding window of `windowMs`), and once its
+   * count reaches `backoff.threshold`, `lockKey` set for firstMs doubled per count
+   * beyond (up to maxMs); then 0. One step, so parallel callers cannot all pass
+   * before the lock is set.
+   */
+  hitUnlessLocked(lockKey: string, countKey: string, windowMs: number, backoff: Backoff): Promise<number>;
   /** Milliseconds until `key` expires; 0 when it is not set. */
   ttl(key: string): Promise<number>;
   /** Sets `key` for `ms` milliseconds. */
   set(key: string, ms: number): Promise<void>;
   del(...keys: string[]): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Backoff {
+  threshold: number;
+  firstMs: number;
+  maxMs: number;
+}
+
+export function backoffMs(count: number, b: Backoff): number {
+  if (count < b.threshold) return 0;
+  return Math.min(b.maxMs, b.firstMs * 2 ** Math.min(count - b.threshold, 30));
 }
 
 /** Counters in this process (one instance, or the fallback while Redis is unreachable). */
@@ -45,6 +64,18 @@ export class MemoryStore implements LimitStore {
     e.count++;
     if (slide) e.expiresAt = now + windowMs;
     return { count: e.count, resetMs: e.expiresAt - now };
+  }
+
+  async hitUnlessLocked(lockKey: string, countKey: string, windowMs: number, backoff: Backoff): Promise<number> {
+    const now = this.now();
+    const lock = this.entries.get(lockKey);
+    if (lock && lock.expiresAt > now) return lock.expiresAt - now;
+    const e = this.entries.get(countKey);
+    const count = e && e.expiresAt > now ? e.count + 1 : 1;
+    this.entries.set(countKey, { count, expiresAt: now + windowMs });
+    const ms = backoffMs(count, backoff);
+    if (ms) this.entries.set(lockKey, { count: 1, expiresAt: now + ms });
+    return 0;
   }
 
   async ttl(key: string): Promise<number> {
@@ -86,6 +117,18 @@ if n == 1 or ARGV[2] == '1' or ttl < 0 then
 end
 return {n, ttl}`;
 
+const HIT_UNLESS_LOCKED = `
+local wait = redis.call('PTTL', KEYS[1])
+if wait > 0 then return wait end
+local n = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[1])
+local threshold, first, max = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if n >= threshold then
+  redis.call('SET', KEYS[1], '1', 'PX', math.min(max, first * 2 ^ math.min(n - threshold, 30)))
+end
+return 0`;
+
+type HitUnlessLockedCommand = (lockKey: string, countKey: string, windowMs: number, threshold: number, firstMs: number, maxMs: number) => Promise<number>;
 type HitCommand = (key: string, windowMs: number, slide: string) => Promise<[number, number]>;
 
 /**
@@ -108,6 +151,7 @@ export class RedisStore implements LimitStore {
     // Fail fast instead of queueing: a limit check must not wait for a reconnect.
     this.redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500 });
     this.redis.defineCommand('zhikeLimitHit', { numberOfKeys: 1, lua: HIT });
+    this.redis.defineCommand('zhikeHitUnlessLocked', { numberOfKeys: 2, lua: HIT_UNLESS_LOCKED });
     this.redis.on('error', (err) => this.failed(err));
     this.redis.connect().catch((err) => this.failed(err));
   }
@@ -136,6 +180,16 @@ export class RedisStore implements LimitStore {
     } catch (err) {
       this.failed(err);
       return this.fallback.hit(key, windowMs, slide);
+    }
+  }
+
+  async hitUnlessLocked(lockKey: string, countKey: string, windowMs: number, backoff: Backoff): Promise<number> {
+    try {
+      const cmd = (this.redis as unknown as { zhikeHitUnlessLocked: HitUnlessLockedCommand }).zhikeHitUnlessLocked;
+      return Number(await cmd.call(this.redis, this.prefix + lockKey, this.prefix + countKey, windowMs, backoff.threshold, backoff.firstMs, backoff.maxMs));
+    } catch (err) {
+      this.failed(err);
+      return this.fallback.hitUnlessLocked(lockKey, countKey, windowMs, backoff);
     }
   }
 

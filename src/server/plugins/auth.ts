@@ -34,14 +34,13 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const ip = ipKey(req.ip);
-      const wait = await app.loginGuard.lockedFor(req.body.email, ip);
+      const wait = await app.loginGuard.attempt(req.body.email, ip);
       if (wait) {
         const message = `too many failed logins for this account from this address: try again in ${Math.ceil(wait / 1000)} s`;
         return sendRateLimited(reply, { limit: 'login', message, retryAfterMs: wait });
       }
       const result = await login(ctx.db, req.body.email, req.body.password, req.headers['user-agent']);
       if (!result) {
-        await app.loginGuard.failed(req.body.email, ip);
         return reply.code(401).send({ error: { code: 'invalid_credentials', message: 'wrong e-mail or password' } });
       }
       await app.loginGuard.succeeded(req.body.email, ip);
