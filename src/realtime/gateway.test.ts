@@ -190,6 +190,24 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect(ws.closed).toBeNull();
   });
 
+  it('answers a sync or resume past the seq range with an error frame and keeps the connection', async () => {
+    const { ws, conv, contactToken } = await customer();
+    await a.customerSend(contactToken, conv.id, 'still here');
+    ws.send({ type: 'sync', conversationId: conv.id, afterSeq: 2147483648 });
+    expect(await ws.next((f) => f.type === 'error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('afterSeq') });
+    ws.send({ type: 'sync', conversationId: 2 ** 60, afterSeq: 0 });
+    expect(await ws.next((f) => f.type === 'error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('conversationId') });
+    ws.send({ type: 'sync', conversationId: conv.id, afterSeq: 0 });
+    expect((await ws.next((f) => f.type === 'message')).message.content).toBe('still here');
+    expect(ws.closed).toBeNull();
+
+    const again = await connect();
+    expect(await again.hello({ inboxToken: t.inbox.token, contactToken, resume: { [conv.id]: 2147483648 } })).toMatchObject({ type: 'error', code: 'invalid_frame' });
+    expect((await again.hello({ inboxToken: t.inbox.token, contactToken, resume: { [conv.id]: 0 } })).type).toBe('ready');
+    expect((await again.waitFor((f) => f.type === 'message')).message.content).toBe('still here');
+    expect(again.closed).toBeNull();
+  });
+
   it('refuses strangers: hello first, valid tokens only, and only one’s own conversations', async () => {
     const c = await connect();
     c.send({ type: 'ping' });
