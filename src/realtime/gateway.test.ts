@@ -251,6 +251,28 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect((await c.hello({})).type).toBe('ready');
   });
 
+  it('accepts the console’s session cookie only from the console’s own origin; tokens and widgets work from any site', async () => {
+    const cookie = `zhike_session=${t.adminToken}`;
+    const own = await connect({ cookie, origin: t.url });
+    expect((await own.hello({})).type).toBe('ready');
+
+    // a foreign page cannot ride on the agent's cookie (cross-site WebSocket hijacking)
+    const foreign = await connect({ cookie, origin: 'https://evil.example' });
+    expect(await foreign.hello({})).toMatchObject({ type: 'error', code: 'unauthorized', message: expect.stringContaining('https://evil.example') });
+    await new Promise<void>((r) => (foreign.closed ? r() : foreign.ws.once('close', () => r())));
+    expect(foreign.closed?.code).toBe(4003);
+    // another port or scheme is another origin
+    const otherPort = await connect({ cookie, origin: t.url.replace(/:\d+$/, ':1') });
+    expect((await otherPort.hello({})).code).toBe('unauthorized');
+
+    // an explicit token is no ambient authority: any page holding it may use it
+    expect((await (await connect({ origin: 'https://evil.example' })).hello({ token: t.adminToken })).type).toBe('ready');
+    // customers' widgets are on other sites by nature, cookie or not
+    const { contactToken } = await a.newContact();
+    const widget = await connect({ cookie, origin: 'https://shop.example' });
+    expect(await widget.hello({ inboxToken: t.inbox.token, contactToken })).toMatchObject({ type: 'ready', role: 'customer' });
+  });
+
   it('rate-limits a flooding client without dropping it', async () => {
     const { ws } = await customer();
     for (let i = 0; i < 120; i++) ws.send({ type: 'ping' });

@@ -173,6 +173,14 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     onCustomerGone: (contactId) => customerGone(ctx, contactId),
     visitors,
     queuePositions: (workspaceId, contactId) => router.positionsOf(workspaceId, contactId),
+    limits: {
+      maxConnectionsPerIp: opts.config.wsMaxConnectionsPerIp,
+      queue: { customer: opts.config.wsMaxQueuedBytes, agent: 4 * opts.config.wsMaxQueuedBytes, total: opts.config.wsMaxQueuedBytesTotal },
+      frameRate: opts.config.wsFrameRate,
+      frameBurst: opts.config.wsFrameBurst,
+      trustProxy: opts.config.trustProxy,
+      allowedOrigins: opts.config.allowedOrigins,
+    },
   });
   gateway.attach(app.server);
   app.decorate('gateway', gateway);
