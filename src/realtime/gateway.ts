@@ -22,7 +22,7 @@ const PING_INTERVAL_MS = 30_000;
 const PRESENCE_HEARTBEAT_MS = 20_000;
 /** Before hello a client has nothing to say but hello: a few frames, none large. */
 const PRE_HELLO_MAX_FRAMES = 10;
-const PRE_HELLO_MAX_BYTES = 8 * 1024;
+const PRE_HELLO_MAX_BYTES = 16 * 1024;
 /** What a refused upgrade tells the client to wait before trying again (seconds). */
 const PER_IP_RETRY_AFTER_S = 10;
 
