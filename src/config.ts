@@ -34,7 +34,7 @@ export interface Config {
   consumerRetryMs: number;
   /** WebSocket connections one client IP may hold on this instance (0: no cap). */
   wsMaxConnectionsPerIp: number;
-  /** Bytes a customer's socket may have queued before it is dropped as too slow (agents: 4×). */
+  /** Bytes a customer's socket may have queued before it is dropped as too slow (agents: 16×). */
   wsMaxQueuedBytes: number;
   /** Bytes all sockets of this instance may have queued; past it the most backed-up sockets are dropped. */
   wsMaxQueuedBytesTotal: number;

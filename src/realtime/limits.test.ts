@@ -187,7 +187,7 @@ describe('WebSocket limits', () => {
     await waitUntil(() => t.app.gateway.agentSockets() === agents + 5);
     const dropped = await metric('zhike_ws_dropped_total', 'reason="instance_queue"');
 
-    // each console may queue 1 MB, and waits at 512 KB; four of them would hold 2 MB, the instance allows 1 MB
+    // a resync waits when a console has 2 MB queued (half its 4 MB); the instance allows 1 MB in all
     for (const s of stuck) resyncFlood(s, conv.id);
     await waitUntil(() => t.app.gateway.agentSockets() <= agents + 3);
     expect(await metric('zhike_ws_dropped_total', 'reason="instance_queue"')).toBeGreaterThanOrEqual(dropped + 2);

@@ -179,7 +179,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     queuePositions: (workspaceId, contactId) => router.positionsOf(workspaceId, contactId),
     limits: {
       maxConnectionsPerIp: opts.config.wsMaxConnectionsPerIp,
-      queue: { customer: opts.config.wsMaxQueuedBytes, agent: 4 * opts.config.wsMaxQueuedBytes, total: opts.config.wsMaxQueuedBytesTotal },
+      queue: { customer: opts.config.wsMaxQueuedBytes, agent: 16 * opts.config.wsMaxQueuedBytes, total: opts.config.wsMaxQueuedBytesTotal },
       frameRate: opts.config.wsFrameRate,
       frameBurst: opts.config.wsFrameBurst,
       trustProxy: opts.config.trustProxy,
