@@ -30,13 +30,17 @@ describe('WebSocket limits', () => {
     const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
     return line ? Number(line.split(' ').at(-1)) : 0;
   };
-  /** /healthz through the network, as a load balancer asks. */
+  /**
+   * /healthz through the network, as a load balancer asks. Without the limits it took
+   * 24.8 s under 300 non-reading sockets; the bound leaves room for a loaded test machine.
+   */
   const healthMs = async () => {
     const started = performance.now();
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
     return performance.now() - started;
   };
+  const HEALTHY_MS = 5000;
   /** Nearly 5,000 Chinese characters: about 15 KB in every frame that carries the message. */
   const BIG = '知'.repeat(4990);
 
@@ -92,7 +96,7 @@ describe('WebSocket limits', () => {
     expect(refused[0].response).toContain('"code":"rate_limited"');
     expect(refused[0].response).toContain('"limit":"ws.connections_per_ip"');
     expect(await metric('zhike_ws_refused_total', 'reason="per_ip"')).toBe(100);
-    expect(await healthMs()).toBeLessThan(1000);
+    expect(await healthMs()).toBeLessThan(HEALTHY_MS);
 
     // another address is not affected; a place that frees up can be taken again
     expect((await raw('203.0.113.99')).status).toBe(101);
@@ -133,7 +137,7 @@ describe('WebSocket limits', () => {
     expect(errors.filter((f) => f.code === 'rate_limited').length).toBeGreaterThanOrEqual(1);
     expect(errors.filter((f) => f.code === 'rate_limited').length).toBeLessThan(100);
     expect(await metric('zhike_ws_dropped_total', 'reason="flood"')).toBeGreaterThanOrEqual(1);
-    expect(await healthMs()).toBeLessThan(1000);
+    expect(await healthMs()).toBeLessThan(HEALTHY_MS);
   });
 
   /** A conversation of 30 long messages: a resync of it is about 450 KB. */
@@ -170,7 +174,7 @@ describe('WebSocket limits', () => {
     }
     await stuck.whenClosed();
     expect(await metric('zhike_ws_dropped_total', 'reason="slow"')).toBe(dropped + 1);
-    expect(slowest).toBeLessThan(1000);
+    expect(slowest).toBeLessThan(HEALTHY_MS);
 
     reader.send({ type: 'sync', conversationId: conv.id, afterSeq: 0 });
     await waitUntil(() => new Set(reader.messages(conv.id).map((m) => m.seq)).size === 30 + live);

@@ -84,5 +84,5 @@ describe.each(DB_KINDS)('shutting down on %s', (kind) => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(watched.after).toEqual([]);
     await Promise.all([agent, ...customers.map((c) => c.ws)].map((c) => c.close()));
-  }, 60_000);
+  }, 180_000);
 });
