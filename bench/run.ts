@@ -95,7 +95,12 @@ async function zhikeDelivery(kind: 'pglite' | 'postgres'): Promise<LoadResult[]>
 async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; env?: Record<string, string> }, fn: (ep: Endpoint, server: ServerProcess) => Promise<T>): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
-  const env: Record<string, string> = { ...(kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema }), ...opts.env };
+  const env: Record<string, string> = {
+    ...(kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema }),
+    // the load comes from one address
+    ZHIKE_WS_MAX_CONNECTIONS_PER_IP: '0',
+    ...opts.env,
+  };
   if (kind === 'postgres') {
     // start from a clean slate, as pgbench does: no checkpoint of earlier work in the measurement
     const db = await openDb({ databaseUrl: DATABASE_URL });
@@ -141,7 +146,8 @@ async function idleMemory(): Promise<{ connections: number; rssPerConn: number; 
   const db = await openDb({ databaseUrl: DATABASE_URL, schema });
   await migrate(db);
   const boot = await bootstrap(db, { adminPassword: 'bench-pass-1' });
-  const app = await buildApp({ config: loadConfig(RAISED_LIMITS_ENV, { loginRateLimit: 1e6 }), db, bus: new MemoryBus(), logger: false });
+  // every idle connection comes from this machine: no per-IP cap for the measurement
+  const app = await buildApp({ config: loadConfig(RAISED_LIMITS_ENV, { loginRateLimit: 1e6, wsMaxConnectionsPerIp: 0 }), db, bus: new MemoryBus(), logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as import('node:net').AddressInfo).port}`;
   const child = { proc: null as ReturnType<typeof spawn> | null };

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { limitRulesFrom, type LimitRules } from './ratelimit/rules.js';
+import { WS_FRAME_BURST, WS_FRAME_RATE } from './core/limits.js';
 
 /** Runtime configuration, from the environment. Every variable is documented in the README. */
 export interface Config {
@@ -39,6 +40,17 @@ export interface Config {
   consumerPollMs: number;
   /** A failing consumer's first retry delay (ms); it doubles per attempt, up to 5 attempts. */
   consumerRetryMs: number;
+  /** WebSocket connections one client IP may hold on this instance (0: no cap). */
+  wsMaxConnectionsPerIp: number;
+  /** Bytes a customer's socket may have queued before it is dropped as too slow (agents: 16×). */
+  wsMaxQueuedBytes: number;
+  /** Bytes all sockets of this instance may have queued; past it the most backed-up sockets are dropped. */
+  wsMaxQueuedBytesTotal: number;
+  /** Frames per second a WebSocket may send (every frame counts: before hello, invalid ones too), and the burst. */
+  wsFrameRate: number;
+  wsFrameBurst: number;
+  /** Origins besides the console's own from which a console (session cookie) may open the WebSocket. */
+  allowedOrigins: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -65,8 +77,42 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     consumerLeaseMs: positive('ZHIKE_CONSUMER_LEASE_MS', env.ZHIKE_CONSUMER_LEASE_MS, 15_000),
     consumerPollMs: positive('ZHIKE_CONSUMER_POLL_MS', env.ZHIKE_CONSUMER_POLL_MS, 1000),
     consumerRetryMs: positive('ZHIKE_CONSUMER_RETRY_MS', env.ZHIKE_CONSUMER_RETRY_MS, 100),
+    wsMaxConnectionsPerIp: count('ZHIKE_WS_MAX_CONNECTIONS_PER_IP', env.ZHIKE_WS_MAX_CONNECTIONS_PER_IP, 200, 0),
+    wsMaxQueuedBytes: count('ZHIKE_WS_MAX_QUEUED_BYTES', env.ZHIKE_WS_MAX_QUEUED_BYTES, 256 * 1024, 16 * 1024),
+    wsMaxQueuedBytesTotal: count('ZHIKE_WS_MAX_QUEUED_BYTES_TOTAL', env.ZHIKE_WS_MAX_QUEUED_BYTES_TOTAL, 64 * 1024 * 1024, 16 * 1024),
+    wsFrameRate: count('ZHIKE_WS_FRAME_RATE', env.ZHIKE_WS_FRAME_RATE, WS_FRAME_RATE, 1),
+    wsFrameBurst: count('ZHIKE_WS_FRAME_BURST', env.ZHIKE_WS_FRAME_BURST, WS_FRAME_BURST, 1),
+    allowedOrigins: origins('ZHIKE_ALLOWED_ORIGINS', env.ZHIKE_ALLOWED_ORIGINS),
     ...overrides,
   };
+}
+
+/** A whole number of at least `min` (a count, or bytes). */
+function count(name: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) throw new Error(`${name} must be a whole number of at least ${min}, got ${value}`);
+  return n;
+}
+
+/** A comma-separated list of origins (scheme://host[:port]), normalized as browsers send them. */
+function origins(name: string, value: string | undefined): string[] {
+  if (!value) return [];
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((o) => {
+      let url: URL;
+      try {
+        url = new URL(o);
+      } catch {
+        throw new Error(`${name}: "${o}" is not an origin like https://console.example.com`);
+      }
+      if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash)
+        throw new Error(`${name}: "${o}" is not an origin like https://console.example.com (scheme, host and port only)`);
+      return url.origin;
+    });
 }
 
 function positive(name: string, value: string | undefined, fallback: number): number {

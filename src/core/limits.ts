@@ -33,6 +33,10 @@ export const MAX_ATTRIBUTE_CHARS = {
   timezone: 100,
   screen: 50,
 } as const satisfies Record<keyof ContactAttributes, number>;
+/** The highest message seq there can be (messages.seq is a PostgreSQL integer). */
+export const MAX_SEQ = 2_147_483_647;
+/** The highest id a client may name (ids are bigint; JavaScript numbers are exact up to here). */
+export const MAX_ID = Number.MAX_SAFE_INTEGER;
 export const MAX_WS_FRAME_BYTES = 64 * 1024;
 /** WebSocket frames per second a connection may send, with a burst allowance. */
 export const WS_FRAME_RATE = 20;

@@ -42,6 +42,18 @@ export function createMetrics() {
       labelNames: ['outcome'] as const,
       registers: [registry],
     }),
+    wsRefused: new client.Counter({
+      name: 'zhike_ws_refused_total',
+      help: 'WebSocket upgrades refused, by reason (per_ip: the client IP holds ZHIKE_WS_MAX_CONNECTIONS_PER_IP sockets)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    wsDropped: new client.Counter({
+      name: 'zhike_ws_dropped_total',
+      help: 'WebSocket connections the server ended, by reason (slow, instance_queue, flood, pre_hello)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     httpDuration: new client.Histogram({
       name: 'zhike_http_request_duration_seconds',
       help: 'HTTP request duration by route and status',

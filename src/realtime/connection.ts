@@ -1,13 +1,9 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Session } from '../commands/auth.js';
-import { WS_FRAME_BURST } from '../core/limits.js';
 import type { Contact, Inbox, Message } from '../core/model.js';
 import type { AgentFrame, CustomerFrame, CustomerMessage, ServerFrame } from '../core/realtime/frames.js';
 import type { PageTracking } from '../visitors/page-tracking.js';
-
-/** A client this far behind is dropped; it reconnects and resyncs from its last seq. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 
 export interface Log {
   info(obj: object, msg?: string): void;
@@ -24,8 +20,6 @@ export interface Stream {
 /** One authenticated WebSocket: who is on it, and the state the gateway keeps for it. */
 export abstract class Conn {
   alive = true;
-  tokens = WS_FRAME_BURST;
-  lastRefill = Date.now();
   streams: Map<number, Stream> | null = null;
   /** Frames that change state are handled in arrival order. */
   queue: Promise<void> = Promise.resolve();
@@ -88,12 +82,56 @@ export function forCustomer(m: Message): CustomerMessage {
   return rest;
 }
 
-/** Writes frames to sockets: drops clients that fall too far behind, and batches what one socket gets in a tick. */
+/** How many bytes may wait in sockets' send queues (ZHIKE_WS_MAX_QUEUED_BYTES…). */
+export interface QueueLimits {
+  /** Per customer socket (and any socket before hello). */
+  customer: number;
+  /** Per agent socket: a console receives the whole workspace's traffic. */
+  agent: number;
+  /** All sockets of this instance together. */
+  total: number;
+}
+
+/** Why the writer dropped a socket: its own queue passed its cap, or the instance's total did and it was among the most backed up. */
+export type DropReason = 'slow' | 'instance_queue';
+
+/** How long in all one resync waits for a client to read its queue down before dropping it. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** Sockets with less than this queued are not looked at by the instance-wide sweep. */
+const BACKLOG_MIN = 16 * 1024;
+
+/**
+ * Writes frames to sockets: batches what one socket gets in a tick, and drops
+ * clients that fall too far behind (they reconnect and resync from their last seq).
+ * A dropped socket is terminated at once, without a closing handshake: its queue is
+ * what we want back, and a client that does not read would not see the close frame.
+ */
 export class FrameWriter {
+  /** Sockets with a backlog, for the instance-wide total. */
+  private readonly backlogged = new Set<WebSocket>();
+  private readonly caps = new WeakMap<WebSocket, number>();
+  private sweepPending = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly limits: QueueLimits,
+    private readonly onDrop: (reason: DropReason) => void = () => {},
+  ) {}
+
+  /** The socket authenticated as `role`: its queue cap from now on. */
+  setRole(ws: WebSocket, role: 'agent' | 'customer'): void {
+    this.caps.set(ws, role === 'agent' ? this.limits.agent : this.limits.customer);
+  }
+
+  private capOf(ws: WebSocket): number {
+    return this.caps.get(ws) ?? this.limits.customer;
+  }
+
   send(ws: WebSocket, frame: string): void {
     if (ws.readyState !== ws.OPEN) return;
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      ws.close(1013, 'too slow: reconnect and resync');
+    if (ws.bufferedAmount > this.capOf(ws)) {
+      this.drop(ws, 'slow');
       return;
     }
     // Frames sent to one socket in the same tick leave in one write: under load an
@@ -105,6 +143,90 @@ export class FrameWriter {
       if (this.corked.size === 1) process.nextTick(this.uncorkAll);
     }
     ws.send(frame);
+    if (ws.bufferedAmount > BACKLOG_MIN && !this.backlogged.has(ws)) {
+      this.backlogged.add(ws);
+      this.scheduleSweep();
+    }
+  }
+
+  /**
+   * Resolves once the socket's queue is below half its cap (or the socket closed):
+   * bulk senders (a resync of hundreds of messages) wait here instead of filling
+   * the queue past the cap of a client that reads, only more slowly than we write.
+   * `waited` adds up one bulk send's waits: past DRAIN_TIMEOUT_MS in all the client
+   * is dropped as too slow (it resumes from the last seq it read when it reconnects).
+   */
+  async drained(ws: WebSocket, waited: { ms: number }): Promise<void> {
+    const low = this.capOf(ws) / 2;
+    while (ws.readyState === ws.OPEN && ws.bufferedAmount > low) {
+      if (waited.ms >= DRAIN_TIMEOUT_MS) {
+        this.drop(ws, 'slow');
+        return;
+      }
+      const socket = (ws as unknown as { _socket?: Socket })._socket;
+      const started = Date.now();
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          socket?.off('drain', done);
+          ws.off('close', done);
+          resolve();
+        };
+        // 'drain' comes when the socket's buffer empties; look again now and then anyway
+        const timer = setTimeout(done, 250);
+        socket?.once('drain', done);
+        ws.once('close', done);
+      });
+      waited.ms += Date.now() - started;
+    }
+  }
+
+  private drop(ws: WebSocket, reason: DropReason): void {
+    this.backlogged.delete(ws);
+    if (ws.readyState === ws.CLOSED) return;
+    this.onDrop(reason);
+    ws.terminate();
+  }
+
+  /**
+   * The instance-wide cap: at most once per tick-ish, sum what the backed-up sockets
+   * hold and, past the cap, drop the most backed-up ones until under it. Cheap: only
+   * sockets with a backlog are looked at, and nothing ever waits for a socket.
+   */
+  private scheduleSweep(): void {
+    if (this.sweepPending) return;
+    this.sweepPending = true;
+    setImmediate(() => {
+      this.sweepPending = false;
+      let total = 0;
+      const queued: [WebSocket, number][] = [];
+      for (const ws of this.backlogged) {
+        const n = ws.readyState === ws.OPEN ? ws.bufferedAmount : 0;
+        if (n <= BACKLOG_MIN) {
+          this.backlogged.delete(ws);
+          continue;
+        }
+        total += n;
+        queued.push([ws, n]);
+      }
+      if (total > this.limits.total) {
+        queued.sort((a, b) => b[1] - a[1]);
+        for (const [ws, n] of queued) {
+          if (total <= this.limits.total) break;
+          this.drop(ws, 'instance_queue');
+          total -= n;
+        }
+      }
+      // backlogs that neither grow nor drain are looked at again (a socket whose queue
+      // grows gets here through send)
+      if (this.backlogged.size && !this.sweepTimer) {
+        this.sweepTimer = setTimeout(() => {
+          this.sweepTimer = null;
+          this.scheduleSweep();
+        }, 100);
+        this.sweepTimer.unref();
+      }
+    });
   }
 
   private readonly corked = new Set<Socket>();

@@ -238,7 +238,9 @@ export class Delivery {
   /** Sends messages in (after, upTo] from the database, page by page, advancing the stream. */
   private async fill(conn: Conn, st: Stream, conversationId: number, after: number, upTo: number | undefined, advance = true): Promise<void> {
     let cursor = after;
+    const waited = { ms: 0 };
     for (;;) {
+      if (conn.ws.readyState !== conn.ws.OPEN) return; // gone: nothing to fill
       const page = await listMessages(this.deps.db, {
         conversationId,
         after: cursor,
@@ -247,6 +249,8 @@ export class Delivery {
         limit: RESYNC_PAGE,
       });
       for (const m of page) {
+        // a long history goes out no faster than the client reads it (its queue stays under its cap)
+        await this.writer.drained(conn.ws, waited);
         this.writer.send(conn.ws, conn.includePrivate ? agentFrame({ type: 'message', message: m }) : customerFrame({ type: 'message', message: forCustomer(m) }));
         cursor = m.seq;
       }

@@ -190,6 +190,24 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     expect(ws.closed).toBeNull();
   });
 
+  it('answers a sync or resume past the seq range with an error frame and keeps the connection', async () => {
+    const { ws, conv, contactToken } = await customer();
+    await a.customerSend(contactToken, conv.id, 'still here');
+    ws.send({ type: 'sync', conversationId: conv.id, afterSeq: 2147483648 });
+    expect(await ws.next((f) => f.type === 'error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('afterSeq') });
+    ws.send({ type: 'sync', conversationId: 2 ** 60, afterSeq: 0 });
+    expect(await ws.next((f) => f.type === 'error')).toMatchObject({ code: 'invalid_frame', message: expect.stringContaining('conversationId') });
+    ws.send({ type: 'sync', conversationId: conv.id, afterSeq: 0 });
+    expect((await ws.next((f) => f.type === 'message')).message.content).toBe('still here');
+    expect(ws.closed).toBeNull();
+
+    const again = await connect();
+    expect(await again.hello({ inboxToken: t.inbox.token, contactToken, resume: { [conv.id]: 2147483648 } })).toMatchObject({ type: 'error', code: 'invalid_frame' });
+    expect((await again.hello({ inboxToken: t.inbox.token, contactToken, resume: { [conv.id]: 0 } })).type).toBe('ready');
+    expect((await again.waitFor((f) => f.type === 'message')).message.content).toBe('still here');
+    expect(again.closed).toBeNull();
+  });
+
   it('refuses strangers: hello first, valid tokens only, and only one’s own conversations', async () => {
     const c = await connect();
     c.send({ type: 'ping' });
@@ -231,6 +249,28 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
   it('authenticates the console by its session cookie at the upgrade', async () => {
     const c = await connect({ cookie: `zhike_session=${t.adminToken}` });
     expect((await c.hello({})).type).toBe('ready');
+  });
+
+  it('accepts the console’s session cookie only from the console’s own origin; tokens and widgets work from any site', async () => {
+    const cookie = `zhike_session=${t.adminToken}`;
+    const own = await connect({ cookie, origin: t.url });
+    expect((await own.hello({})).type).toBe('ready');
+
+    // a foreign page cannot ride on the agent's cookie (cross-site WebSocket hijacking)
+    const foreign = await connect({ cookie, origin: 'https://evil.example' });
+    expect(await foreign.hello({})).toMatchObject({ type: 'error', code: 'unauthorized', message: expect.stringContaining('https://evil.example') });
+    await new Promise<void>((r) => (foreign.closed ? r() : foreign.ws.once('close', () => r())));
+    expect(foreign.closed?.code).toBe(4003);
+    // another port or scheme is another origin
+    const otherPort = await connect({ cookie, origin: t.url.replace(/:\d+$/, ':1') });
+    expect((await otherPort.hello({})).code).toBe('unauthorized');
+
+    // an explicit token is no ambient authority: any page holding it may use it
+    expect((await (await connect({ origin: 'https://evil.example' })).hello({ token: t.adminToken })).type).toBe('ready');
+    // customers' widgets are on other sites by nature, cookie or not
+    const { contactToken } = await a.newContact();
+    const widget = await connect({ cookie, origin: 'https://shop.example' });
+    expect(await widget.hello({ inboxToken: t.inbox.token, contactToken })).toMatchObject({ type: 'ready', role: 'customer' });
   });
 
   it('rate-limits a flooding client without dropping it', async () => {

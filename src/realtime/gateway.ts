@@ -11,7 +11,9 @@ import type { ClientLimiter } from '../ratelimit/limiter.js';
 import type { RealtimeBus } from '../bus/bus.js';
 import { heartbeatPages, PageTracking } from '../visitors/page-tracking.js';
 import type { VisitorTracker } from '../visitors/tracker.js';
-import { AgentConn, agentFrame, customerFrame, CustomerConn, FrameWriter, type Conn, type Log } from './connection.js';
+import { clientIp, ConnectionsPerIp, cookieOriginAllowed } from './admission.js';
+import { AgentConn, agentFrame, customerFrame, CustomerConn, FrameWriter, type Conn, type Log, type QueueLimits } from './connection.js';
+import { FrameBudget } from './frame-budget.js';
 import { ConversationContacts, Delivery } from './delivery.js';
 import { Inbound, refOf } from './inbound.js';
 
@@ -19,6 +21,21 @@ export const WS_PATH = '/api/v1/ws';
 const HELLO_TIMEOUT_MS = 10_000;
 const PING_INTERVAL_MS = 30_000;
 const PRESENCE_HEARTBEAT_MS = 20_000;
+/** Before hello a client has nothing to say but hello: a few frames, none large. */
+const PRE_HELLO_MAX_FRAMES = 10;
+const PRE_HELLO_MAX_BYTES = 16 * 1024;
+/** What a refused upgrade tells the client to wait before trying again (seconds). */
+const PER_IP_RETRY_AFTER_S = 10;
+
+/** The WebSocket's limits (ZHIKE_WS_*, ZHIKE_TRUST_PROXY, ZHIKE_ALLOWED_ORIGINS; see the README). */
+export interface GatewayLimits {
+  maxConnectionsPerIp: number;
+  queue: QueueLimits;
+  frameRate: number;
+  frameBurst: number;
+  trustProxy: boolean | number;
+  allowedOrigins: readonly string[];
+}
 
 export interface GatewayDeps extends CommandContext {
   bus: RealtimeBus;
@@ -33,6 +50,7 @@ export interface GatewayDeps extends CommandContext {
   limiter?: ClientLimiter;
   /** Where the contact's queued conversations stand (sent after `ready`, so a reconnect shows it at once). */
   queuePositions?: (workspaceId: number, contactId: number) => Promise<{ conversationId: number; position: number; etaSeconds: number }[]>;
+  limits: GatewayLimits;
 }
 
 /**
@@ -52,7 +70,8 @@ export class Gateway {
   private readonly agents = new Map<number, Set<AgentConn>>();
   private readonly customers = new Map<number, Set<CustomerConn>>();
   private readonly unauthenticated = new Set<WebSocket>();
-  private readonly writer = new FrameWriter();
+  private readonly writer: FrameWriter;
+  private readonly perIp: ConnectionsPerIp;
   private readonly delivery: Delivery;
   private readonly inbound: Inbound;
   private readonly pingTimer: NodeJS.Timeout;
@@ -60,6 +79,8 @@ export class Gateway {
   private closing = false;
 
   constructor(private readonly deps: GatewayDeps) {
+    this.writer = new FrameWriter(deps.limits.queue, (reason) => deps.metrics.wsDropped.inc({ reason }));
+    this.perIp = new ConnectionsPerIp(deps.limits.maxConnectionsPerIp);
     const contacts = new ConversationContacts();
     this.delivery = new Delivery(deps, { agents: this.agents, customers: this.customers }, this.writer, contacts);
     this.inbound = new Inbound(deps, this.writer, this.delivery, contacts);
@@ -77,7 +98,31 @@ export class Gateway {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
+      const ip = clientIp(req, this.deps.limits.trustProxy);
+      if (!this.perIp.tryAdd(ip)) {
+        // refused before any WebSocket state exists: the cheapest answer there is
+        this.deps.metrics.wsRefused.inc({ reason: 'per_ip' });
+        const body = JSON.stringify({
+          error: {
+            code: 'rate_limited',
+            message: `too many WebSocket connections from this address (at most ${this.deps.limits.maxConnectionsPerIp})`,
+            limit: 'ws.connections_per_ip',
+          },
+        });
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nRetry-After: ${PER_IP_RETRY_AFTER_S}\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      let counted = true;
+      const release = () => {
+        if (counted) this.perIp.remove(ip);
+        counted = false;
+      };
+      // a handshake ws refuses (bad key, version…) never reaches the callback: the socket's end gives the place back
+      socket.once('close', release);
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req, release));
     });
   }
 
@@ -85,6 +130,18 @@ export class Gateway {
     let n = this.unauthenticated.size;
     for (const set of this.agents.values()) n += set.size;
     for (const set of this.customers.values()) n += set.size;
+    return n;
+  }
+
+  /** Authenticated sockets of one contact on this instance. */
+  customerSockets(contactId: number): number {
+    return this.customers.get(contactId)?.size ?? 0;
+  }
+
+  /** Authenticated agent sockets on this instance. */
+  agentSockets(): number {
+    let n = 0;
+    for (const set of this.agents.values()) n += set.size;
     return n;
   }
 
@@ -104,8 +161,13 @@ export class Gateway {
 
   // ── connection lifecycle ────────────────────────────────────────────────
 
-  private onConnection(ws: WebSocket, req: http.IncomingMessage): void {
-    const cookieToken = readCookie(req.headers.cookie, this.deps.cookieName);
+  private onConnection(ws: WebSocket, req: http.IncomingMessage, release: () => void): void {
+    const { limits, metrics } = this.deps;
+    const cookie = readCookie(req.headers.cookie, this.deps.cookieName);
+    const origin = cookie ? cookieOriginAllowed(req, limits.trustProxy, limits.allowedOrigins) : { ok: true, origin: '' };
+    const cookieToken = origin.ok ? cookie : null;
+    const budget = new FrameBudget(limits.frameRate, limits.frameBurst);
+    let preHelloFrames = 0;
     this.deps.limiter?.connected(ws, req);
     this.unauthenticated.add(ws);
     const helloTimer = setTimeout(() => {
@@ -119,11 +181,43 @@ export class Gateway {
     });
     ws.on('error', () => {});
     ws.on('close', () => {
+      release();
       clearTimeout(helloTimer);
       this.unauthenticated.delete(ws);
       if (conn) this.unregister(conn);
     });
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      if (ws.readyState !== ws.OPEN) return; // closing: nothing more is read
+      // Every frame takes a token before anything else is done with it.
+      switch (budget.take()) {
+        case 'ok':
+          break;
+        case 'refuse':
+          metrics.wsFrames.inc({ outcome: 'rate_limited' });
+          this.writer.sendError(ws, undefined, 'rate_limited', `too many frames: at most ${budget.rate} per second`);
+          return;
+        case 'drop':
+          metrics.wsFrames.inc({ outcome: 'rate_limited' });
+          return;
+        case 'close':
+          metrics.wsFrames.inc({ outcome: 'rate_limited' });
+          if (ws.readyState === ws.OPEN) {
+            metrics.wsDropped.inc({ reason: 'flood' });
+            closeSoon(ws, 1008, 'too many frames');
+          }
+          return;
+      }
+      if (!conn) {
+        const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : (data as Buffer).byteLength;
+        if (++preHelloFrames > PRE_HELLO_MAX_FRAMES || size > PRE_HELLO_MAX_BYTES) {
+          if (ws.readyState === ws.OPEN) {
+            metrics.wsDropped.inc({ reason: 'pre_hello' });
+            this.writer.sendError(ws, undefined, 'hello_required', `send one hello frame (at most ${PRE_HELLO_MAX_BYTES} bytes) and wait for ready`);
+            closeSoon(ws, 1008, 'hello first');
+          }
+          return;
+        }
+      }
       const frame = this.inbound.parse(ws, data, isBinary);
       if (!frame) return;
       if (conn) {
@@ -136,7 +230,7 @@ export class Gateway {
       }
       if (authenticating) return;
       authenticating = true;
-      void this.authenticate(ws, frame, cookieToken)
+      void this.authenticate(ws, frame, cookieToken, cookie && !origin.ok ? origin.origin : null)
         .then((c) => {
           authenticating = false;
           if (!c) return;
@@ -161,7 +255,13 @@ export class Gateway {
     });
   }
 
-  private async authenticate(ws: WebSocket, hello: Extract<ClientFrame, { type: 'hello' }>, cookieToken: string | null): Promise<Conn | null> {
+  /** `refusedOrigin`: a session cookie came from this page's origin, which may not use it. */
+  private async authenticate(
+    ws: WebSocket,
+    hello: Extract<ClientFrame, { type: 'hello' }>,
+    cookieToken: string | null,
+    refusedOrigin: string | null,
+  ): Promise<Conn | null> {
     const { db } = this.deps;
     if (hello.inboxToken || hello.contactToken) {
       const inbox = hello.inboxToken ? await findInboxByToken(db, hello.inboxToken) : null;
@@ -177,6 +277,16 @@ export class Gateway {
       return conn;
     }
     const token = hello.token ?? cookieToken;
+    if (!token && refusedOrigin !== null) {
+      this.writer.sendError(
+        ws,
+        undefined,
+        'unauthorized',
+        `the session cookie is not accepted from the page at ${refusedOrigin.slice(0, 200)}: open the console from its own address, or add the origin to ZHIKE_ALLOWED_ORIGINS`,
+      );
+      ws.close(4003, 'origin not allowed');
+      return null;
+    }
     const session = token ? await authenticate(db, token) : null;
     if (!session) {
       this.writer.sendError(ws, undefined, 'unauthorized', 'log in again: the session token is missing, expired or revoked');
@@ -187,6 +297,7 @@ export class Gateway {
   }
 
   private register(conn: Conn): void {
+    this.writer.setRole(conn.ws, conn.role);
     if (conn instanceof AgentConn) {
       const set = this.agents.get(conn.workspaceId) ?? new Set();
       set.add(conn);
@@ -307,6 +418,12 @@ export class Gateway {
     for (const set of this.customers.values()) for (const c of set) if (c.page) pages.push(c.page);
     if (this.deps.visitors) await heartbeatPages(this.deps.visitors, pages).catch(warn);
   }
+}
+
+/** Closes with a reason, and ends the socket soon whether or not the client answers the close. */
+function closeSoon(ws: WebSocket, code: number, reason: string): void {
+  ws.close(code, reason);
+  setTimeout(() => ws.terminate(), 1000).unref();
 }
 
 export function readCookie(header: string | undefined, name: string): string | null {

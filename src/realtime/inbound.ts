@@ -4,7 +4,7 @@ import { setAvailability } from '../commands/agents.js';
 import type { CommandContext } from '../commands/context.js';
 import { createMessage } from '../commands/messages.js';
 import { DomainError } from '../core/errors.js';
-import { MAX_WS_FRAME_BYTES, WS_FRAME_BURST, WS_FRAME_RATE } from '../core/limits.js';
+import { MAX_WS_FRAME_BYTES } from '../core/limits.js';
 import type { Availability } from '../core/model.js';
 import { assertCanReply } from '../core/permissions.js';
 import { clientFrame, type ClientFrame } from '../core/realtime/client-frames.js';
@@ -24,8 +24,8 @@ export interface InboundDeps extends CommandContext {
 }
 
 /**
- * Frames from authenticated clients: parsed and checked (size, JSON, schema),
- * rate limited, then handled (send/ack, typing, sync, presence, page, invite_reply)
+ * Frames from clients: parsed and checked (size, JSON, schema), then (once
+ * authenticated) handled (send/ack, typing, sync, presence, page, invite_reply)
  * with the same ownership checks as the HTTP API.
  */
 export class Inbound {
@@ -70,13 +70,8 @@ export class Inbound {
     return parsed.data;
   }
 
-  /** A frame from an authenticated connection: rate limited, then handled in order. */
+  /** A frame from an authenticated connection (the gateway rate-limited it already): handled in order. */
   receive(conn: Conn, frame: ClientFrame): void {
-    if (!this.takeToken(conn)) {
-      this.deps.metrics.wsFrames.inc({ outcome: 'rate_limited' });
-      this.writer.sendError(conn.ws, refOf(frame), 'rate_limited', `too many frames: at most ${WS_FRAME_RATE} per second`);
-      return;
-    }
     this.deps.metrics.wsFrames.inc({ outcome: 'ok' });
     if (frame.type === 'ping' || frame.type === 'typing') {
       void this.handle(conn, frame);
@@ -224,15 +219,6 @@ export class Inbound {
       return conv !== null;
     }
     return (await getConversation(this.deps.db, conn.workspaceId, conversationId)) !== null;
-  }
-
-  private takeToken(conn: Conn): boolean {
-    const now = Date.now();
-    conn.tokens = Math.min(WS_FRAME_BURST, conn.tokens + ((now - conn.lastRefill) / 1000) * WS_FRAME_RATE);
-    conn.lastRefill = now;
-    if (conn.tokens < 1) return false;
-    conn.tokens -= 1;
-    return true;
   }
 }
 

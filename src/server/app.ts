@@ -24,6 +24,7 @@ import { VisitorTracker } from '../visitors/tracker.js';
 import type { RealtimeBus } from '../bus/bus.js';
 import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
+import { DrainingDb } from '../storage/draining.js';
 import { SESSION_COOKIE, type AppContext } from '../http/context.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ClientLimiter } from '../ratelimit/limiter.js';
@@ -108,8 +109,11 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Everything the app does goes through this handle: closing the app waits for the
+  // work in flight and then starts no more (the database stays open for its owner).
+  const db = new DrainingDb(opts.db);
   const metrics = createMetrics();
-  const consumers = new ConsumerRunner(opts.db, app.log, {
+  const consumers = new ConsumerRunner(db, app.log, {
     instanceId: opts.config.instanceId,
     leaseMs: opts.config.consumerLeaseMs,
     pollMs: opts.config.consumerPollMs,
@@ -125,15 +129,15 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     if (msg.t === 'events') consumers.wake(new Set(msg.types)); // another instance committed events
   });
   const ctx: AppContext = {
-    db: opts.db,
+    db: db,
     events,
     bus: opts.bus,
     config: opts.config,
     metrics,
     conversationStates: new ConversationStateCache(),
-    reception: new ReceptionSettingsCache(opts.db),
+    reception: new ReceptionSettingsCache(db),
     // PGlite runs one statement at a time: one batch in flight, the rest gathers behind it
-    messageWriter: new MessageWriter(opts.db, opts.db.dialect === 'pglite' ? 1 : 8),
+    messageWriter: new MessageWriter(db, db.dialect === 'pglite' ? 1 : 8),
   };
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);
@@ -156,21 +160,21 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
 
   // Features react to events; adding one adds a line here (docs/events.md).
   // Live listeners: right after each commit, in this process, best effort.
-  events.live(realtimeListener(opts.bus, opts.db));
+  events.live(realtimeListener(opts.bus, db));
   events.live(metricsListener(metrics));
-  events.live(queuePositionsListener(router, opts.bus, opts.db));
+  events.live(queuePositionsListener(router, opts.bus, db));
   events.live(visitorsListener(visitors));
   // Durable consumers: from the event log, at least once, in order per conversation,
   // retried and parked on failure, each on one instance at a time.
   events.durable(routeConsumer(router));
-  events.durable(drainConsumer(router, opts.db));
+  events.durable(drainConsumer(router, db));
   events.durable(botConsumer(ctx));
   events.durable(offlineReplyConsumer(ctx));
   events.durable(agentJoinedConsumer(ctx));
-  for (const consumer of opts.consumers?.({ db: opts.db, config: opts.config }) ?? []) events.durable(consumer);
+  for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
-  const timers = new TimerRunner(opts.db, app.log, { pollMs: opts.config.timerPollMs });
+  const timers = new TimerRunner(db, app.log, { pollMs: opts.config.timerPollMs });
   registerReceptionTimers(timers, { ctx, router });
   app.addHook('onReady', async () => {
     await ensureQueueSweep(ctx);
@@ -190,10 +194,20 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     visitors,
     limiter,
     queuePositions: (workspaceId, contactId) => router.positionsOf(workspaceId, contactId),
+    limits: {
+      maxConnectionsPerIp: opts.config.wsMaxConnectionsPerIp,
+      queue: { customer: opts.config.wsMaxQueuedBytes, agent: 16 * opts.config.wsMaxQueuedBytes, total: opts.config.wsMaxQueuedBytesTotal },
+      frameRate: opts.config.wsFrameRate,
+      frameBurst: opts.config.wsFrameBurst,
+      trustProxy: opts.config.trustProxy,
+      allowedOrigins: opts.config.allowedOrigins,
+    },
   });
   gateway.attach(app.server);
   app.decorate('gateway', gateway);
   app.addHook('preClose', () => gateway.close());
+  // last: after timers, consumers, sockets and requests stopped, what they started finishes
+  app.addHook('onClose', () => db.close());
 
   installErrorHandler(app);
   app.addHook('onResponse', (req, reply, done) => {
@@ -256,7 +270,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   );
   await app.register(staticPlugin, {
     defaultInboxToken: async () => {
-      const rows = await opts.db.query(`SELECT token FROM inboxes WHERE channel_type = 'web' ORDER BY id LIMIT 1`);
+      const rows = await db.query(`SELECT token FROM inboxes WHERE channel_type = 'web' ORDER BY id LIMIT 1`);
       return rows[0]?.token ?? null;
     },
   });

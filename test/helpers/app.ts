@@ -67,14 +67,21 @@ export const TEST_LIMITS: LimitRules = Object.fromEntries(
 /** The real application on a fresh database, bootstrapped with a known admin. */
 export async function createTestApp(
   kind: DbKind,
-  opts: { bus?: RealtimeBus; config?: Partial<Config>; reception?: ReceptionPatch; consumers?: Consumer[] } = {},
+  opts: {
+    bus?: RealtimeBus;
+    config?: Partial<Config>;
+    reception?: ReceptionPatch;
+    consumers?: Consumer[];
+    /** What the app gets instead of the database itself (a test watching the app's queries). */
+    wrapDb?: (db: Db) => Db;
+  } = {},
 ): Promise<TestApp> {
   const { db, drop } = await testDb(kind);
   const boot = await bootstrap(db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
   await db.query('UPDATE inboxes SET reception = $1::jsonb WHERE id = $2', [JSON.stringify(opts.reception ?? QUIET_RECEPTION), boot.inbox.id]);
   const config = loadConfig({}, { loginRateLimit: 1000, ...opts.config, limits: { ...TEST_LIMITS, ...opts.config?.limits } });
   const bus = opts.bus ?? new MemoryBus();
-  const app = await buildApp({ config, db, bus, logger: false, consumers: opts.consumers && (() => opts.consumers!) });
+  const app = await buildApp({ config, db: opts.wrapDb?.(db) ?? db, bus, logger: false, consumers: opts.consumers && (() => opts.consumers!) });
   await app.ready();
   const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
   if (login.statusCode !== 200) throw new Error(`admin login failed: ${login.body}`);

@@ -81,3 +81,92 @@ export class WsClient {
     });
   }
 }
+
+/**
+ * A WebSocket client on a bare TCP socket that reads nothing once open: what a slow
+ * or hostile client looks like to the server (its frames pile up in the server's
+ * send queue). Also shows what a refused upgrade answers.
+ */
+export class RawWs {
+  closed = false;
+  private constructor(
+    readonly socket: import('node:net').Socket,
+    /** The HTTP status of the upgrade's answer (101 when open). */
+    readonly status: number,
+    /** The answer's head and whatever came with it. */
+    readonly response: string,
+  ) {
+    socket.on('close', () => (this.closed = true));
+    socket.on('error', () => {});
+  }
+
+  static async connect(baseUrl: string, headers: Record<string, string> = {}): Promise<RawWs> {
+    const net = await import('node:net');
+    const url = new URL(baseUrl);
+    const socket = net.connect(Number(url.port), url.hostname);
+    socket.on('error', () => {});
+    const lines = [
+      'GET /api/v1/ws HTTP/1.1',
+      `Host: ${url.host}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      `Sec-WebSocket-Key: ${Buffer.from('zhike-raw-socket').toString('base64')}`,
+      'Sec-WebSocket-Version: 13',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
+    socket.write(lines.join('\r\n') + '\r\n\r\n');
+    const response = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      const onData = (d: Buffer) => {
+        got += d.toString('latin1');
+        const end = got.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const status = Number(got.slice(9, 12));
+        // a refusal comes with a body: read it to the end of the connection
+        if (status === 101) done(got);
+        else socket.once('end', () => done(got));
+      };
+      const done = (text: string) => {
+        socket.off('data', onData);
+        resolve(text);
+      };
+      socket.on('data', onData);
+      socket.once('error', reject);
+    });
+    const raw = new RawWs(socket, Number(response.slice(9, 12)), response);
+    if (raw.status === 101) socket.pause(); // from now on nothing is read
+    return raw;
+  }
+
+  /** Sends a text frame (masked, as a client must). */
+  send(frame: object | string): void {
+    const payload = Buffer.from(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    const n = payload.length;
+    const head = n < 126 ? Buffer.from([0x81, 0x80 | n]) : n < 65536 ? Buffer.from([0x81, 0x80 | 126, n >> 8, n & 255]) : Buffer.alloc(10);
+    if (n >= 65536) {
+      head[0] = 0x81;
+      head[1] = 0x80 | 127;
+      head.writeBigUInt64BE(BigInt(n), 2);
+    }
+    // an all-zero mask leaves the payload as it is
+    this.socket.write(Buffer.concat([head, Buffer.alloc(4), payload]));
+  }
+
+  /** Reads again (all the server queued) and resolves once the server ended the connection. */
+  whenClosed(timeoutMs = 10_000): Promise<void> {
+    if (this.closed || this.socket.destroyed) return Promise.resolve();
+    this.socket.on('data', () => {});
+    this.socket.resume();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the server did not close the raw socket')), timeoutMs);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}

@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { AVAILABILITIES } from '../model.js';
-import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID, MAX_PAGE_TITLE_CHARS, MAX_URL_CHARS } from '../limits.js';
+import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_CLIENT_MESSAGE_ID, MAX_ID, MAX_PAGE_TITLE_CHARS, MAX_SEQ, MAX_URL_CHARS } from '../limits.js';
 
 /**
  * WebSocket frames a client may send, one JSON object per frame. Endpoint: /api/v1/ws.
  * The first frame must be `hello`; agents authenticate with their session token (or the
  * console's cookie), customers with the inbox token and their contact token.
  */
-const id = z.number().int().positive();
+const id = z.number().int().positive().max(MAX_ID);
+/** A message position in a conversation (messages.seq is a PostgreSQL integer). */
+const seq = z.number().int().min(0).max(MAX_SEQ);
 
 export const helloFrame = z.object({
   type: z.literal('hello'),
@@ -18,7 +20,7 @@ export const helloFrame = z.object({
   /** Customer: the contact token from POST /widget/{inboxToken}/contacts. */
   contactToken: z.string().max(200).optional(),
   /** Resume after a reconnect: conversation id → the last seq the client holds. */
-  resume: z.record(z.string().regex(/^\d{1,15}$/), z.number().int().min(0)).optional(),
+  resume: z.record(z.string().regex(/^\d{1,15}$/), seq).optional(),
   /** Customer: the page the widget is on (visitor tracking: 访客浏览痕迹). */
   page: z.lazy(() => pageReport).optional(),
 });
@@ -36,7 +38,7 @@ const pageReport = z.object({
 export const clientFrame = z.discriminatedUnion('type', [
   helloFrame,
   /** Start (or restart) the live stream of one conversation after `afterSeq`; missed messages come first. */
-  z.object({ type: z.literal('sync'), conversationId: id, afterSeq: z.number().int().min(0) }),
+  z.object({ type: z.literal('sync'), conversationId: id, afterSeq: seq }),
   /** Send a message; the server answers `ack` with the stored message once it is durable. */
   z.object({
     type: z.literal('send'),
