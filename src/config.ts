@@ -31,6 +31,12 @@ export interface Config {
   consumerPollMs: number;
   /** A failing consumer's first retry delay (ms); it doubles per attempt, up to 5 attempts. */
   consumerRetryMs: number;
+  /** An upload no message refers to is deleted after this many minutes. */
+  uploadExpiryMinutes: number;
+  /** Bytes a contact (visitor) may upload per UTC day; 0: no quota. */
+  uploadDailyBytes: number;
+  /** Files a contact (visitor) may upload per UTC day; 0: no quota. */
+  uploadDailyFiles: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -55,14 +61,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     consumerLeaseMs: positive('ZHIKE_CONSUMER_LEASE_MS', env.ZHIKE_CONSUMER_LEASE_MS, 15_000),
     consumerPollMs: positive('ZHIKE_CONSUMER_POLL_MS', env.ZHIKE_CONSUMER_POLL_MS, 1000),
     consumerRetryMs: positive('ZHIKE_CONSUMER_RETRY_MS', env.ZHIKE_CONSUMER_RETRY_MS, 100),
+    uploadExpiryMinutes: positive('ZHIKE_UPLOAD_EXPIRY_MINUTES', env.ZHIKE_UPLOAD_EXPIRY_MINUTES, 60, 'a positive number of minutes'),
+    uploadDailyBytes: count('ZHIKE_UPLOAD_DAILY_BYTES', env.ZHIKE_UPLOAD_DAILY_BYTES, 50 * 1024 * 1024),
+    uploadDailyFiles: count('ZHIKE_UPLOAD_DAILY_FILES', env.ZHIKE_UPLOAD_DAILY_FILES, 50),
     ...overrides,
   };
 }
 
-function positive(name: string, value: string | undefined, fallback: number): number {
+function positive(name: string, value: string | undefined, fallback: number, what = 'a positive number of milliseconds'): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${value}`);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be ${what}, got ${value}`);
+  return n;
+}
+
+/** A whole number ≥ 0 (0 turns the limit off). */
+function count(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0 (0 turns the quota off), got ${value}`);
   return n;
 }
 

@@ -32,3 +32,23 @@ FROM ended ORDER BY id;
 -- two requests at once make one conversation.
 CREATE UNIQUE INDEX conversations_one_open_key ON conversations (inbox_id, contact_id) WHERE status <> 'resolved';
 
+-- Uploads are bounded (issue 12, item 3).
+--
+-- An upload nothing refers to (no message now; an article or a ticket later) is
+-- deleted by a durable timer (kind 'upload_expiry', key 'upload:<id>') after
+-- ZHIKE_UPLOAD_EXPIRY_MINUTES. Uploads an install already holds unreferenced get
+-- the default hour from now: one being attached right now still makes it.
+INSERT INTO timers (workspace_id, kind, key, due_at, payload)
+SELECT workspace_id, 'upload_expiry', 'upload:' || id, now() + interval '60 minutes', jsonb_build_object('attachmentId', id)
+FROM attachments WHERE message_id IS NULL
+ON CONFLICT (key) DO NOTHING;
+
+-- A visitor's uploads per UTC day, against ZHIKE_UPLOAD_DAILY_FILES / _BYTES. Counted
+-- here rather than from the attachments table, which forgets expired uploads.
+CREATE TABLE upload_usage (
+  contact_id  bigint NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  day         date NOT NULL,
+  files       integer NOT NULL DEFAULT 0,
+  bytes       bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (contact_id, day)
+);
