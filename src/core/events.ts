@@ -21,9 +21,10 @@ export interface EventMap {
   'message.created': {
     /**
      * `handler`: who answered the conversation when the message was written (bot, people, 留言);
-     * `assigneeId`: its agent then, or null (a customer writing there with nobody assigned is routed).
+     * `assigneeId`: its agent then, or null; `queued`: waiting in a queue then. A customer writing
+     * with people, nobody assigned and no queue place (their first message) is routed.
      */
-    data: { messageId: number; seq: number; senderType: SenderType; private: boolean; handler: Handler; assigneeId: number | null };
+    data: { messageId: number; seq: number; senderType: SenderType; private: boolean; handler: Handler; assigneeId: number | null; queued: boolean };
     subject: { message: Message; conversation: Conversation };
   };
   'conversation.assigned': { data: { from: number | null; to: number | null; reason?: AssignReason }; subject: Conversation };

@@ -17,7 +17,8 @@ export function routeConsumer(router: Router) {
     events: ['message.created', 'conversation.handler_changed', 'conversation.assigned', 'conversation.status_changed', 'conversation.transferred'],
     // the events that leave a conversation with people and nobody assigned
     match: {
-      'message.created': { senderType: ['customer'], handler: ['human'], assigneeId: [null] },
+      // (a queued customer's messages pass: the queue's drain serves them)
+      'message.created': { senderType: ['customer'], handler: ['human'], assigneeId: [null], queued: [false] },
       'conversation.handler_changed': { to: ['human'] },
       'conversation.assigned': { to: [null] },
       'conversation.status_changed': { to: ['open'] },
@@ -25,7 +26,8 @@ export function routeConsumer(router: Router) {
     },
     async handle(e) {
       if (e.conversationId === null) return;
-      await router.route(e.conversationId, e.type === 'conversation.transferred' ? { reason: 'transfer' } : {});
+      if (e.type === 'message.created') await router.routeOnCustomerMessage(e.conversationId);
+      else await router.route(e.conversationId, e.type === 'conversation.transferred' ? { reason: 'transfer' } : {});
     },
   });
 }

@@ -44,6 +44,17 @@ export class Router {
   }
 
   /**
+   * The customer wrote in a conversation that had nobody: route it, unless a look
+   * without locks shows it was routed meanwhile (their earlier message did; the
+   * usual case for every message after the first) — a read, not a transaction.
+   */
+  async routeOnCustomerMessage(conversationId: number): Promise<number | null> {
+    const conv = await findConversation(this.ctx.db, conversationId);
+    if (!conv || conv.status === 'resolved' || conv.assigneeId !== null || conv.queuedAt !== null || conv.handler !== 'human') return conv?.assigneeId ?? null;
+    return this.route(conversationId);
+  }
+
+  /**
    * 超时转接: the customer waited too long for `agentId`. In one transaction the
    * conversation leaves them and goes to someone else of its group (or back to the
    * queue). Returns the new agent, null when it queues, undefined when the

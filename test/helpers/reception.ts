@@ -67,7 +67,7 @@ export async function startConversation(t: TestApp, contactToken: string, body: 
  * Waits until routing has settled a conversation: an agent, a queue place, not with
  * people at all — or nothing to settle yet, the customer not having written.
  */
-export function routed(t: TestApp, id: number, ms = 5000) {
+export function routed(t: TestApp, id: number, ms = 15_000) {
   return waitFor(
     async () => ({ ...(await conversation(t, id)), customerWrote: await customerWrote(t, id) }),
     (c) => c.handler !== 'human' || c.assigneeId !== null || c.queuedAt !== null || c.status === 'resolved' || !c.customerWrote,
