@@ -47,7 +47,7 @@ export interface OpenConversationInput {
   assigneeId?: number | null;
 }
 
-/** The contact's conversation in this inbox that has not ended (there is at most one), locked when asked. */
+/** The contact's conversation in this inbox that has not ended (there is at most one). */
 async function findOpenConversation(sql: Sql, inboxId: number, contactId: number): Promise<Conversation | null> {
   const row = await maybeOne(
     sql,
