@@ -51,6 +51,12 @@ export interface Config {
   wsFrameBurst: number;
   /** Origins besides the console's own from which a console (session cookie) may open the WebSocket. */
   allowedOrigins: string[];
+  /** An upload no message refers to is deleted after this many minutes. */
+  uploadExpiryMinutes: number;
+  /** Bytes a contact (visitor) may upload per UTC day; 0: no quota. */
+  uploadDailyBytes: number;
+  /** Files a contact (visitor) may upload per UTC day; 0: no quota. */
+  uploadDailyFiles: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -83,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     wsFrameRate: count('ZHIKE_WS_FRAME_RATE', env.ZHIKE_WS_FRAME_RATE, WS_FRAME_RATE, 1),
     wsFrameBurst: count('ZHIKE_WS_FRAME_BURST', env.ZHIKE_WS_FRAME_BURST, WS_FRAME_BURST, 1),
     allowedOrigins: origins('ZHIKE_ALLOWED_ORIGINS', env.ZHIKE_ALLOWED_ORIGINS),
+    uploadExpiryMinutes: positive('ZHIKE_UPLOAD_EXPIRY_MINUTES', env.ZHIKE_UPLOAD_EXPIRY_MINUTES, 60, 'a positive number of minutes'),
+    uploadDailyBytes: count('ZHIKE_UPLOAD_DAILY_BYTES', env.ZHIKE_UPLOAD_DAILY_BYTES, 50 * 1024 * 1024, 0),
+    uploadDailyFiles: count('ZHIKE_UPLOAD_DAILY_FILES', env.ZHIKE_UPLOAD_DAILY_FILES, 50, 0),
     ...overrides,
   };
 }
@@ -115,10 +124,10 @@ function origins(name: string, value: string | undefined): string[] {
     });
 }
 
-function positive(name: string, value: string | undefined, fallback: number): number {
+function positive(name: string, value: string | undefined, fallback: number, what = 'a positive number of milliseconds'): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number of milliseconds, got ${value}`);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be ${what}, got ${value}`);
   return n;
 }
 

@@ -1,5 +1,5 @@
 import { transitionStatus } from '../core/conversation.js';
-import { notFound } from '../core/errors.js';
+import { DomainError, notFound } from '../core/errors.js';
 import { pendingEvent, type DomainEvent, type PendingEvent } from '../core/events.js';
 import { receive } from '../core/reception/reception.js';
 import { timerKeys } from '../core/reception/timeouts.js';
@@ -7,28 +7,32 @@ import { restartResponseDeadline } from './response-deadline.js';
 import { cancelTimers } from '../timers/timers.js';
 import type { Actor, Conversation, ConversationStatus, Handler } from '../core/model.js';
 import { assertCanAssign, assertCanChangeStatus, isLead, type Caller } from '../core/permissions.js';
-import { maybeOne, one, withRetry, type Sql } from '../storage/db.js';
+import { isUniqueViolation, maybeOne, one, withRetry, type Sql } from '../storage/db.js';
 import { findConversation, withContactName } from '../storage/conversations.js';
-import { toConversation } from '../storage/rows.js';
-import { appendEvents } from '../storage/events.js';
+import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../storage/rows.js';
+import { appendEvents, StaleEventWriter } from '../storage/events.js';
 import { receptionFacts } from '../storage/reception.js';
 import { runCommand, type CommandContext } from './context.js';
 import { writeMessageIn } from './messages.js';
 import { reserveSeat } from './seats.js';
 
 /**
- * A customer starts a conversation. Reception decides at once who answers it — the
- * bot, people, or nobody right now (留言) — from the inbox's mode, business hours and
- * who is on duty, so every message already finds its handler; an agent's accepted
+ * A customer starts a conversation — or finds the one they have: a contact has at
+ * most one conversation that has not ended (open or pending) per inbox, so opening
+ * the widget eight times takes nothing more (a partial unique index holds it under
+ * concurrency too). Reception decides at once who answers a new one — the bot,
+ * people, or nobody right now (留言) — from the inbox's mode, business hours and who
+ * is on duty, so every message already finds its handler; an agent's accepted
  * invitation is theirs from the start. The welcome line (欢迎语) is its first message,
- * ahead of anything the customer sends. Routing it to an agent or a queue is the
- * routing consumer's job, right after commit. `groupId` is the skill group its topic
- * (or the inbox) routes to; a group deleted meanwhile counts as none. VIP contacts are queued first.
+ * ahead of anything the customer sends. It takes no seat and no queue place until
+ * the customer writes: the routing consumer routes it on their first message.
+ * `groupId` is the skill group its topic (or the inbox) routes to; a group deleted
+ * meanwhile counts as none. VIP contacts are queued first.
  */
-export async function createConversation(ctx: CommandContext, input: OpenConversationInput): Promise<Conversation> {
+export async function createConversation(ctx: CommandContext, input: OpenConversationInput): Promise<{ conversation: Conversation; created: boolean }> {
   return runCommand(ctx, async (sql) => {
-    const { conversation, events } = await openConversationIn(ctx, sql, input);
-    return { result: conversation, events };
+    const { conversation, events, created } = await openConversationIn(ctx, sql, input);
+    return { result: { conversation, created }, events };
   });
 }
 
@@ -43,8 +47,28 @@ export interface OpenConversationInput {
   assigneeId?: number | null;
 }
 
-/** createConversation inside the caller's transaction (an accepted invitation opens one); its events are logged. */
-export async function openConversationIn(ctx: CommandContext, sql: Sql, input: OpenConversationInput): Promise<{ conversation: Conversation; events: DomainEvent[] }> {
+/** The contact's conversation in this inbox that has not ended (there is at most one). */
+async function findOpenConversation(sql: Sql, inboxId: number, contactId: number): Promise<Conversation | null> {
+  const row = await maybeOne(
+    sql,
+    `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM} WHERE c.inbox_id = $1 AND c.contact_id = $2 AND c.status <> 'resolved'`,
+    [inboxId, contactId],
+  );
+  return row ? toConversation(row) : null;
+}
+
+/**
+ * createConversation inside the caller's transaction (an accepted invitation opens
+ * one); its events are logged. `created` is false when the contact's open
+ * conversation in this inbox came back instead (no events then).
+ */
+export async function openConversationIn(
+  ctx: CommandContext,
+  sql: Sql,
+  input: OpenConversationInput,
+): Promise<{ conversation: Conversation; events: DomainEvent[]; created: boolean }> {
+  const existing = await findOpenConversation(sql, input.inboxId, input.contactId);
+  if (existing) return { conversation: existing, events: [], created: false };
   const settings = await ctx.reception.get(input.inboxId, sql);
   const found = await one(
     sql,
@@ -53,15 +77,22 @@ export async function openConversationIn(ctx: CommandContext, sql: Sql, input: O
     [input.workspaceId, input.groupId ?? null, input.assigneeId ?? null],
   );
   const handler: Handler = found.assignee_id !== null ? 'human' : receive(await receptionFacts(sql, input.workspaceId, settings, found.group_id));
-  const row = await one(
+  // Two requests at once: the second waits for the first's commit here, inserts nothing, and finds its conversation.
+  const row = await maybeOne(
     sql,
     `WITH c AS (
        INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id, handler)
        VALUES ($1, $2, $3, $4, $5, $6, (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3), $7, $8)
+       ON CONFLICT (inbox_id, contact_id) WHERE status <> 'resolved' DO NOTHING
        RETURNING *)
      SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
     [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, found.group_id, found.assignee_id, handler],
   );
+  if (!row) {
+    const raced = await findOpenConversation(sql, input.inboxId, input.contactId);
+    if (!raced) throw new StaleEventWriter([]); // it ended meanwhile: run the whole command again
+    return { conversation: raced, events: [], created: false };
+  }
   const conversation = toConversation(row);
   const created = await appendEvents(sql, [
     pendingEvent('conversation.created', {
@@ -73,7 +104,7 @@ export async function openConversationIn(ctx: CommandContext, sql: Sql, input: O
     }),
   ]);
   const welcome = settings.messages.welcome?.trim();
-  if (!welcome) return { conversation, events: created };
+  if (!welcome) return { conversation, events: created, created: true };
   const greeted = await writeMessageIn(ctx, sql, {
     workspaceId: input.workspaceId,
     conversationId: conversation.id,
@@ -84,8 +115,16 @@ export async function openConversationIn(ctx: CommandContext, sql: Sql, input: O
     clientMessageId: `auto:welcome:${conversation.id}`,
   });
   const after = greeted.events.find((e) => e.type === 'message.created') as DomainEvent<'message.created'> | undefined;
-  return { conversation: after?.subject.conversation ?? conversation, events: [...created, ...greeted.events] };
+  return { conversation: after?.subject.conversation ?? conversation, events: [...created, ...greeted.events], created: true };
 }
+
+const alreadyOpen = (otherId: number | null) =>
+  new DomainError(
+    'conversation_already_open',
+    `this customer already has an open conversation in this inbox${otherId ? ` (#${otherId})` : ''}: continue there, or end it before reopening this one`,
+    409,
+    otherId ? { conversationId: otherId } : undefined,
+  );
 
 async function lockConversation(sql: Sql, workspaceId: number, id: number): Promise<Conversation> {
   const conv = await findConversation(sql, id, { workspaceId, lock: true });
@@ -178,6 +217,11 @@ async function setStatus(
     check?.(conv);
     const to = transitionStatus(conv.status, status);
     if (!to) return { result: conv, events: [] };
+    if (conv.status === 'resolved') {
+      // reopening: the contact may have started another conversation in this inbox since
+      const other = await findOpenConversation(sql, conv.inboxId, conv.contactId);
+      if (other) throw alreadyOpen(other.id);
+    }
     const row = await one(
       sql,
       `UPDATE conversations SET status = $2, updated_at = now(),
@@ -185,7 +229,11 @@ async function setStatus(
          queued_at = CASE WHEN $2 = 'resolved' THEN NULL ELSE queued_at END
        WHERE id = $1 RETURNING *`,
       [conv.id, to],
-    );
+    ).catch((err) => {
+      // (the other one was started at this very moment)
+      if (isUniqueViolation(err, 'conversations_one_open_key')) throw alreadyOpen(null);
+      throw err;
+    });
     const conversation = withContactName(row, conv);
     ctx.conversationStates?.delete(conv.id);
     if (to === 'resolved') await cancelTimers(sql, timerKeys.all(conv.id));

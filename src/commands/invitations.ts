@@ -2,7 +2,6 @@ import { notFound } from '../core/errors.js';
 import { pendingEvent, type DomainEvent } from '../core/events.js';
 import type { InvitationRule } from '../core/visitors/invitation.js';
 import type { Invitation } from '../core/visitors/types.js';
-import { openConversationOf } from '../storage/conversations.js';
 import { maybeOne, one } from '../storage/db.js';
 import { appendEvents } from '../storage/events.js';
 import { runCommand, type CommandContext } from './context.js';
@@ -102,9 +101,9 @@ export async function answerInvitation(
       }),
     ]);
     if (!input.accept || inv.kind !== 'agent') return { result: { conversationId: null }, events };
-    const conversationId = await openConversationOf(sql, input.contactId);
-    const opened = conversationId === null ? await openConversationIn(ctx, sql, { ...input, channel: 'web', assigneeId: inv.agent_id }) : null;
-    const id = conversationId ?? opened!.conversation.id;
+    // the visitor's open conversation in this inbox if they have one (their answer joins it), else a new one, the agent's
+    const opened = await openConversationIn(ctx, sql, { ...input, channel: 'web', assigneeId: inv.agent_id });
+    const id = opened.conversation.id;
     const written = await writeMessageIn(ctx, sql, {
       workspaceId: input.workspaceId,
       conversationId: id,
@@ -115,6 +114,6 @@ export async function answerInvitation(
       clientMessageId: `invite:${inv.id}`,
     });
     await sql.query('UPDATE invitations SET conversation_id = $2 WHERE id = $1', [inv.id, id]);
-    return { result: { conversationId: id }, events: [...events, ...(opened?.events ?? []), ...written.events] };
+    return { result: { conversationId: id }, events: [...events, ...opened.events, ...written.events] };
   });
 }

@@ -323,7 +323,7 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
        INSERT INTO events (workspace_id, type, conversation_id, actor_type, actor_id, data)
        SELECT m.workspace_id, e.value->>'type', m.conversation_id, i.sender_type, i.sender_id,
          CASE WHEN e.value->>'type' = 'message.created'
-           THEN jsonb_build_object('messageId', m.id, 'seq', m.seq, 'senderType', m.sender_type, 'private', m.private, 'handler', u.handler)
+           THEN jsonb_build_object('messageId', m.id, 'seq', m.seq, 'senderType', m.sender_type, 'private', m.private, 'handler', u.handler, 'assigneeId', u.assignee_id, 'queued', u.queued_at IS NOT NULL)
            ELSE e.value->'data' END
        FROM msg m JOIN input i ON i.conv = m.conversation_id JOIN upd u ON u.id = m.conversation_id,
          jsonb_array_elements(i.events) WITH ORDINALITY AS e(value, ord)

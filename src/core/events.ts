@@ -19,12 +19,17 @@ export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual'
 export interface EventMap {
   'conversation.created': { data: { inboxId: number; contactId: number; handler: Handler; assigneeId: number | null }; subject: Conversation };
   'message.created': {
-    /** `handler`: who answered the conversation when the message was written (bot, people, 留言). */
-    data: { messageId: number; seq: number; senderType: SenderType; private: boolean; handler: Handler };
+    /**
+     * `handler`: who answered the conversation when the message was written (bot, people, 留言);
+     * `assigneeId`: its agent then, or null; `queued`: waiting in a queue then. A customer writing
+     * with people, nobody assigned and no queue place (their first message) is routed.
+     */
+    data: { messageId: number; seq: number; senderType: SenderType; private: boolean; handler: Handler; assigneeId: number | null; queued: boolean };
     subject: { message: Message; conversation: Conversation };
   };
   'conversation.assigned': { data: { from: number | null; to: number | null; reason?: AssignReason }; subject: Conversation };
-  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus; reason?: 'idle' | 'abandoned' }; subject: Conversation };
+  /** `reason`: idle (closed after silence), abandoned (left the queue), duplicate (a second open one, ended by migration 006). */
+  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus; reason?: 'idle' | 'abandoned' | 'duplicate' }; subject: Conversation };
   /** Who handles it changed: bot → people after 转人工, people → 留言 when nobody could answer. */
   'conversation.handler_changed': { data: { from: Handler; to: Handler }; subject: Conversation };
   /** Nobody had room: the conversation waits in its group's queue (排队). */

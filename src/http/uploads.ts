@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fast
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storeAttachment, unsupportedType } from '../commands/attachments.js';
+import { DomainError } from '../core/errors.js';
 import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../core/limits.js';
 import { attachmentRefSchema, errorSchema } from './schemas.js';
 
@@ -9,7 +10,9 @@ export const uploadQuery = z.object({ filename: z.string().max(255).default('fil
 
 export const uploadDescription =
   `Send the file as the raw request body with its Content-Type (${Object.keys(ALLOWED_ATTACHMENT_TYPES).join(', ')}), ` +
-  `at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB. Then pass the returned id in a message's attachmentIds.`;
+  `at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB. Then pass the returned id in a message's attachmentIds: ` +
+  'an upload no message refers to is deleted after ZHIKE_UPLOAD_EXPIRY_MINUTES (default 60). ' +
+  'A visitor has a daily quota (files and bytes, per UTC day): past it, 429 upload_quota_exceeded with Retry-After.';
 
 /** In the calling scope, accept the allowed file types as raw bodies up to the limit; refuse others clearly. */
 export function acceptUploads(scope: FastifyInstance): void {
@@ -47,17 +50,23 @@ export function uploadRoute(
           ...(opts.params ? { params: opts.params } : {}),
           ...(opts.headers ? { headers: opts.headers } : {}),
           querystring: uploadQuery,
-          response: { 201: attachmentRefSchema, 401: errorSchema, 413: errorSchema, 415: errorSchema },
+          response: { 201: attachmentRefSchema, 401: errorSchema, 413: errorSchema, 415: errorSchema, 429: errorSchema },
         },
       },
       async (req, reply) => {
-        const ref = await storeAttachment(app.zhike.db, {
-          ...opts.uploader(req),
-          filename: req.query.filename,
-          contentType: String(req.headers['content-type']),
-          data: req.body as Buffer,
-        });
-        return reply.code(201).send(ref);
+        const { config } = app.zhike;
+        try {
+          const ref = await storeAttachment(
+            app.zhike.db,
+            { ...opts.uploader(req), filename: req.query.filename, contentType: String(req.headers['content-type']), data: req.body as Buffer },
+            { expiryMinutes: config.uploadExpiryMinutes, dailyFiles: config.uploadDailyFiles, dailyBytes: config.uploadDailyBytes },
+          );
+          return reply.code(201).send(ref);
+        } catch (err) {
+          // a quota refusal says when it resets
+          if (err instanceof DomainError && err.code === 'upload_quota_exceeded') reply.header('Retry-After', String(err.details?.retryAfterSeconds ?? 3600));
+          throw err;
+        }
       },
     );
   });

@@ -5,17 +5,20 @@ import type { Router } from './router.js';
 
 /**
  * 分配: a conversation that people handle and nobody has gets an agent of its group,
- * or a queue place — when it starts with people, when the bot hands it over (转人工),
+ * or a queue place — when the customer writes in it (their first message: an empty
+ * conversation takes no seat and no queue place), when the bot hands it over (转人工),
  * when its agent lets it go, when it is reopened, and when it is transferred to a
- * group. Router.route checks the current state, so a repeated event changes nothing.
+ * group. Router.route checks the current state (and that the customer has written),
+ * so a repeated event changes nothing. An accepted invitation is its agent's from the start.
  */
 export function routeConsumer(router: Router) {
   return defineConsumer({
     name: 'routing.route',
-    events: ['conversation.created', 'conversation.handler_changed', 'conversation.assigned', 'conversation.status_changed', 'conversation.transferred'],
+    events: ['message.created', 'conversation.handler_changed', 'conversation.assigned', 'conversation.status_changed', 'conversation.transferred'],
     // the events that leave a conversation with people and nobody assigned
     match: {
-      'conversation.created': { handler: ['human'], assigneeId: [null] },
+      // (a queued customer's messages pass: the queue's drain serves them)
+      'message.created': { senderType: ['customer'], handler: ['human'], assigneeId: [null], queued: [false] },
       'conversation.handler_changed': { to: ['human'] },
       'conversation.assigned': { to: [null] },
       'conversation.status_changed': { to: ['open'] },
@@ -23,7 +26,8 @@ export function routeConsumer(router: Router) {
     },
     async handle(e) {
       if (e.conversationId === null) return;
-      await router.route(e.conversationId, e.type === 'conversation.transferred' ? { reason: 'transfer' } : {});
+      if (e.type === 'message.created') await router.routeOnCustomerMessage(e.conversationId);
+      else await router.route(e.conversationId, e.type === 'conversation.transferred' ? { reason: 'transfer' } : {});
     },
   });
 }

@@ -15,6 +15,8 @@ export interface QueueEntry {
 }
 
 const lockConversation = (sql: Sql, id: number) => findConversation(sql, id, { lock: true });
+const customerHasWritten = async (sql: Sql, id: number) =>
+  !!(await maybeOne(sql, 'SELECT 1 FROM conversations WHERE id = $1 AND last_customer_message_at IS NOT NULL', [id]));
 
 /**
  * Routing (分配) with storage: gathers the facts inside a transaction that locks the
@@ -34,9 +36,22 @@ export class Router {
       runCommand(this.ctx, async (sql) => {
         const conv = await lockConversation(sql, conversationId);
         if (!conv || conv.status === 'resolved' || conv.assigneeId !== null || conv.handler !== 'human') return { result: conv?.assigneeId ?? null, events: [] };
+        // nobody is needed until the customer writes: an empty conversation takes no seat and no queue place
+        if (!(await customerHasWritten(sql, conv.id))) return { result: null, events: [] };
         return this.routeWithin(sql, conv, opts);
       }),
     );
+  }
+
+  /**
+   * The customer wrote in a conversation that had nobody: route it, unless a look
+   * without locks shows it was routed meanwhile (their earlier message did; the
+   * usual case for every message after the first) — a read, not a transaction.
+   */
+  async routeOnCustomerMessage(conversationId: number): Promise<number | null> {
+    const conv = await findConversation(this.ctx.db, conversationId);
+    if (!conv || conv.status === 'resolved' || conv.assigneeId !== null || conv.queuedAt !== null || conv.handler !== 'human') return conv?.assigneeId ?? null;
+    return this.route(conversationId);
   }
 
   /**

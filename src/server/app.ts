@@ -4,6 +4,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { widgetClientApi } from '../channels/widget/client-api.js';
+import { registerUploadTimers } from '../commands/attachments.js';
 import { ConversationStateCache, MessageWriter } from '../commands/messages.js';
 import type { Config } from '../config.js';
 import { ReceptionSettingsCache } from '../storage/reception-settings.js';
@@ -176,6 +177,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   // Durable timers: this instance runs its share of those due.
   const timers = new TimerRunner(db, app.log, { pollMs: opts.config.timerPollMs });
   registerReceptionTimers(timers, { ctx, router });
+  registerUploadTimers(timers, opts.db);
   app.addHook('onReady', async () => {
     await ensureQueueSweep(ctx);
     timers.start();

@@ -44,20 +44,40 @@ export async function visitor(t: TestApp, opts: { topic?: string; page?: object;
 
 /**
  * Starts a conversation as the customer and returns it as the customer sees it
- * once reception has settled it: with people, routing (a consumer, right after the
- * commit) has given it an agent or a queue place. Waits for that, bounded.
+ * once reception has settled it. With people, routing waits for the customer's
+ * first message (an empty conversation takes no seat): unless `say` is null, the
+ * customer writes it (`say`, default 你好) and routing (a consumer, right after the
+ * commit) gives the conversation an agent or a queue place. Waits for that, bounded.
+ * The contact's open conversation comes back if they have one (200).
  */
-export async function startConversation(t: TestApp, contactToken: string, body: object = {}) {
+export async function startConversation(t: TestApp, contactToken: string, body: object = {}, opts: { say?: string | null } = {}) {
   const r = await api(t).inject('POST', `/api/v1/widget/${t.inbox.token}/conversations`, { contactToken, payload: body });
-  if (r.status !== 201) throw new Error(`conversation: ${r.status} ${JSON.stringify(r.body)}`);
+  if (r.status !== 201 && r.status !== 200) throw new Error(`conversation: ${r.status} ${JSON.stringify(r.body)}`);
+  const say = opts.say === undefined ? '你好' : opts.say;
+  if (say !== null && r.body.handler === 'human' && r.body.assignee === null) {
+    const sent = await api(t).customerSend(contactToken, r.body.id, say);
+    if (sent.status !== 201) throw new Error(`first message: ${sent.status} ${JSON.stringify(sent.body)}`);
+  }
   await routed(t, r.body.id);
   const list = await api(t).inject('GET', `/api/v1/widget/${t.inbox.token}/conversations`, { contactToken });
   return list.body.conversations.find((c: { id: number }) => c.id === r.body.id) as { id: number; handler: string; assignee: { id: number; name: string } | null };
 }
 
-/** Waits until routing has settled a conversation: an agent, a queue place, or not with people at all. */
-export function routed(t: TestApp, id: number, ms = 5000) {
-  return waitFor(() => conversation(t, id), (c) => c.handler !== 'human' || c.assigneeId !== null || c.queuedAt !== null || c.status === 'resolved', ms);
+/**
+ * Waits until routing has settled a conversation: an agent, a queue place, not with
+ * people at all — or nothing to settle yet, the customer not having written.
+ */
+export function routed(t: TestApp, id: number, ms = 15_000) {
+  return waitFor(
+    async () => ({ ...(await conversation(t, id)), customerWrote: await customerWrote(t, id) }),
+    (c) => c.handler !== 'human' || c.assigneeId !== null || c.queuedAt !== null || c.status === 'resolved' || !c.customerWrote,
+    ms,
+  );
+}
+
+async function customerWrote(t: TestApp, id: number): Promise<boolean> {
+  const [row] = await t.db.query('SELECT last_customer_message_at IS NOT NULL AS wrote FROM conversations WHERE id = $1', [id]);
+  return !!row?.wrote;
 }
 
 export async function conversation(t: TestApp, id: number) {

@@ -228,7 +228,10 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Start a conversation (with the pre-chat form’s answers, when the inbox asks)',
-        description: 'The topic (one of /config preChat.topics) picks the skill group; name and phone are saved on the contact.',
+        description:
+          'The topic (one of /config preChat.topics) picks the skill group; name and phone are saved on the contact. ' +
+          'A contact has one conversation at a time per inbox: while one is open or pending it comes back (200) instead of a new one (201). ' +
+          'A new conversation waits for the customer’s first message before it takes an agent or a queue place.',
         params: inboxParams,
         headers: contactHeader,
         body: z
@@ -240,7 +243,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
           .strict()
           .nullish()
           .describe('Optional: an empty body starts a conversation without pre-chat answers'),
-        response: { 201: customerConversation, 400: errorSchema, 401: errorSchema },
+        response: { 200: customerConversation, 201: customerConversation, 400: errorSchema, 401: errorSchema },
       },
     },
     async (req, reply) => {
@@ -252,7 +255,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         throw new DomainError('unknown_topic', `"${topic}" is not one of this inbox's topics: ${settings.preChat.topics.map((t) => t.label).join(', ') || '(none)'}`, 400);
       }
       if (name || phone) await updateContact(ctx, { type: 'customer', id: contact.id }, contact.workspaceId, contact.id, { name, phone });
-      const conv = await createConversation(ctx, {
+      const { conversation: conv, created: isNew } = await createConversation(ctx, {
         workspaceId: inbox.workspaceId,
         inboxId: inbox.id,
         contactId: contact.id,
@@ -261,7 +264,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         groupId: groupForTopic(settings, topic),
       });
       const [created] = await customerConversations(ctx.db, contact.id, conv.id);
-      return reply.code(201).send(created);
+      return reply.code(isNew ? 201 : 200).send(created);
     },
   );
 
