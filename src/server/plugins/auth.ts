@@ -5,6 +5,7 @@ import { setAvailability } from '../../commands/agents.js';
 import { login, logout, SESSION_DAYS } from '../../commands/auth.js';
 import { MAX_EMAIL_CHARS } from '../../core/limits.js';
 import { AVAILABILITIES } from '../../core/model.js';
+import { text } from '../../core/text-schema.js';
 import { maybeOne } from '../../storage/db.js';
 import { toWorkspace } from '../../storage/rows.js';
 import { callerOf, requireAgent, SESSION_COOKIE, tokenOf } from '../../http/context.js';
@@ -23,7 +24,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
         tags: ['auth'],
         summary: 'Log in with e-mail and password',
         description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. Rate-limited to ${ctx.config.loginRateLimit} attempts per minute per client.`,
-        body: z.object({ email: z.string().min(3).max(MAX_EMAIL_CHARS), password: z.string().min(1).max(200) }),
+        body: z.object({ email: text({ min: 3, max: MAX_EMAIL_CHARS }), password: text({ min: 1, max: 200 }) }),
         response: {
           200: z.object({ token: z.string(), agent: agentSchema, expiresAt: z.string() }),
           401: errorSchema,
