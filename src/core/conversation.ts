@@ -40,10 +40,7 @@ export function validateMessage(input: NewMessageInput): void {
   // code points, as PostgreSQL's char_length counts them: an emoji is one character
   const length = codePointLength(input.content);
   if (length > MAX_MESSAGE_CHARS) {
-    throw new DomainError('message_too_long', `message content is ${length} characters; the limit is ${MAX_MESSAGE_CHARS}`, 400, {
-      limit: MAX_MESSAGE_CHARS,
-      length,
-    });
+    throw new DomainError('message_too_long', `message content is ${length} characters; the limit is ${MAX_MESSAGE_CHARS}`, 400, { limit: MAX_MESSAGE_CHARS });
   }
   if (input.content.trim() === '' && input.attachmentCount === 0) {
     throw new DomainError('message_empty', 'a message needs text content or at least one attachment', 400);
