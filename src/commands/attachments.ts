@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { DomainError } from '../core/errors.js';
+import { cleanName } from '../core/text.js';
 import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, sniffMatches } from '../core/limits.js';
 import type { AttachmentRef, SenderType } from '../core/model.js';
 import { maybeOne, one, type Db, type Sql } from '../storage/db.js';
@@ -147,12 +148,13 @@ export const tooLarge = () =>
 
 /** Keeps a display name: no paths, no control characters, bounded, with a sane extension. */
 export function safeFilename(name: string, ext: string): string {
-  const base = (name || '')
+  const cleaned = cleanName(name || '')
     .split(/[\\/]/)
     .pop()!
     .replace(/[\u0000-\u001f\u007f"<>|:*?]/g, '')
-    .trim()
-    .slice(0, 120);
+    .trim();
+  // by code points: cutting a surrogate pair in half would leave an invalid character
+  const base = Array.from(cleaned).slice(0, 120).join('');
   if (!base || base === '.' || base === '..') return `file.${ext}`;
   return base;
 }

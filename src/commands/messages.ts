@@ -1,4 +1,4 @@
-import { applyMessage, validateMessage, type ConversationChanges } from '../core/conversation.js';
+import { applyMessage, assertText, validateMessage, type ConversationChanges } from '../core/conversation.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { DomainEvent, EventType } from '../core/events.js';
 import type { Actor, AttachmentRef, ChannelType, ContentType, Conversation, Message, SenderType } from '../core/model.js';
@@ -84,7 +84,9 @@ const OPTIMISTIC_ATTEMPTS = 3;
 export async function createMessage(ctx: CommandContext, input: CreateMessageInput): Promise<CreateMessageResult> {
   const isPrivate = input.private ?? false;
   const hasAttachments = (input.attachmentIds?.length ?? 0) > 0;
-  // Refuse what can never pass before touching the database.
+  // Refuse what can never pass before touching the database: invalid input never joins a
+  // batch (a failing statement would make the whole batch fall back to one-by-one writes).
+  assertText('clientMessageId', input.clientMessageId);
   validateMessage({ senderType: input.senderType, content: input.content, contentType: 'text', private: isPrivate, attachmentCount: hasAttachments ? 1 : 0 });
 
   for (let attempt = 0; ; attempt++) {
@@ -125,6 +127,7 @@ export async function createMessage(ctx: CommandContext, input: CreateMessageInp
  * dispatch after commit (runCommand does).
  */
 export async function writeMessageIn(ctx: CommandContext, sql: Sql, input: CreateMessageInput): Promise<CreateMessageResult & { events: DomainEvent[] }> {
+  assertText('clientMessageId', input.clientMessageId);
   validateMessage({ senderType: input.senderType, content: input.content, contentType: 'text', private: input.private ?? false, attachmentCount: input.attachmentIds?.length ? 1 : 0 });
   const outcome = await writeOnce(ctx, sql, input, { lock: true });
   // we hold the row; only a transaction older than the conversation's latest events fails here: run it again
@@ -400,6 +403,8 @@ export class MessageWriter {
     private readonly db: Sql,
     private readonly maxConcurrent = 8,
     private readonly maxBatch = 200,
+    /** A batch failed as a whole and was split (zhike_message_batch_splits_total). */
+    private readonly onSplit: () => void = () => {},
   ) {}
 
   write(plan: MessagePlan): Promise<Written | null> {
@@ -436,19 +441,29 @@ export class MessageWriter {
   private async run(batch: typeof this.queue): Promise<void> {
     this.running++;
     try {
-      const written = await writeMessages(this.db, batch.map((b) => b.plan));
-      batch.forEach((b, i) => b.resolve(written[i]));
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0].reject(err);
-      } else {
-        // one item failed the statement (a resend racing its original): write them one by one
-        await Promise.all(batch.map((b) => writeMessages(this.db, [b.plan]).then(([w]) => b.resolve(w), b.reject)));
-      }
+      await this.writeBatch(batch);
     } finally {
       this.running--;
       for (const b of batch) this.inFlight.delete(b.plan.state.id);
       if (this.queue.length) this.schedule();
+    }
+  }
+
+  /**
+   * One statement for the batch. Input that can never be written is refused before it
+   * gets here (createMessage validates first); should a statement still fail (a resend
+   * racing its original), the batch is halved until the failing message is alone, so one
+   * bad message costs about 2·log2(n) statements instead of n one-by-one writes.
+   */
+  private async writeBatch(batch: typeof this.queue): Promise<void> {
+    try {
+      const written = await writeMessages(this.db, batch.map((b) => b.plan));
+      batch.forEach((b, i) => b.resolve(written[i]));
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      this.onSplit();
+      const half = Math.ceil(batch.length / 2);
+      await Promise.all([this.writeBatch(batch.slice(0, half)), this.writeBatch(batch.slice(half))]);
     }
   }
 }

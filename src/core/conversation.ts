@@ -1,5 +1,6 @@
 import { DomainError } from './errors.js';
 import { MAX_MESSAGE_CHARS } from './limits.js';
+import { checkText, codePointLength, INVALID_TEXT } from './text.js';
 import type { ContentType, Conversation, ConversationStatus, SenderType } from './model.js';
 
 /**
@@ -27,15 +28,19 @@ export interface ConversationChanges {
 
 const PREVIEW_CHARS = 120;
 
+/** Refuses text that cannot be stored (NUL, a lone surrogate) with invalid_text, naming the field. */
+export function assertText(field: string, value: string | null | undefined): void {
+  const problem = value ? checkText(value) : null;
+  if (problem) throw new DomainError(INVALID_TEXT, `${field} ${problem}; remove it and send again`, 400, { field });
+}
+
 /** Validates a new message against the limits; throws a DomainError naming the limit. */
 export function validateMessage(input: NewMessageInput): void {
-  if (input.content.length > MAX_MESSAGE_CHARS) {
-    throw new DomainError(
-      'message_too_long',
-      `message content is ${input.content.length} characters; the limit is ${MAX_MESSAGE_CHARS}`,
-      400,
-      { limit: MAX_MESSAGE_CHARS },
-    );
+  assertText('message content', input.content);
+  // code points, as PostgreSQL's char_length counts them: an emoji is one character
+  const length = codePointLength(input.content);
+  if (length > MAX_MESSAGE_CHARS) {
+    throw new DomainError('message_too_long', `message content is ${length} characters; the limit is ${MAX_MESSAGE_CHARS}`, 400, { limit: MAX_MESSAGE_CHARS });
   }
   if (input.content.trim() === '' && input.attachmentCount === 0) {
     throw new DomainError('message_empty', 'a message needs text content or at least one attachment', 400);
@@ -89,7 +94,8 @@ export function applyMessage(
 
 export function previewOf(input: Pick<NewMessageInput, 'content' | 'contentType'>): string {
   const text = input.content.replace(/\s+/g, ' ').trim();
-  if (text) return text.length > PREVIEW_CHARS ? `${text.slice(0, PREVIEW_CHARS)}…` : text;
+  // by code points: cutting a surrogate pair in half would store an invalid character
+  if (text) return codePointLength(text) > PREVIEW_CHARS ? `${Array.from(text.slice(0, 2 * PREVIEW_CHARS)).slice(0, PREVIEW_CHARS).join('')}…` : text;
   return input.contentType === 'image' ? '[图片]' : '[文件]';
 }
 

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { AVAILABILITIES, CONVERSATION_STATUSES, ROLES } from '../core/model.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_ATTRIBUTE_CHARS, MAX_CLIENT_MESSAGE_ID, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from '../core/limits.js';
+import { nameText, text } from '../core/text-schema.js';
 
 /**
  * Shared API shapes. The comments (`describe`) are the API documentation: they
- * end up in /api/v1/openapi.json.
+ * end up in /api/v1/openapi.json. Every string a client sends is a `text()` (400
+ * invalid_text for NUL or a lone surrogate; lengths in code points) and every name a
+ * `nameText()` (also cleaned of bidirectional controls and stray zero-width characters).
  */
 export const idParam = z.object({ id: z.coerce.number().int().positive().describe('Record id') });
 
@@ -73,15 +76,15 @@ export const conversationSchema = z.object({
 
 export const contactAttributesSchema = z
   .object({
-    browser: z.string().max(MAX_ATTRIBUTE_CHARS.browser).optional(),
-    os: z.string().max(MAX_ATTRIBUTE_CHARS.os).optional(),
-    userAgent: z.string().max(MAX_ATTRIBUTE_CHARS.userAgent).optional(),
-    language: z.string().max(MAX_ATTRIBUTE_CHARS.language).optional(),
-    firstPageUrl: z.string().max(MAX_ATTRIBUTE_CHARS.firstPageUrl).optional(),
-    firstPageTitle: z.string().max(MAX_ATTRIBUTE_CHARS.firstPageTitle).optional(),
-    referrer: z.string().max(MAX_ATTRIBUTE_CHARS.referrer).optional(),
-    timezone: z.string().max(MAX_ATTRIBUTE_CHARS.timezone).optional(),
-    screen: z.string().max(MAX_ATTRIBUTE_CHARS.screen).optional(),
+    browser: text({ max: MAX_ATTRIBUTE_CHARS.browser }).optional(),
+    os: text({ max: MAX_ATTRIBUTE_CHARS.os }).optional(),
+    userAgent: text({ max: MAX_ATTRIBUTE_CHARS.userAgent }).optional(),
+    language: text({ max: MAX_ATTRIBUTE_CHARS.language }).optional(),
+    firstPageUrl: text({ max: MAX_ATTRIBUTE_CHARS.firstPageUrl }).optional(),
+    firstPageTitle: text({ max: MAX_ATTRIBUTE_CHARS.firstPageTitle }).optional(),
+    referrer: text({ max: MAX_ATTRIBUTE_CHARS.referrer }).optional(),
+    timezone: text({ max: MAX_ATTRIBUTE_CHARS.timezone }).optional(),
+    screen: text({ max: MAX_ATTRIBUTE_CHARS.screen }).optional(),
   })
   .describe('What the widget knows about the visitor’s browser and first page');
 
@@ -113,9 +116,9 @@ export const agentSchema = z.object({
 
 export const inboxSettingsSchema = z
   .object({
-    title: z.string().max(MAX_NAME_CHARS).optional().describe('Widget header, e.g. 在线客服'),
-    greeting: z.string().max(500).optional().describe('Shown at the top of the chat panel'),
-    color: z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1677ff').optional(),
+    title: nameText({ max: MAX_NAME_CHARS }).optional().describe('Widget header, e.g. 在线客服'),
+    greeting: text({ max: 500 }).optional().describe('Shown at the top of the chat panel'),
+    color: text().regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1677ff').optional(),
     locale: z.enum(['zh-CN', 'en']).optional(),
   })
   .strict();
@@ -131,13 +134,9 @@ export const inboxSchema = z.object({
 });
 
 /** The length limit is enforced by the domain core, which answers 400 message_too_long with details.limit. */
-export const messageContent = z.string().describe(`Plain text, at most ${MAX_MESSAGE_CHARS} characters (400 message_too_long beyond)`);
+export const messageContent = text().describe(`Plain text, at most ${MAX_MESSAGE_CHARS} characters (400 message_too_long beyond)`);
 
-export const clientMessageId = z
-  .string()
-  .min(1)
-  .max(MAX_CLIENT_MESSAGE_ID)
-  .describe('Client-generated id (a UUID): a resend with the same id returns the original message, never a copy');
+export const clientMessageId = text({ min: 1, max: MAX_CLIENT_MESSAGE_ID }).describe('Client-generated id (a UUID): a resend with the same id returns the original message, never a copy');
 
 export const attachmentIds = z
   .array(z.number().int().positive())
@@ -150,16 +149,16 @@ export const messagesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'times look like 09:00');
+const hhmm = text().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'times look like 09:00');
 const timeRange = z.object({ start: hhmm, end: hhmm });
 export const calendarInputSchema = z.object({
-  name: z.string().trim().min(1).max(MAX_NAME_CHARS),
-  timezone: z.string().min(1).max(64).describe('IANA time zone, e.g. Asia/Shanghai'),
+  name: nameText({ min: 1, max: MAX_NAME_CHARS }),
+  timezone: text({ min: 1, max: 64 }).describe('IANA time zone, e.g. Asia/Shanghai'),
   weekly: z
     .partialRecord(z.enum(['0', '1', '2', '3', '4', '5', '6']), z.array(timeRange).max(6))
     .describe('Weekday (0 = Sunday … 6 = Saturday) → opening hours; a missing day is closed'),
   holidays: z
-    .array(z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), name: z.string().max(50).optional(), hours: z.array(timeRange).max(6).optional() }))
+    .array(z.object({ date: text().regex(/^\d{4}-\d{2}-\d{2}$/), name: nameText({ max: 50 }).optional(), hours: z.array(timeRange).max(6).optional() }))
     .max(400)
     .describe('Dated exceptions: closed (no hours) or special hours such as 调休 working days'),
 });
@@ -177,17 +176,17 @@ export const skillGroupSchema = z.object({
 });
 
 const invitationRuleSchema = z.object({
-  id: z.string().min(1).max(40),
-  name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+  id: text({ min: 1, max: 40 }),
+  name: nameText({ min: 1, max: MAX_NAME_CHARS }),
   enabled: z.boolean().default(true),
-  pathPattern: z.string().max(300).optional().describe('Path glob: /pricing, /products/*'),
+  pathPattern: text({ max: 300 }).optional().describe('Path glob: /pricing, /products/*'),
   minSecondsOnPage: z.number().int().min(0).max(3600).optional(),
   minPageViews: z.number().int().min(1).max(100).optional(),
   fromSearchEngine: z.boolean().optional(),
-  greeting: z.string().trim().min(1).max(500),
+  greeting: text({ trim: true, min: 1, max: 500 }),
 });
 
-const optionalText = z.string().max(1000).nullable();
+const optionalText = text({ max: 1000 }).nullable();
 export const receptionPatchSchema = z
   .object({
     mode: z.enum(['human_only', 'bot_only', 'bot_first', 'human_first']).describe('仅人工, 仅机器人, 机器人优先, 人工优先'),
@@ -198,7 +197,7 @@ export const receptionPatchSchema = z
         enabled: z.boolean(),
         askName: z.boolean(),
         askPhone: z.boolean(),
-        topics: z.array(z.object({ label: z.string().trim().min(1).max(30), groupId: z.number().int().positive().nullable() })).max(20),
+        topics: z.array(z.object({ label: nameText({ min: 1, max: 30 }), groupId: z.number().int().positive().nullable() })).max(20),
       })
       .partial(),
     messages: z

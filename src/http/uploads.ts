@@ -4,9 +4,10 @@ import { z } from 'zod';
 import { storeAttachment, unsupportedType } from '../commands/attachments.js';
 import { DomainError } from '../core/errors.js';
 import { ALLOWED_ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES } from '../core/limits.js';
+import { nameText } from '../core/text-schema.js';
 import { attachmentRefSchema, errorSchema } from './schemas.js';
 
-export const uploadQuery = z.object({ filename: z.string().max(255).default('file').describe('Original file name, for display') });
+export const uploadQuery = z.object({ filename: nameText({ max: 255 }).default('file').describe('Original file name, for display') });
 
 export const uploadDescription =
   `Send the file as the raw request body with its Content-Type (${Object.keys(ALLOWED_ATTACHMENT_TYPES).join(', ')}), ` +

@@ -30,6 +30,11 @@ export function createMetrics() {
       labelNames: ['sender'] as const,
       registers: [registry],
     }),
+    messageBatchSplits: new client.Counter({
+      name: 'zhike_message_batch_splits_total',
+      help: 'Group-commit message batches whose statement failed and were split to isolate the failing message (should stay 0)',
+      registers: [registry],
+    }),
     wsConnections: new client.Gauge({
       name: 'zhike_ws_connections',
       help: 'Open WebSocket connections on this instance, by role',

@@ -8,6 +8,8 @@ import { MAX_WS_FRAME_BYTES } from '../core/limits.js';
 import type { Availability } from '../core/model.js';
 import { assertCanReply } from '../core/permissions.js';
 import { clientFrame, type ClientFrame } from '../core/realtime/client-frames.js';
+import { isInvalidTextIssue } from '../core/text-schema.js';
+import { INVALID_TEXT } from '../core/text.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ClientLimiter } from '../ratelimit/limiter.js';
 import { getConversation } from '../storage/conversations.js';
@@ -63,8 +65,10 @@ export class Inbound {
     if (!parsed.success) {
       this.deps.metrics.wsFrames.inc({ outcome: 'invalid' });
       const ref = typeof (json as { ref?: unknown })?.ref === 'string' ? ((json as { ref: string }).ref).slice(0, 100) : undefined;
-      const issue = parsed.error.issues[0];
-      this.writer.sendError(ws, ref, 'invalid_frame', `${issue.path.join('.') || 'frame'}: ${issue.message}`);
+      // NUL or a lone surrogate anywhere: invalid_text, so clients know the text itself is refused
+      const issue = parsed.error.issues.find(isInvalidTextIssue) ?? parsed.error.issues[0];
+      const code = isInvalidTextIssue(issue) ? INVALID_TEXT : 'invalid_frame';
+      this.writer.sendError(ws, ref, code, `${issue.path.join('.') || 'frame'}: ${issue.message}`);
       return null;
     }
     return parsed.data;

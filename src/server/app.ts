@@ -138,7 +138,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     conversationStates: new ConversationStateCache(),
     reception: new ReceptionSettingsCache(db),
     // PGlite runs one statement at a time: one batch in flight, the rest gathers behind it
-    messageWriter: new MessageWriter(db, db.dialect === 'pglite' ? 1 : 8),
+    messageWriter: new MessageWriter(db, db.dialect === 'pglite' ? 1 : 8, 200, () => metrics.messageBatchSplits.inc()),
   };
   app.decorate('zhike', ctx);
   app.decorateRequest('session', null);

@@ -1,6 +1,8 @@
 import type { CommandContext } from '../commands/context.js';
 import { answerInvitation, inviteAutomatically, inviteByAgent } from '../commands/invitations.js';
 import { DomainError } from '../core/errors.js';
+import { MAX_PAGE_TITLE_CHARS, MAX_URL_CHARS } from '../core/limits.js';
+import { truncateText } from '../core/text.js';
 import type { Contact, Inbox } from '../core/model.js';
 import { receive } from '../core/reception/reception.js';
 import { firstInvitation, type InvitationRule } from '../core/visitors/invitation.js';
@@ -41,7 +43,7 @@ export class VisitorTracker {
 
   /** Records a page view (and its visit, with the source of a new visit). */
   async pageView(contact: Contact, inbox: Inbox, page: PageReport): Promise<PageView> {
-    const url = page.url.slice(0, 2000);
+    const url = truncateText(page.url, MAX_URL_CHARS);
     let path = '/';
     try {
       path = new URL(url).pathname;
@@ -74,7 +76,7 @@ export class VisitorTracker {
     const pv = await one(
       this.ctx.db,
       'INSERT INTO page_views (workspace_id, visit_id, contact_id, url, title, page_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [inbox.workspaceId, visit.id, contact.id, url, page.title?.slice(0, 500) ?? null, page.pageKey?.slice(0, 64) ?? null],
+      [inbox.workspaceId, visit.id, contact.id, url, page.title === undefined ? null : truncateText(page.title, MAX_PAGE_TITLE_CHARS), page.pageKey?.slice(0, 64) ?? null],
     );
     void this.announce(inbox.workspaceId, contact.id);
     return { visitId: visit.id, pageViewId: pv.id, pageViews: visit.page_views, fromSearch: visit.source_kind === 'search', invited: visit.invited_at !== null, path };

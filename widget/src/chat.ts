@@ -1,4 +1,5 @@
 import { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_CHARS } from '../../src/core/limits';
+import { codePointLength } from '../../src/core/text';
 import { Api, ApiError, asApiError } from './api';
 import { type Env, landing, onNavigate, pageReport, uuid, visitKey, visitorAttributes } from './env';
 import { fileType } from './files';
@@ -20,6 +21,7 @@ const HISTORY_PAGE = 100;
 const FRAME_ERROR_STATUS: Record<string, number> = {
   conversation_resolved: 409,
   conversation_not_found: 404,
+  invalid_text: 400,
   rate_limited: 429,
   internal_error: 500,
 };
@@ -130,7 +132,8 @@ export class Chat {
         sent: (_item, m) => this.receive(m, true),
         failed: (item, err, retrying) => {
           if (!retrying) console.warn('[zhike] message refused:', err.code, err.message);
-          this.view.own(item.cid, 'failed', retrying ? this.t.retrying : this.t.failed, retrying);
+          // refused for good (NUL, too long …): say why; the messages behind it go on
+          this.view.own(item.cid, 'failed', retrying ? this.t.retrying : this.t.refused(err.code), retrying);
         },
         ended: (id) => this.status({ id, status: 'resolved', assignee: this.convs.get(id)?.assignee ?? null }),
         save: (items) =>
@@ -673,8 +676,10 @@ export class Chat {
   // ── what the visitor does ──────────────────────────────────────────────
 
   private sendText(text: string): boolean {
-    if (text.length > MAX_MESSAGE_CHARS) {
-      this.view.notice(this.t.tooLong(text.length, MAX_MESSAGE_CHARS));
+    // code points, as the server counts: an emoji is one character
+    const length = codePointLength(text);
+    if (length > MAX_MESSAGE_CHARS) {
+      this.view.notice(this.t.tooLong(length, MAX_MESSAGE_CHARS));
       return false;
     }
     if (!this.formOk()) return false;

@@ -31,6 +31,9 @@ const zh = {
   retrying: '发送失败，正在重试',
   retry: '重试',
   failed: '发送失败',
+  /** A message the server refused for good (4xx): why, so the visitor can change it. */
+  refused: (code: string) =>
+    code === 'invalid_text' ? '发送失败：消息包含无法发送的字符' : code === 'message_too_long' ? '发送失败：消息过长' : `发送失败（${code}）`,
   tooLong: (n: number, max: number) => `消息过长：最多 ${max} 字，当前 ${n} 字`,
   tooBig: (name: string, mb: number) => `“${name}” 超过 ${mb} MB，无法发送`,
   badType: (name: string) => `不支持 “${name}” 的文件类型：仅支持 PNG、JPEG、GIF、WebP 图片和 PDF、TXT 文件`,
@@ -90,6 +93,8 @@ const en: Texts = {
   retrying: 'Not sent, retrying',
   retry: 'Retry',
   failed: 'Not sent',
+  refused: (code) =>
+    code === 'invalid_text' ? 'Not sent: the message contains characters that cannot be sent' : code === 'message_too_long' ? 'Not sent: the message is too long' : `Not sent (${code})`,
   tooLong: (n, max) => `Message too long: at most ${max} characters (now ${n})`,
   tooBig: (name, mb) => `"${name}" is larger than ${mb} MB`,
   badType: (name) => `"${name}" cannot be sent: only PNG, JPEG, GIF, WebP images and PDF, TXT files`,

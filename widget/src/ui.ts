@@ -1,4 +1,5 @@
 import { MAX_MESSAGE_CHARS } from '../../src/core/limits';
+import { codePointLength } from '../../src/core/text';
 import { h, icon, linkify } from './dom';
 import { ACCEPT } from './files';
 import type { Texts } from './i18n';
@@ -641,7 +642,8 @@ export class View {
 
   private changed(sent = false): void {
     const ta = this.input;
-    const n = ta.value.length;
+    // code points, as the server counts them (an emoji is one character, not two)
+    const n = codePointLength(ta.value);
     ta.style.height = '';
     ta.style.height = `${Math.min(ta.scrollHeight, 120)}px`;
     this.sendBtn.disabled = !ta.value.trim();

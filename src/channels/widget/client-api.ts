@@ -10,6 +10,7 @@ import { abandonQueue } from '../../commands/queue.js';
 import { createMessage } from '../../commands/messages.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, PHONE_PATTERN } from '../../core/limits.js';
+import { nameText, text } from '../../core/text-schema.js';
 import type { Contact, Inbox } from '../../core/model.js';
 import { findContactByToken, findInboxByToken } from '../../storage/contacts.js';
 import { getConversation, listMessages } from '../../storage/conversations.js';
@@ -42,8 +43,8 @@ declare module 'fastify' {
 
 const tags = ['client API (widget)'];
 // Optional in the schema so a missing token gets the clear 401 below rather than a generic 400.
-const contactHeader = z.object({ 'x-contact-token': z.string().max(200).optional().describe('Required: the token from POST …/contacts, kept by the client') });
-const inboxParams = z.object({ inboxToken: z.string().max(100) });
+const contactHeader = z.object({ 'x-contact-token': text({ max: 200 }).optional().describe('Required: the token from POST …/contacts, kept by the client') });
+const inboxParams = z.object({ inboxToken: text({ max: 100 }) });
 const convParams = inboxParams.extend({ id: z.coerce.number().int().positive() });
 
 const publicAssignee = z.object({ id: z.number(), name: z.string(), agentNo: z.string().nullable() }).nullable();
@@ -160,9 +161,9 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         params: inboxParams,
         body: z
           .object({
-            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
             email: z.email().max(MAX_EMAIL_CHARS).optional(),
-            phone: z.string().trim().regex(PHONE_PATTERN).optional(),
+            phone: text({ trim: true }).regex(PHONE_PATTERN).optional(),
             attributes: contactAttributesSchema.default({}),
           })
           .default({ attributes: {} }),
@@ -193,9 +194,9 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         headers: contactHeader,
         body: z
           .object({
-            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
             email: z.email().max(MAX_EMAIL_CHARS).optional(),
-            phone: z.string().trim().regex(PHONE_PATTERN).optional(),
+            phone: text({ trim: true }).regex(PHONE_PATTERN).optional(),
           })
           .strict(),
         response: { 200: z.object({ id: z.number(), name: z.string().nullable() }), 401: errorSchema },
@@ -236,9 +237,9 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         headers: contactHeader,
         body: z
           .object({
-            topic: z.string().trim().max(30).optional(),
-            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
-            phone: z.string().trim().regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').optional(),
+            topic: nameText({ max: 30 }).optional(),
+            name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
+            phone: text({ trim: true }).regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').optional(),
           })
           .strict()
           .nullish()

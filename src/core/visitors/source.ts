@@ -1,3 +1,5 @@
+import { truncateText } from '../text.js';
+
 /**
  * Where a visitor came from (来源): the channel, the referring site, the search
  * keyword (搜索词) from the search engine's referrer or from UTM tags, and the
@@ -51,9 +53,9 @@ export function parseSource(landingUrl: string | null | undefined, referrer: str
   const utm: VisitSource['utm'] = {};
   for (const k of ['source', 'medium', 'campaign', 'term', 'content'] as const) {
     const v = landing?.searchParams.get(`utm_${k}`);
-    if (v) utm[k] = v.slice(0, 200);
+    if (v) utm[k] = clip(v, 200);
   }
-  const base = { referrer: referrer ? referrer.slice(0, 2000) : null, landingPage: landingUrl ? landingUrl.slice(0, 2000) : null, utm };
+  const base = { referrer: referrer ? clip(referrer, 2000) : null, landingPage: landingUrl ? clip(landingUrl, 2000) : null, utm };
   // A referrer from the site itself is navigation, not a source.
   const external = ref && (!landing || ref.host !== landing.host) ? ref : null;
   if (external) {
@@ -61,7 +63,7 @@ export function parseSource(landingUrl: string | null | undefined, referrer: str
     const engine = SEARCH_ENGINES.find((e) => e.host.test(host));
     if (engine) {
       const keyword = engine.params.map((p) => external.searchParams.get(p)).find((v) => v) ?? utm.term ?? null;
-      return { kind: 'search', name: engine.name, keyword: keyword ? keyword.slice(0, 200) : null, ...base };
+      return { kind: 'search', name: engine.name, keyword: keyword ? clip(keyword, 200) : null, ...base };
     }
     const social = SOCIAL.find((s) => s.host.test(host));
     if (social) return { kind: 'social', name: social.name, keyword: utm.term ?? null, ...base };
@@ -69,4 +71,9 @@ export function parseSource(landingUrl: string | null | undefined, referrer: str
   }
   if (utm.source || utm.campaign) return { kind: 'campaign', name: utm.source ?? utm.campaign ?? null, keyword: utm.term ?? null, ...base };
   return { kind: 'direct', name: null, keyword: null, ...base };
+}
+
+/** Decoded query values may hold anything (`%00` is NUL, which PostgreSQL cannot store): stored clipped, without NUL. */
+function clip(s: string, max: number): string {
+  return truncateText(s.replace(/\0/g, ''), max);
 }

@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { createAgent, listAgents, updateAgent } from '../../commands/agents.js';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, MIN_PASSWORD_LENGTH } from '../../core/limits.js';
 import { ROLES } from '../../core/model.js';
+import { nameText, text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { agentSchema, errorSchema, idParam } from '../../http/schemas.js';
 
-const password = z.string().min(MIN_PASSWORD_LENGTH, `a password needs at least ${MIN_PASSWORD_LENGTH} characters`).max(200);
-const agentNo = z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, '工号 is 1–20 letters, digits or -').nullable();
+const password = text({ min: MIN_PASSWORD_LENGTH, max: 200, minMessage: `a password needs at least ${MIN_PASSWORD_LENGTH} characters` });
+const agentNo = text({ trim: true }).regex(/^[0-9A-Za-z-]{1,20}$/, '工号 is 1–20 letters, digits or -').nullable();
 
 /** Agents (客服): everyone may list them (to transfer); only admins manage them. */
 export const agentsPlugin: FastifyPluginAsync = async (app) => {
@@ -31,7 +32,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
         summary: 'Create an agent (admin only)',
         body: z.object({
           email: z.email().max(MAX_EMAIL_CHARS),
-          name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+          name: nameText({ min: 1, max: MAX_NAME_CHARS }),
           role: z.enum(ROLES).default('agent'),
           password,
           agentNo: agentNo.optional(),
@@ -53,7 +54,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
         params: idParam,
         body: z
           .object({
-            name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+            name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
             role: z.enum(ROLES).optional(),
             active: z.boolean().optional(),
             agentNo: agentNo.optional(),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { readAttachment } from '../../commands/attachments.js';
+import { text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { uploadRoute } from '../../http/uploads.js';
 
@@ -24,7 +25,7 @@ export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['attachments'],
         summary: 'Download an attachment by its capability URL',
-        params: z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{32}$/), filename: z.string().max(300) }),
+        params: z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{32}$/), filename: text({ max: 300 }) }),
       },
     },
     async (req, reply) => {

@@ -5,6 +5,7 @@ import { setAvailability } from '../../commands/agents.js';
 import { login, logout, SESSION_DAYS } from '../../commands/auth.js';
 import { MAX_EMAIL_CHARS } from '../../core/limits.js';
 import { AVAILABILITIES } from '../../core/model.js';
+import { text } from '../../core/text-schema.js';
 import { maybeOne } from '../../storage/db.js';
 import { toWorkspace } from '../../storage/rows.js';
 import { callerOf, requireAgent, SESSION_COOKIE, tokenOf } from '../../http/context.js';
@@ -24,7 +25,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
         tags: ['auth'],
         summary: 'Log in with e-mail and password',
         description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. After ${ctx.config.loginRateLimit} failed attempts for one account from one address, that pair waits 30 s, then twice as long after each further failure (up to 15 min); a successful login clears it. Other accounts and other addresses are not affected.`,
-        body: z.object({ email: z.string().min(3).max(MAX_EMAIL_CHARS), password: z.string().min(1).max(200) }),
+        body: z.object({ email: text({ min: 3, max: MAX_EMAIL_CHARS }), password: text({ min: 1, max: 200 }) }),
         response: {
           200: z.object({ token: z.string(), agent: agentSchema, expiresAt: z.string() }),
           401: errorSchema,

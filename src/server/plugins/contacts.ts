@@ -6,6 +6,7 @@ import { agentActor } from '../../commands/conversations.js';
 import { notFound } from '../../core/errors.js';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, PHONE_PATTERN } from '../../core/limits.js';
 import { assertSupervisor } from '../../core/permissions.js';
+import { nameText, text } from '../../core/text-schema.js';
 import { getContact } from '../../storage/contacts.js';
 import { listConversations } from '../../storage/conversations.js';
 import { callerOf, requireAgent } from '../../http/context.js';
@@ -53,9 +54,9 @@ export const contactsPlugin: FastifyPluginAsync = async (app) => {
         params: idParam,
         body: z
           .object({
-            name: z.string().trim().min(1).max(MAX_NAME_CHARS).nullable().optional(),
+            name: nameText({ min: 1, max: MAX_NAME_CHARS }).nullable().optional(),
             email: z.email().max(MAX_EMAIL_CHARS).nullable().optional(),
-            phone: z.string().trim().regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').nullable().optional(),
+            phone: text({ trim: true }).regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').nullable().optional(),
             vip: z.boolean().optional().describe('VIP 客户 (supervisors and admins): queued first'),
           })
           .strict(),

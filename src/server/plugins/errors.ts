@@ -2,6 +2,8 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../../core/errors.js';
 import { MAX_ATTACHMENT_BYTES } from '../../core/limits.js';
+import { isInvalidTextIssue } from '../../core/text-schema.js';
+import { INVALID_TEXT } from '../../core/text.js';
 
 /**
  * One error shape for the whole API: { error: { code, message, details? } }.
@@ -17,7 +19,9 @@ export function installErrorHandler(app: FastifyInstance): void {
         const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.') || err.validationContext || 'request';
         return `${err.validationContext ?? ''}${v.instancePath ? ' ' + where : ''}: ${v.message}`.trim();
       });
-      return reply.code(400).send({ error: { code: 'invalid_request', message: issues.join('; '), details: { issues } } });
+      // NUL or a lone surrogate in any field: its own code (clients must not retry it)
+      const code = err.validation.some((v) => isInvalidTextIssue(v)) ? INVALID_TEXT : 'invalid_request';
+      return reply.code(400).send({ error: { code, message: issues.join('; '), details: { issues } } });
     }
     const fe = err as FastifyError;
     if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

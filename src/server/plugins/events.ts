@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { notFound } from '../../core/errors.js';
 import { assertAdmin } from '../../core/permissions.js';
+import { text } from '../../core/text-schema.js';
 import type { ConsumerRunner } from '../../events/consumers.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema } from '../../http/schemas.js';
@@ -123,7 +124,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
         tags,
         summary: 'Run a consumer’s parked events of this workspace again (admin)',
         description: 'Oldest first, once each (up to 1,000 per call): those that succeed leave the parking, the others stay with their new error.',
-        params: z.object({ name: z.string().max(100) }),
+        params: z.object({ name: text({ max: 100 }) }),
         response: {
           200: z.object({ retried: z.number(), succeeded: z.number(), failed: z.number() }),
           403: errorSchema,

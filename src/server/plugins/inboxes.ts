@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createInbox, getInboxReception, listInboxes, updateInbox, updateInboxReception } from '../../commands/inboxes.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { nameText } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, inboxSchema, inboxSettingsSchema, receptionPatchSchema, receptionSchema } from '../../http/schemas.js';
 
@@ -25,7 +26,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Create a web inbox (admin only)',
-        body: z.object({ name: z.string().trim().min(1).max(MAX_NAME_CHARS), settings: inboxSettingsSchema.default({}) }),
+        body: z.object({ name: nameText({ min: 1, max: MAX_NAME_CHARS }), settings: inboxSettingsSchema.default({}) }),
         response: { 201: inboxSchema, 403: errorSchema },
       },
     },
@@ -39,7 +40,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
         tags,
         summary: 'Rename an inbox or change its widget settings (admin only)',
         params: idParam,
-        body: z.object({ name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(), settings: inboxSettingsSchema.optional() }).strict(),
+        body: z.object({ name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(), settings: inboxSettingsSchema.optional() }).strict(),
         response: { 200: inboxSchema, 403: errorSchema, 404: errorSchema },
       },
     },

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { listSkillGroups } from '../../commands/skill-groups.js';
 import { MAX_TRANSFER_NOTE_CHARS } from '../../core/limits.js';
 import { saturation } from '../../core/routing/routing.js';
+import { text } from '../../core/text-schema.js';
 import { transferConversation } from '../../commands/transfer.js';
 import { AGENT_AVAILABLE } from '../../storage/seats.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../../storage/rows.js';
@@ -32,7 +33,7 @@ export const routingPlugin: FastifyPluginAsync = async (app) => {
             z.object({ type: z.literal('group'), groupId: z.number().int().positive() }),
             z.object({ type: z.literal('leader') }),
           ]),
-          note: z.string().trim().max(MAX_TRANSFER_NOTE_CHARS).nullable().default(null).describe('转接说明 the receiver sees'),
+          note: text({ trim: true, max: MAX_TRANSFER_NOTE_CHARS }).nullable().default(null).describe('转接说明 the receiver sees'),
           force: z.boolean().default(false).describe('Supervisors: transfer to an agent even above their 接待上限'),
         }),
         response: { 200: conversationSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },

@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSkillGroup, deleteSkillGroup, listSkillGroups, updateSkillGroup } from '../../commands/skill-groups.js';
 import { MAX_NAME_CHARS } from '../../core/limits.js';
+import { nameText } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, skillGroupSchema } from '../../http/schemas.js';
 
 const groupInput = z.object({
-  name: z.string().trim().min(1).max(MAX_NAME_CHARS),
+  name: nameText({ min: 1, max: MAX_NAME_CHARS }),
   strategy: z.enum(['load_balanced', 'round_robin', 'manual']).default('load_balanced'),
   sticky: z.boolean().default(true),
   leaderId: z.number().int().positive().nullable().default(null),
@@ -39,7 +40,7 @@ export const skillGroupsPlugin: FastifyPluginAsync = async (app) => {
         summary: 'Change a skill group: name, strategy, stickiness, leader, members (admin)',
         params: idParam,
         body: z.object({
-          name: z.string().trim().min(1).max(MAX_NAME_CHARS).optional(),
+          name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
           strategy: z.enum(['load_balanced', 'round_robin', 'manual']).optional(),
           sticky: z.boolean().optional(),
           leaderId: z.number().int().positive().nullable().optional(),

@@ -16,6 +16,11 @@ export class ApiError extends Error {
   get isNetwork(): boolean {
     return this.status === 0;
   }
+
+  /** Worth sending again later (no answer, timeout, rate limit, server error); a 4xx refusal is final. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
 }
 
 export const API_BASE = '/api/v1';

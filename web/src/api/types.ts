@@ -37,6 +37,8 @@ export type { Strategy } from '../../../src/core/routing/routing';
 export { STRATEGIES } from '../../../src/core/routing/routing';
 export type { ReceptionMode } from '../../../src/core/reception/reception';
 export { RECEPTION_MODES } from '../../../src/core/reception/reception';
+/** Lengths count code points, as the server does (an emoji is one character). */
+export { codePointLength } from '../../../src/core/text';
 export type { ReceptionSettings as Reception } from '../../../src/core/reception/settings';
 export type { InvitationRule } from '../../../src/core/visitors/invitation';
 export type { Invitation, LiveVisitor } from '../../../src/core/visitors/types';

@@ -1,6 +1,7 @@
 import { EditOutlined } from '@ant-design/icons';
 import { Input, type InputRef } from 'antd';
 import { useEffect, useRef, useState } from 'react';
+import { charLimit } from '../lib/charLimit';
 
 interface Props {
   value: string | null;
@@ -66,7 +67,7 @@ export function InlineEdit({ value, placeholder, onSave, validate, testId, editL
           ref={input}
           size="small"
           value={draft}
-          maxLength={maxLength}
+          count={charLimit(maxLength)}
           readOnly={saving}
           status={invalid ? 'error' : undefined}
           data-testid={testId ? `${testId}-input` : undefined}

@@ -9,6 +9,7 @@ import { fullTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { selectAgentList } from '../../stores/workspace/selectors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { charLimit } from '../../lib/charLimit';
 
 const roleColor: Record<Role, string> = { admin: 'red', supervisor: 'gold', agent: 'blue' };
 const AGENT_NO = /^[0-9A-Za-z-]{1,20}$/;
@@ -319,7 +320,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
         </Form.Item>
         <Space.Compact block>
           <Form.Item name="name" label={t('agents.name')} rules={[{ required: true, whitespace: true, message: t('agents.required') }]} style={{ flex: 1, marginRight: 12 }}>
-            <Input data-testid="agent-form-name" maxLength={MAX_NAME_CHARS} autoComplete="off" />
+            <Input data-testid="agent-form-name" count={charLimit(MAX_NAME_CHARS)} autoComplete="off" />
           </Form.Item>
           <Form.Item name="agentNo" label={t('agents.agentNo')} rules={[{ pattern: AGENT_NO, message: t('agents.agentNoInvalid') }]} style={{ width: 140 }}>
             <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder="1024" />

@@ -7,6 +7,7 @@ import { useI18n, useT, type Translate, type UiLocale } from '../../i18n';
 import { zonedTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { useWorkspace } from '../../stores/workspace/context';
+import { charLimit } from '../../lib/charLimit';
 
 /** Common IANA zones; a calendar's own zone is added when it is not among them. */
 export const TIME_ZONES = [
@@ -418,7 +419,7 @@ function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar
             data-testid="calendar-form-name"
             value={draft.name}
             status={nameMissing && !draft.name.trim() ? 'error' : undefined}
-            maxLength={MAX_NAME_CHARS}
+            count={charLimit(MAX_NAME_CHARS)}
             placeholder={t('hours.namePlaceholder')}
             onChange={(e) => setDraft((x) => ({ ...x, name: e.target.value }))}
           />
@@ -517,7 +518,7 @@ function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar
               />
               <Input
                 value={h.name}
-                maxLength={50}
+                count={charLimit(50)}
                 placeholder={t('hours.holidayName')}
                 onChange={(e) => setHoliday(h.key, { name: e.target.value })}
                 style={{ width: 140 }}

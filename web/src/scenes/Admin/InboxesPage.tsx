@@ -8,6 +8,7 @@ import { fullTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { useWorkspace } from '../../stores/workspace/context';
 import { ReceptionDrawer } from './ReceptionDrawer';
+import { charLimit } from '../../lib/charLimit';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -291,13 +292,13 @@ function InboxModal({ target, onClose, onSaved }: { target: Inbox | 'new'; onClo
       {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical" requiredMark="optional" initialValues={initialValues} preserve={false} onFinish={submit}>
         <Form.Item name="name" label={t('inboxes.name')} rules={[{ required: true, whitespace: true, message: t('agents.required') }]}>
-          <Input data-testid="inbox-form-name" maxLength={MAX_NAME_CHARS} placeholder={t('inboxes.typeWeb')} />
+          <Input data-testid="inbox-form-name" count={charLimit(MAX_NAME_CHARS)} placeholder={t('inboxes.typeWeb')} />
         </Form.Item>
         <Form.Item name="title" label={t('inboxes.widgetTitle')}>
-          <Input data-testid="inbox-form-title" maxLength={MAX_NAME_CHARS} placeholder={t('inboxes.widgetTitlePlaceholder')} />
+          <Input data-testid="inbox-form-title" count={charLimit(MAX_NAME_CHARS)} placeholder={t('inboxes.widgetTitlePlaceholder')} />
         </Form.Item>
         <Form.Item name="greeting" label={t('inboxes.greeting')}>
-          <Input.TextArea data-testid="inbox-form-greeting" maxLength={500} autoSize={{ minRows: 2, maxRows: 4 }} placeholder={t('inboxes.greetingPlaceholder')} />
+          <Input.TextArea data-testid="inbox-form-greeting" count={charLimit(500)} autoSize={{ minRows: 2, maxRows: 4 }} placeholder={t('inboxes.greetingPlaceholder')} />
         </Form.Item>
         <div className="form-row">
           <Form.Item

@@ -6,6 +6,7 @@ import { MAX_NAME_CHARS, RECEPTION_MODES, type BusinessCalendar, type Inbox, typ
 import { useT } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { charLimit } from '../../lib/charLimit';
 
 /** Select value for "no calendar" (全天) and "no group" (全部客服): antd Selects treat null as empty. */
 const NONE = 0;
@@ -232,7 +233,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                       ]}
                       style={{ flex: 1, marginBottom: 8 }}
                     >
-                      <Input placeholder={t('reception.topicLabel')} maxLength={30} data-testid="prechat-topic-label" />
+                      <Input placeholder={t('reception.topicLabel')} count={charLimit(30)} data-testid="prechat-topic-label" />
                     </Form.Item>
                     <span className="topic-arrow">→</span>
                     <Form.Item name={[f.name, 'groupId']} style={{ width: 220, marginBottom: 8 }}>
@@ -252,19 +253,19 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
 
           <h4 className="form-section">{t('reception.sectionMessages')}</h4>
           <Form.Item name={['messages', 'welcome']} label={t('reception.welcome')} extra={t('reception.welcomeHint')}>
-            <Input.TextArea maxLength={1000} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-welcome" />
+            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-welcome" />
           </Form.Item>
           <Form.Item name={['messages', 'agentJoined']} label={t('reception.agentJoined')} extra={t('reception.agentJoinedHint')}>
-            <Input.TextArea maxLength={1000} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-agent-joined" />
+            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-agent-joined" />
           </Form.Item>
           <Form.Item name={['messages', 'offline']} label={t('reception.offline')} extra={t('reception.offlineHint')}>
-            <Input.TextArea maxLength={1000} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-offline" />
+            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-offline" />
           </Form.Item>
           <Form.Item name={['messages', 'idleCheckin']} label={t('reception.idleCheckin')}>
-            <Input.TextArea maxLength={1000} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-idle-checkin" />
+            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-idle-checkin" />
           </Form.Item>
           <Form.Item name={['messages', 'idleClose']} label={t('reception.idleClose')}>
-            <Input.TextArea maxLength={1000} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-idle-close" />
+            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-idle-close" />
           </Form.Item>
 
           <h4 className="form-section">{t('reception.sectionTimeouts')}</h4>
@@ -300,7 +301,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                   <div key={f.key} className="rule-card" data-testid="invitation-rule">
                     <div className="rule-head">
                       <Form.Item name={[f.name, 'name']} rules={[{ required: true, whitespace: true, message: t('agents.required') }]} style={{ flex: 1, marginBottom: 8 }}>
-                        <Input placeholder={t('reception.ruleName')} maxLength={MAX_NAME_CHARS} data-testid="invitation-rule-name" />
+                        <Input placeholder={t('reception.ruleName')} count={charLimit(MAX_NAME_CHARS)} data-testid="invitation-rule-name" />
                       </Form.Item>
                       <Form.Item name={[f.name, 'enabled']} valuePropName="checked" style={{ marginBottom: 8 }}>
                         <Switch checkedChildren={t('reception.ruleOn')} unCheckedChildren={t('reception.ruleOff')} data-testid="invitation-rule-enabled" />
@@ -309,7 +310,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                     </div>
                     <div className="rule-conditions">
                       <Form.Item name={[f.name, 'pathPattern']} label={t('reception.rulePath')} tooltip={t('reception.rulePathHint')}>
-                        <Input placeholder="/pricing, /products/*" maxLength={300} data-testid="invitation-rule-path" />
+                        <Input placeholder="/pricing, /products/*" count={charLimit(300)} data-testid="invitation-rule-path" />
                       </Form.Item>
                       <Form.Item name={[f.name, 'minSecondsOnPage']} label={t('reception.ruleSeconds')}>
                         <InputNumber min={0} max={3600} precision={0} suffix={t('reception.unitSeconds')} style={{ width: '100%' }} data-testid="invitation-rule-seconds" />
@@ -327,7 +328,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                       rules={[{ required: true, whitespace: true, message: t('agents.required') }]}
                       style={{ marginBottom: 0 }}
                     >
-                      <Input.TextArea maxLength={500} autoSize={{ minRows: 1, maxRows: 3 }} data-testid="invitation-rule-greeting" />
+                      <Input.TextArea count={charLimit(500)} autoSize={{ minRows: 1, maxRows: 3 }} data-testid="invitation-rule-greeting" />
                     </Form.Item>
                   </div>
                 ))}

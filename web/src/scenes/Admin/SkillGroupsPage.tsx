@@ -8,6 +8,7 @@ import { useT } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { selectAgentList } from '../../stores/workspace/selectors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { charLimit } from '../../lib/charLimit';
 
 const strategyColor: Record<Strategy, string> = { load_balanced: 'blue', round_robin: 'cyan', manual: 'orange' };
 
@@ -222,7 +223,7 @@ function GroupModal({ target, agents, onClose, onSaved }: Props) {
       {error ? <Alert type="error" showIcon title={<span data-testid="group-form-error">{error}</span>} style={{ marginBottom: 12 }} /> : null}
       <Form form={form} layout="vertical" requiredMark="optional" initialValues={initialValues} preserve={false} onFinish={submit}>
         <Form.Item name="name" label={t('groups.name')} rules={[{ required: true, whitespace: true, message: t('agents.required') }]}>
-          <Input data-testid="group-form-name" maxLength={MAX_NAME_CHARS} placeholder={t('groups.namePlaceholder')} autoComplete="off" />
+          <Input data-testid="group-form-name" count={charLimit(MAX_NAME_CHARS)} placeholder={t('groups.namePlaceholder')} autoComplete="off" />
         </Form.Item>
         <Form.Item name="strategy" label={t('groups.strategy')} extra={<StrategyHint form={form} />}>
           <Radio.Group

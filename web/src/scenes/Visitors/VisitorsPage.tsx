@@ -3,7 +3,7 @@ import { Alert, App, Button, Drawer, Empty, Input, Modal, Space, Table, Tag, Too
 import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../../api';
-import { MAX_INVITATION_CHARS, type LiveVisitor } from '../../api/types';
+import { codePointLength, MAX_INVITATION_CHARS, type LiveVisitor } from '../../api/types';
 import { Elapsed } from '../../components/Elapsed';
 import { SafeLink } from '../../components/SafeLink';
 import { SourceTag } from '../../components/SourceTag';
@@ -12,6 +12,7 @@ import { useT } from '../../i18n';
 import { contactLabel, fullTime, shortUrl } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { charLimit } from '../../lib/charLimit';
 
 
 /** 访客: who is on the site now, where they came from, and 主动邀请. Live through `visitor` frames. */
@@ -244,7 +245,7 @@ function InviteModal({ visitor, onClose }: { visitor: LiveVisitor; onClose: () =
       okText={t('visitors.inviteSend')}
       cancelText={t('common.cancel')}
       confirmLoading={busy}
-      okButtonProps={{ disabled: !text.trim() || text.length > MAX_INVITATION_CHARS, ...({ 'data-testid': 'invite-send' } as object) }}
+      okButtonProps={{ disabled: !text.trim() || codePointLength(text) > MAX_INVITATION_CHARS, ...({ 'data-testid': 'invite-send' } as object) }}
       destroyOnHidden
     >
       <p className="muted">{t('visitors.inviteHint')}</p>
@@ -252,7 +253,7 @@ function InviteModal({ visitor, onClose }: { visitor: LiveVisitor; onClose: () =
         data-testid="invite-message-input"
         value={text}
         onChange={(e) => setText(e.target.value)}
-        maxLength={MAX_INVITATION_CHARS}
+        count={charLimit(MAX_INVITATION_CHARS)}
         showCount
         autoSize={{ minRows: 2, maxRows: 5 }}
         autoFocus

@@ -2,7 +2,7 @@ import { CloseOutlined, FileOutlined, LoadingOutlined, LockOutlined, PaperClipOu
 import { Alert, App, Button, Input, Tooltip } from 'antd';
 import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { api } from '../../api';
-import { LIMITS, type AttachmentRef, type Conversation } from '../../api/types';
+import { codePointLength, LIMITS, type AttachmentRef, type Conversation } from '../../api/types';
 import { useT } from '../../i18n';
 import { formatBytes } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
@@ -87,7 +87,8 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const effectiveMode: Mode = replyAllowed ? mode : 'note';
   const isNote = effectiveMode === 'note';
   const replyBlocked = !isNote && resolved;
-  const tooLong = text.length > LIMITS.messageChars;
+  const length = codePointLength(text);
+  const tooLong = length > LIMITS.messageChars;
   const uploading = staged.some((s) => s.status === 'uploading');
   const ready = staged.filter((s) => s.status === 'done' && s.ref);
   const canSend = !replyBlocked && !uploading && !tooLong && (text.trim() !== '' || ready.length > 0);
@@ -324,7 +325,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           }}
         />
         <span className={`composer-counter${tooLong ? ' over' : ''}`}>
-          {text.length > LIMITS.messageChars * 0.8 ? t('composer.counter', { n: text.length, max: LIMITS.messageChars }) : ''}
+          {length > LIMITS.messageChars * 0.8 ? t('composer.counter', { n: length, max: LIMITS.messageChars }) : ''}
         </span>
         <Button
           type="primary"

@@ -130,7 +130,7 @@ export function PendingItem({
             </span>
           ) : (
             <span className="msg-status failed" data-testid="message-status" data-status="failed">
-              <ExclamationCircleFilled /> {t('msg.failed')}: {errorText(p.error, t)}
+              <ExclamationCircleFilled /> {t(p.retrying ? 'msg.retrying' : 'msg.failed')}: {errorText(p.error, t)}
               <Button size="small" type="link" onClick={onRetry} data-testid="message-retry">
                 {t('msg.retry')}
               </Button>

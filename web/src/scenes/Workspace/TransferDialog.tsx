@@ -2,13 +2,14 @@ import { ApartmentOutlined, RiseOutlined, SwapOutlined, UndoOutlined, UserOutlin
 import { Alert, App, Button, Checkbox, Empty, Input, Modal, Segmented, Spin } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from '../../api';
-import { MAX_TRANSFER_NOTE_CHARS, type AgentLoad, type Conversation, type QueueGroup } from '../../api/types';
+import { codePointLength, MAX_TRANSFER_NOTE_CHARS, type AgentLoad, type Conversation, type QueueGroup } from '../../api/types';
 import { AgentPicker, isFull } from '../../components/AgentPicker';
 import { SaturationBar } from '../../components/SaturationBar';
 import { useT } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { isLead } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { charLimit } from '../../lib/charLimit';
 
 type Kind = 'agent' | 'group' | 'leader';
 
@@ -74,7 +75,7 @@ function TransferDialog({ conversation: c, onClose }: { conversation: Conversati
 
   const canSubmit =
     !busy &&
-    note.length <= MAX_TRANSFER_NOTE_CHARS &&
+    codePointLength(note) <= MAX_TRANSFER_NOTE_CHARS &&
     (kind === 'agent' ? agentId !== null && (!picked || !isFull(picked) || force) : kind === 'group' ? groupId !== null : c.groupId !== null);
 
   const submit = async () => {
@@ -244,7 +245,7 @@ function TransferDialog({ conversation: c, onClose }: { conversation: Conversati
           data-testid="transfer-note"
           value={note}
           onChange={(e) => setNote(e.target.value)}
-          maxLength={MAX_TRANSFER_NOTE_CHARS}
+          count={charLimit(MAX_TRANSFER_NOTE_CHARS)}
           showCount
           autoSize={{ minRows: 2, maxRows: 5 }}
           placeholder={t('transfer.notePlaceholder')}

@@ -31,6 +31,9 @@ const TYPING_SHOW_MS = 6000;
 const COUNTS_DEBOUNCE_MS = 800;
 /** If the socket is not ready this soon, load the list over HTTP anyway. */
 const FIRST_LIST_FALLBACK_MS = 1500;
+/** A reply that failed for a passing reason is sent again after this, doubling up to the cap (and at once on reconnect). */
+const RESEND_FIRST_MS = 1000;
+const RESEND_CAP_MS = 30_000;
 
 /** What the server is asked for a list tab: 留言 is every conversation nobody could answer (handler offline). */
 function tabQuery(tab: ListTab): { assignee: AssigneeFilter; handler?: Handler } {
@@ -78,6 +81,10 @@ export class WorkspaceController {
   private reading = new Set<number>();
   private notified = new Set<string>();
   private typingOut: { conversationId: number; sentAt: number; idle: number | null } | null = null;
+  /** Pending replies on their way to the server (never two requests for one clientMessageId at once). */
+  private delivering = new Set<string>();
+  private resendTimer: number | null = null;
+  private resendDelay = 0;
   private stopped = false;
   private listeners = new Set<FrameListener>();
   private alertListeners = new Set<(alert: AlertInfo) => void>();
@@ -127,7 +134,7 @@ export class WorkspaceController {
   stop(): void {
     this.stopped = true;
     this.socket.stop();
-    for (const timer of [this.firstListTimer, this.countsTimer]) if (timer !== null) window.clearTimeout(timer);
+    for (const timer of [this.firstListTimer, this.countsTimer, this.resendTimer]) if (timer !== null) window.clearTimeout(timer);
     if (this.typingTimer !== null) window.clearInterval(this.typingTimer);
     if (this.typingOut?.idle) window.clearTimeout(this.typingOut.idle);
     window.removeEventListener('focus', this.onAttention);
@@ -339,9 +346,16 @@ export class WorkspaceController {
     this.dispatch({ type: 'pending/remove', conversationId, clientMessageId });
   }
 
+  /**
+   * Sends one pending reply. A refusal (4xx: invalid text, too long, resolved…) leaves it
+   * failed with the reason, for the agent to edit or discard. A passing failure (offline,
+   * timeout, server error) marks it failed but retrying: it goes again on its own with the
+   * same clientMessageId (the server stores it once), after a backoff and on reconnect.
+   */
   private async deliver(conversationId: number, clientMessageId: string): Promise<void> {
     const p = this.state.pending[conversationId]?.find((x) => x.clientMessageId === clientMessageId);
-    if (!p) return;
+    if (!p || this.delivering.has(clientMessageId)) return;
+    this.delivering.add(clientMessageId);
     try {
       const message = await api.sendMessage(conversationId, {
         content: p.content,
@@ -352,9 +366,35 @@ export class WorkspaceController {
       this.dispatch({ type: 'messages/received', messages: [message] });
       // the message may belong to a thread that was not loaded: drop the pending copy anyway
       this.dispatch({ type: 'pending/remove', conversationId, clientMessageId });
+      this.resendDelay = 0;
     } catch (err) {
-      this.dispatch({ type: 'pending/status', conversationId, clientMessageId, status: 'failed', error: err });
+      const retrying = !(err instanceof ApiError) || err.transient;
+      this.dispatch({ type: 'pending/status', conversationId, clientMessageId, status: 'failed', error: err, retrying });
+      if (retrying) this.scheduleResend();
+    } finally {
+      this.delivering.delete(clientMessageId);
     }
+  }
+
+  private scheduleResend(): void {
+    if (this.resendTimer !== null || this.stopped) return;
+    this.resendDelay = Math.min(RESEND_CAP_MS, this.resendDelay ? this.resendDelay * 2 : RESEND_FIRST_MS);
+    this.resendTimer = window.setTimeout(() => {
+      this.resendTimer = null;
+      void this.resendPending();
+    }, this.resendDelay);
+  }
+
+  /** Sends again every reply that failed for a passing reason, oldest first, one at a time per conversation (in order). */
+  private async resendPending(): Promise<void> {
+    await Promise.all(
+      Object.entries(this.state.pending).map(async ([id, list]) => {
+        for (const p of list.filter((x) => x.status === 'failed' && x.retrying)) {
+          this.dispatch({ type: 'pending/status', conversationId: Number(id), clientMessageId: p.clientMessageId, status: 'sending' });
+          await this.deliver(Number(id), p.clientMessageId);
+        }
+      }),
+    );
   }
 
   /** 分配 / 接入; `force` (supervisors) goes past the agent's 接待上限. */
@@ -476,6 +516,11 @@ export class WorkspaceController {
     // visitor frames only carry changes: the list is read again on every connect
     void this.loadVisitors();
     if (reconnected) {
+      // replies typed while the connection was down go out now, without anyone pressing 重试
+      if (this.resendTimer !== null) window.clearTimeout(this.resendTimer);
+      this.resendTimer = null;
+      this.resendDelay = 0;
+      void this.resendPending();
       void this.loadAgents();
       void this.loadGroups();
       const active = this.state.activeId;

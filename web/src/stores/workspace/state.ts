@@ -23,6 +23,8 @@ export interface PendingMessage {
   attachments: AttachmentRef[];
   status: 'sending' | 'failed';
   error: unknown;
+  /** Failed for a passing reason (offline, server error): sent again on its own, with the same clientMessageId. */
+  retrying?: boolean;
   createdAt: string;
 }
 
@@ -121,7 +123,7 @@ export type Action =
   | { type: 'thread/evict'; ids: number[] }
   | { type: 'messages/received'; messages: Message[] }
   | { type: 'pending/add'; message: PendingMessage }
-  | { type: 'pending/status'; conversationId: number; clientMessageId: string; status: 'sending' | 'failed'; error?: unknown }
+  | { type: 'pending/status'; conversationId: number; clientMessageId: string; status: 'sending' | 'failed'; error?: unknown; retrying?: boolean }
   | { type: 'pending/remove'; conversationId: number; clientMessageId: string }
   | { type: 'typing'; conversationId: number; from: 'agent' | 'customer'; name: string | null; on: boolean; until: number }
   | { type: 'typing/expire'; now: number }
@@ -460,7 +462,7 @@ export function reducer(state: WorkspaceState, action: Action): WorkspaceState {
         pending: {
           ...state.pending,
           [action.conversationId]: list.map((p) =>
-            p.clientMessageId === action.clientMessageId ? { ...p, status: action.status, error: action.error ?? null } : p,
+            p.clientMessageId === action.clientMessageId ? { ...p, status: action.status, error: action.error ?? null, retrying: action.retrying ?? false } : p,
           ),
         },
       };
