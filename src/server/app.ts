@@ -198,10 +198,20 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
         connectSrc: ["'self'", 'ws:', 'wss:'],
         fontSrc: ["'self'", 'data:'],
         frameAncestors: ["'self'"],
+        // Only over HTTPS (below): over plain HTTP it makes browsers fetch every asset over https, and the console is blank.
+        upgradeInsecureRequests: null,
       },
     },
+    hsts: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
     crossOriginEmbedderPolicy: false,
+  });
+  // HTTPS-only headers, when the request came over HTTPS: directly, or through a trusted proxy (X-Forwarded-Proto).
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.protocol !== 'https') return;
+    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    const csp = reply.getHeader('content-security-policy');
+    if (typeof csp === 'string') reply.header('Content-Security-Policy', `${csp};upgrade-insecure-requests`);
   });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
