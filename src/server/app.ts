@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { widgetClientApi } from '../channels/widget/client-api.js';
 import { ConversationStateCache, MessageWriter } from '../commands/messages.js';
@@ -26,6 +26,7 @@ import type { RealtimeBus } from '../bus/bus.js';
 import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
 import { SESSION_COOKIE, type AppContext } from '../http/context.js';
+import { loggerOptions, OneLinePerRequest } from '../observability/logging.js';
 import { createMetrics } from '../observability/metrics.js';
 import { agentsPlugin } from './plugins/agents.js';
 import { calendarsPlugin } from './plugins/calendars.js';
@@ -92,11 +93,11 @@ export type ConsumerFactory = (deps: { db: Db; config: Config }) => Consumer[];
  */
 export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   const app = Fastify({
-    logger: opts.logger ?? { level: opts.config.logLevel },
+    logger: opts.logger ?? loggerOptions(opts.config.logLevel),
     trustProxy: opts.config.trustProxy,
     bodyLimit: 256 * 1024,
-    // Structured access logs, minus the noise of probes and static files.
-    logController: new LogController({
+    // One access log line per request (readable on a terminal, JSON otherwise), minus the noise of probes and static files.
+    logController: new OneLinePerRequest({
       disableRequestLogging: (req) => /^\/(healthz|metrics|assets\/|widget\.js)/.test(req.url),
     }),
   });
