@@ -80,36 +80,38 @@ async function buildServer() {
 function buildConsole() {
   // Vite empties dist/public: the widget is built again after it (buildWidget, a second or two).
   execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  compressTree(publicDir, (rel) => rel !== 'widget.js' && !rel.startsWith('widget.js.'));
+  // Brotli quality 5: 10% bigger than 11 on the console's 1.6 MB, but 0.4 s instead of ~10 s of the first
+  // start; these files are cached immutable, so each browser fetches them once.
+  compressTree(publicDir, (rel) => rel !== 'widget.js' && !rel.startsWith('widget.js.'), 5);
 }
 
 function buildWidget() {
   execFileSync(bin('vite'), ['build', '--config', 'widget/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  compressTree(publicDir, (rel) => rel === 'widget.js');
+  compressTree(publicDir, (rel) => rel === 'widget.js', 11); // small, and fetched (revalidated) on every customer's page view
 }
 
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|txt|map|wasm)$/;
 
 /** Writes file.gz and file.br beside every compressible file worth it (what @fastify/static's preCompressed serves). */
-function compressTree(dir, wanted) {
+function compressTree(dir, wanted, brotliQuality) {
   const walk = (rel) => {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(r);
-      else if (COMPRESSIBLE.test(e.name) && wanted(r)) compressFile(path.join(dir, r));
+      else if (COMPRESSIBLE.test(e.name) && wanted(r)) compressFile(path.join(dir, r), brotliQuality);
     }
   };
   walk('');
 }
 
-function compressFile(file) {
+function compressFile(file, brotliQuality) {
   const raw = fs.readFileSync(file);
   for (const ext of ['.gz', '.br']) fs.rmSync(file + ext, { force: true });
   if (raw.length < 1024) return; // not worth a second request header's worth of bytes
   const gz = zlib.gzipSync(raw, { level: 9 });
   const br = zlib.brotliCompressSync(raw, {
     params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+      [zlib.constants.BROTLI_PARAM_QUALITY]: brotliQuality,
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
       [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
     },

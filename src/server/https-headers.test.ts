@@ -10,8 +10,9 @@ describe('HTTPS-only security headers', () => {
   let direct: TestApp; // ZHIKE_TRUST_PROXY unset
   let proxied: TestApp; // ZHIKE_TRUST_PROXY=true
   beforeAll(async () => {
-    [direct, proxied] = await Promise.all([createTestApp('pglite'), createTestApp('pglite', { config: { trustProxy: true } })]);
-  });
+    direct = await createTestApp('pglite');
+    proxied = await createTestApp('pglite', { config: { trustProxy: true } });
+  }, 240_000);
   afterAll(async () => {
     await Promise.all([direct?.close(), proxied?.close()]);
   });

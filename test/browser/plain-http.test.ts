@@ -5,7 +5,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../helpers/browser.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/env.js';
-import { ServerProcess } from '../helpers/server-process.js';
+import { freePort, ServerProcess } from '../helpers/server-process.js';
 
 /** This machine's own address on a real interface (not loopback): what a colleague on the LAN would type. */
 function lanAddress(): string {
@@ -25,8 +25,9 @@ describe('browser: the console over plain HTTP on a LAN address', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    [server, browser] = await Promise.all([ServerProcess.start({ ZHIKE_DATA_DIR: dataDir, HOST: '0.0.0.0' }), launchBrowser()]);
-  });
+    server = new ServerProcess(await freePort(), { ZHIKE_DATA_DIR: dataDir, HOST: '0.0.0.0' });
+    [, browser] = await Promise.all([server.start(180_000), launchBrowser()]); // a first start migrates: slow on a busy machine
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
