@@ -40,7 +40,9 @@ export async function lockDirectory(dataDir: string): Promise<() => Promise<void
       if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
       const owner = await askOwner(where);
       if (owner !== null) throw inUse(owner);
-      // A socket file left by a process that is gone: remove it and listen again.
+      // A socket file left by a process that is gone: remove it and listen again. (Two processes
+      // taking over the same stale socket in the same instant could both succeed; starting two
+      // servers at once on one directory right after a crash is the one case this does not cover.)
       if (!isAbstract(where)) fs.rmSync(where, { force: true });
       continue;
     }
