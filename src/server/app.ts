@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { widgetClientApi } from '../channels/widget/client-api.js';
 import { registerUploadTimers } from '../commands/attachments.js';
@@ -27,6 +27,7 @@ import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
 import { DrainingDb } from '../storage/draining.js';
 import { SESSION_COOKIE, type AppContext } from '../http/context.js';
+import { loggerOptions, OneLinePerRequest } from '../observability/logging.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ClientLimiter } from '../ratelimit/limiter.js';
 import { LoginGuard } from '../ratelimit/login.js';
@@ -98,12 +99,12 @@ export type ConsumerFactory = (deps: { db: Db; config: Config }) => Consumer[];
  */
 export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   const app = Fastify({
-    logger: opts.logger ?? { level: opts.config.logLevel },
+    logger: opts.logger ?? loggerOptions(opts.config.logLevel),
     // a number: that many proxies in front of us are trusted (the client's X-Forwarded-For entries are not)
     trustProxy: typeof opts.config.trustProxy === 'number' ? ((_addr: string, hop: number) => hop < (opts.config.trustProxy as number)) : opts.config.trustProxy,
     bodyLimit: 256 * 1024,
-    // Structured access logs, minus the noise of probes and static files.
-    logController: new LogController({
+    // One access log line per request (readable on a terminal, JSON otherwise), minus the noise of probes and static files.
+    logController: new OneLinePerRequest({
       disableRequestLogging: (req) => /^\/(healthz|metrics|assets\/|widget\.js)/.test(req.url),
     }),
   });
@@ -231,10 +232,20 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
         connectSrc: ["'self'", 'ws:', 'wss:'],
         fontSrc: ["'self'", 'data:'],
         frameAncestors: ["'self'"],
+        // Only over HTTPS (below): over plain HTTP it makes browsers fetch every asset over https, and the console is blank.
+        upgradeInsecureRequests: null,
       },
     },
+    hsts: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
     crossOriginEmbedderPolicy: false,
+  });
+  // HTTPS-only headers, when the request came over HTTPS: directly, or through a trusted proxy (X-Forwarded-Proto).
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.protocol !== 'https') return;
+    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    const csp = reply.getHeader('content-security-policy');
+    if (typeof csp === 'string') reply.header('Content-Security-Policy', `${csp};upgrade-insecure-requests`);
   });
   await app.register(swagger, {
     openapi: {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,12 +62,20 @@ describe('the embedded database directory', () => {
     await db.close();
   });
 
-  it('takes over a lock left by a crashed process', async () => {
+  it('takes over the lock of a killed process, whatever pid files say', { timeout: 60_000 }, async () => {
     const crashed = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-stale-'));
-    fs.writeFileSync(path.join(crashed, 'zhike.lock'), '999999');
+    // the lock socket of a process killed with SIGKILL: still on disk, nobody listening
+    const sock = path.join(crashed, 'zhike.lock.sock');
+    const killed = spawnSync(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(fs.statSync(sock).isSocket()).toBe(true);
+    // a pid file of an older Zhike naming a live, unrelated process (a reused pid)
+    fs.writeFileSync(path.join(crashed, 'zhike.lock'), String(process.ppid));
     const db = await openDb({ dataDir: crashed });
     await migrate(db);
+    await expect(openDb({ dataDir: crashed })).rejects.toThrow(new RegExp(`in use by process ${process.pid}\\b`));
     await db.close();
+    expect(fs.existsSync(sock)).toBe(false);
     expect(fs.existsSync(path.join(crashed, 'zhike.lock'))).toBe(false);
     fs.rmSync(crashed, { recursive: true, force: true });
   });

@@ -6,7 +6,10 @@ import { demoPage } from './demo-page.js';
 
 /**
  * The built front ends: the agent console (SPA at /), the widget (/widget.js)
- * and the demo shop page (/demo). Built into dist/public by `npm run build`.
+ * and the demo shop page (/demo). Built into dist/public by `npm run build`,
+ * with gzip and brotli copies beside each text file (file.gz, file.br), served by
+ * the request's Accept-Encoding. Hashed assets are cached for good; widget.js and
+ * the console's index.html are revalidated on every use (ETag → 304 when unchanged).
  */
 export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise<string | null> }> = async (app, opts) => {
   const root = app.zhike.config.staticDir;
@@ -16,21 +19,23 @@ export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise
     reply.code(503).type('text/plain; charset=utf-8').send('The console is not built yet: run `npm run build` (npm start does it for you).');
 
   // Only the sendFile decorator: routes below decide what is served.
-  await app.register(fastifyStatic, { root, serve: false });
+  await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
+  const REVALIDATE = 'no-cache'; // may be stored, but asked about each time: an unchanged file costs a 304
 
   app.get('/assets/*', { schema: { hide: true } }, (req, reply) => {
     const rel = (req.params as { '*': string })['*'];
     if (!fs.existsSync(root)) return notBuilt(reply);
-    return reply.header('Cache-Control', 'public, max-age=31536000, immutable').sendFile(path.join('assets', rel), root);
+    // file names carry a hash of their content: a new build has new names
+    return reply.header('Cache-Control', 'public, max-age=31536000, immutable').sendFile(path.join('assets', rel), root, { cacheControl: false });
   });
 
   app.get('/widget.js', { schema: { hide: true } }, (_req, reply) => {
     if (!fs.existsSync(path.join(root, 'widget.js'))) return notBuilt(reply);
-    // Embedded on customers' sites: cross-origin by design, cached briefly so updates roll out.
+    // Embedded on customers' sites: cross-origin by design; revalidated so an update rolls out at once.
     return reply
       .header('Cross-Origin-Resource-Policy', 'cross-origin')
       .header('Access-Control-Allow-Origin', '*')
-      .header('Cache-Control', 'public, max-age=300')
+      .header('Cache-Control', REVALIDATE)
       .type('application/javascript; charset=utf-8')
       .sendFile('widget.js', root, { cacheControl: false });
   });
@@ -47,7 +52,7 @@ export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise
     const wantsHtml = (req.method === 'GET' || req.method === 'HEAD') && !path.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(path);
     if (wantsHtml) {
       if (!built()) return notBuilt(reply);
-      return reply.header('Cache-Control', 'no-cache').sendFile('index.html', root, { cacheControl: false });
+      return reply.header('Cache-Control', REVALIDATE).sendFile('index.html', root, { cacheControl: false });
     }
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}` } });
   });
