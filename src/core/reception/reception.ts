@@ -74,9 +74,14 @@ export function builtInReply(text: string, locale: 'zh-CN' | 'en', canHandOff: b
     : `Thanks, we have your question. ${canHandOff ? 'Reply "human" to talk to a person.' : ''}`.trim();
 }
 
-/** Agent-joined line: "工号 1024 小王 为您服务". `{agentNo}` and `{name}` are replaced. */
+/**
+ * Agent-joined line: "工号 1024 小王 为您服务". `{agentNo}` and `{name}` are replaced.
+ * A missing 工号 drops its label with it ("小李 为您服务", never "工号 小李 为您服务").
+ */
 export function renderTemplate(template: string, vars: Record<string, string | number | null | undefined>): string {
+  const empty = (k: string) => vars[k] == null || String(vars[k]).trim() === '';
   return template
+    .replace(/(?:工号|No\.?|#)\s*[:：]?\s*\{agentNo\}[，,]?|[(（]\s*(?:工号|No\.?|#)?\s*[:：]?\s*\{agentNo\}\s*[)）]/gi, (m) => (empty('agentNo') ? '' : m))
     .replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] == null ? '' : String(vars[k])))
     .replace(/\s{2,}/g, ' ')
     .trim();

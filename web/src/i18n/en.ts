@@ -158,6 +158,7 @@ export const en: Record<MessageKey, string> = {
   'agents.passwordShort': 'At least 8 characters',
   'agents.emailInvalid': 'Enter a valid e-mail',
   'agents.required': 'Required',
+  'agents.agentNoAuto': 'Auto if empty',
   'agents.agentNoInvalid': '1–20 letters, digits or -',
   'agents.created': 'Agent {name} created',
   'agents.updated': 'Saved',

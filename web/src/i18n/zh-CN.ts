@@ -170,6 +170,7 @@ export const zhCN = {
   'agents.passwordShort': '密码至少 8 位',
   'agents.emailInvalid': '请输入有效的邮箱',
   'agents.required': '必填',
+  'agents.agentNoAuto': '留空自动分配',
   'agents.agentNoInvalid': '工号为 1–20 位字母、数字或 -',
   'agents.created': '已创建客服 {name}',
   'agents.updated': '已保存',

@@ -322,7 +322,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
             <Input data-testid="agent-form-name" maxLength={MAX_NAME_CHARS} autoComplete="off" />
           </Form.Item>
           <Form.Item name="agentNo" label={t('agents.agentNo')} rules={[{ pattern: AGENT_NO, message: t('agents.agentNoInvalid') }]} style={{ width: 140 }}>
-            <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder="1024" />
+            <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder={t('agents.agentNoAuto')} />
           </Form.Item>
         </Space.Compact>
         <div className="form-row">
