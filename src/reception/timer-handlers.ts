@@ -31,7 +31,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Comman
       if (t.payload.agentId !== agentId) return; // someone else has it now
       const to = await router.reassignOverdue(conv.id, agentId, waitedSeconds);
       if (to === undefined) return; // answered or moved meanwhile
-      await say(ctx, conv, `客户等待 ${waitedSeconds} 秒未获回复, 已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`, `timer:${t.key}:reassign:${t.dueAt.getTime()}`, { private: true });
+      await say(ctx, conv, `客户等待 ${waitedSeconds} 秒未获回复，已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`, `timer:${t.key}:reassign:${t.dueAt.getTime()}`, { private: true });
       return;
     }
     // the alert on the agent's console follows the event (listeners/realtime.ts)

@@ -56,9 +56,9 @@ export const DEFAULT_RECEPTION: ReceptionSettings = {
   messages: {
     welcome: null,
     agentJoined: '工号 {agentNo} {name} 为您服务',
-    offline: '您好, 现在是非工作时间或客服暂时不在线。请留言, 我们会在工作时间尽快回复您。',
-    idleCheckin: '请问您还在吗? 如果还有其他问题, 请随时告诉我。',
-    idleClose: '由于您长时间没有回复, 本次会话已结束。感谢您的咨询, 祝您生活愉快!',
+    offline: '您好，现在是非工作时间或客服暂时不在线。请留言，我们会在工作时间尽快回复您。',
+    idleCheckin: '请问您还在吗？如果还有其他问题，请随时告诉我。',
+    idleClose: '由于您长时间没有回复，本次会话已结束。感谢您的咨询，祝您生活愉快！',
   },
   timeouts: {
     agentResponseSeconds: 60,

@@ -341,7 +341,7 @@ export const zhCN = {
   'visitors.invite': '邀请',
   'visitors.inviteTitle': '邀请 {name} 咨询',
   'visitors.inviteHint': '访客的页面会弹出邀请，接受后将直接与你开始会话。',
-  'visitors.inviteDefault': '您好, 有什么可以帮您的吗?',
+  'visitors.inviteDefault': '您好，有什么可以帮您的吗？',
   'visitors.inviteSend': '发送邀请',
   'visitors.invited': '已向 {name} 发送邀请',
   'visitors.empty': '暂无访客在线，网站访客打开页面后会实时出现在这里',
