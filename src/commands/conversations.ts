@@ -2,6 +2,7 @@ import { transitionStatus } from '../core/conversation.js';
 import { notFound } from '../core/errors.js';
 import { pendingEvent, type DomainEvent, type PendingEvent } from '../core/events.js';
 import { receive } from '../core/reception/reception.js';
+import { messagesFor, type Locale } from '../core/reception/settings.js';
 import { timerKeys } from '../core/reception/timeouts.js';
 import { restartResponseDeadline } from './response-deadline.js';
 import { cancelTimers } from '../timers/timers.js';
@@ -41,6 +42,8 @@ export interface OpenConversationInput {
   groupId?: number | null;
   /** Opened by an agent (the visitor accepted their invitation): theirs from the start. */
   assigneeId?: number | null;
+  /** The customer's language (their widget's); default: the inbox's. */
+  locale?: Locale | null;
 }
 
 /** createConversation inside the caller's transaction (an accepted invitation opens one); its events are logged. */
@@ -56,11 +59,12 @@ export async function openConversationIn(ctx: CommandContext, sql: Sql, input: O
   const row = await one(
     sql,
     `WITH c AS (
-       INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id, handler)
-       VALUES ($1, $2, $3, $4, $5, $6, (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3), $7, $8)
+       INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id, handler, locale)
+       VALUES ($1, $2, $3, $4, $5, $6, (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3), $7, $8,
+         COALESCE($9, (SELECT CASE WHEN settings->>'locale' = 'en' THEN 'en' END FROM inboxes WHERE id = $2), 'zh-CN'))
        RETURNING *)
      SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
-    [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, found.group_id, found.assignee_id, handler],
+    [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, found.group_id, found.assignee_id, handler, input.locale ?? null],
   );
   const conversation = toConversation(row);
   const created = await appendEvents(sql, [
@@ -72,7 +76,7 @@ export async function openConversationIn(ctx: CommandContext, sql: Sql, input: O
       subject: conversation,
     }),
   ]);
-  const welcome = settings.messages.welcome?.trim();
+  const welcome = messagesFor(settings, conversation.locale).welcome?.trim();
   if (!welcome) return { conversation, events: created };
   const greeted = await writeMessageIn(ctx, sql, {
     workspaceId: input.workspaceId,

@@ -2,6 +2,7 @@ import { runCommand, type CommandContext } from '../commands/context.js';
 import { systemChangeStatus } from '../commands/conversations.js';
 import { pendingEvent } from '../core/events.js';
 import { timerKeys } from '../core/reception/timeouts.js';
+import { messagesFor } from '../core/reception/settings.js';
 import type { Router } from '../routing/router.js';
 import { abandonQueue } from '../commands/queue.js';
 import { one } from '../storage/db.js';
@@ -62,7 +63,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Comman
     const settings = await ctx.reception.get(conv.inboxId);
     if (t.payload.stage === 'checkin') {
       if (customerSpokeAfter(row.last_agent_message_at)) return; // answered meanwhile
-      await say(ctx, conv, settings.messages.idleCheckin, `timer:${t.key}:checkin:${t.dueAt.getTime()}`);
+      await say(ctx, conv, messagesFor(settings, conv.locale).idleCheckin, `timer:${t.key}:checkin:${t.dueAt.getTime()}`);
       if (settings.timeouts.idleCloseMinutes) {
         await scheduleTimer(ctx.db, {
           kind: 'idle',
@@ -75,7 +76,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Comman
       return;
     }
     if (customerSpokeAfter(new Date(t.payload.checkinAt))) return;
-    await say(ctx, conv, settings.messages.idleClose, `timer:${t.key}:close:${t.dueAt.getTime()}`);
+    await say(ctx, conv, messagesFor(settings, conv.locale).idleClose, `timer:${t.key}:close:${t.dueAt.getTime()}`);
     await systemChangeStatus(ctx, conv.workspaceId, conv.id, 'resolved', 'idle');
   });
 

@@ -103,7 +103,7 @@ export class Chat {
     this.contact = saved.contact ?? null;
     this.loaded = !this.contact;
     this.t = textsFor(env.locale ?? this.cfg.locale);
-    this.api = new Api(env.origin, env.inbox, () => this.contact);
+    this.api = new Api(env.origin, env.inbox, () => this.contact, env.locale);
     this.view = new View(env.origin, this.t, {
       send: (text) => this.sendText(text),
       files: (files) => files.forEach((f) => this.sendFile(f)),
@@ -340,12 +340,12 @@ export class Chat {
     const body: PreChatAnswers = pre && pre.conv === undefined ? { topic: pre.topic, name: pre.name, phone: pre.phone } : {};
     let c: Conversation;
     try {
-      c = await this.guard(this.api.createConversation(body));
+      c = await this.guard(this.api.createConversation({ ...body, locale: this.env.locale ?? this.cfg.locale }));
     } catch (e) {
       // The topics changed since /config: go without one rather than not at all.
       if (asApiError(e).code !== 'unknown_topic') throw e;
       void this.refreshConfig();
-      c = await this.guard(this.api.createConversation({ ...body, topic: undefined }));
+      c = await this.guard(this.api.createConversation({ ...body, topic: undefined, locale: this.env.locale ?? this.cfg.locale }));
     }
     if (pre && pre.conv === undefined) this.store.update((s) => s.pre && (s.pre.conv = c.id));
     if (this.asked === 0) this.asked = c.id;

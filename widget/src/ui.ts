@@ -87,6 +87,8 @@ export class View {
   private readonly conn: HTMLElement;
   private readonly scroller: HTMLElement;
   private readonly moreBtn: HTMLButtonElement;
+  /** The 欢迎语 before the conversation exists; then it is the conversation's first message. */
+  private readonly greetEl: HTMLElement;
   private readonly greetName: HTMLElement;
   private readonly greetText: HTMLElement;
   private readonly list: HTMLElement;
@@ -175,7 +177,7 @@ export class View {
       'div',
       { class: 'sc' },
       this.moreBtn,
-      h('div', { class: 'm' }, this.greetName, this.greetText),
+      (this.greetEl = h('div', { class: 'm', 'data-zk': 'greeting', hidden: true }, this.greetName, this.greetText)),
       this.list,
       this.typingEl,
       this.endedEl,
@@ -284,7 +286,8 @@ export class View {
     this.titleEl.textContent = title;
     this.panel.setAttribute('aria-label', title);
     this.greetName.textContent = title;
-    this.greetText.textContent = cfg.greeting || this.t.greeting;
+    this.greetText.textContent = cfg.greeting ?? '';
+    this.greet();
     this.root.hidden = false;
     this.header();
   }
@@ -462,6 +465,7 @@ export class View {
       mine.el.dataset.seq = String(m.seq);
       this.bySeq.set(key, mine);
       this.place(mine, m.conversationId, m.seq);
+      this.greet();
       return 'own';
     }
     const el = this.message(m.senderType, m.senderName, m.content, m.attachments, m.createdAt);
@@ -471,7 +475,16 @@ export class View {
     this.bySeq.set(key, row);
     if (m.clientMessageId) this.byCid.set(m.clientMessageId, row);
     this.place(row, m.conversationId, m.seq);
+    this.greet();
     return 'new';
+  }
+
+  /**
+   * One 欢迎语: the inbox's (the server's) welcome, shown here until a conversation
+   * exists; from then on its first message says it, as the agent's transcript shows.
+   */
+  private greet(): void {
+    this.greetEl.hidden = !this.cfg?.greeting?.trim() || this.bySeq.size > 0;
   }
 
   /** One of ours, shown at once while it is sent. `conv` null: it will start a new conversation. */
