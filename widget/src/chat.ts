@@ -270,6 +270,7 @@ export class Chat {
         if (asApiError(e).code === 'inbox_not_found') return;
         if (!this.contact) this.restoreOutbox(); // contact_unknown: the messages go out under a new contact
         this.view.connection(true);
+        this.view.linkState('down');
         const wait = Math.min(15_000, 1_000 * 2 ** this.historyTry++);
         this.historyTimer = window.setTimeout(() => this.load(), wait / 2 + (Math.random() * wait) / 2);
       }
@@ -388,6 +389,7 @@ export class Chat {
   private socketState(s: SocketState, code?: number): void {
     // Connecting for the first time is not "disconnected"; anything after a failure is.
     this.view.connection(s === 'down' || (s === 'connecting' && this.wasReady));
+    this.view.linkState(s === 'ready' || s === 'idle' ? 'up' : s === 'down' || this.wasReady ? 'down' : 'connecting');
     if (s === 'ready') return;
     for (const [ref, w] of this.waiters) {
       this.waiters.delete(ref);

@@ -1,7 +1,7 @@
-/** /demo: a sample shop page with the widget embedded, as a customer would embed it. */
-export function demoPage(inboxToken: string | null): string {
+/** /demo: a sample shop page with the widget embedded, as a customer would embed it; /demo?locale=en: an English page's widget. */
+export function demoPage(inboxToken: string | null, locale: 'en' | null = null): string {
   const snippet = inboxToken
-    ? `<script src="/widget.js" data-inbox="${escapeAttr(inboxToken)}" async></script>`
+    ? `<script src="/widget.js" data-inbox="${escapeAttr(inboxToken)}"${locale ? ` data-locale="${locale}"` : ''} async></script>`
     : '<!-- no web inbox yet: create one in the console -->';
   return `<!doctype html>
 <html lang="zh-CN">
