@@ -106,6 +106,7 @@ export const en: Record<MessageKey, string> = {
   'composer.notePlaceholder': 'Write a private note (internal only, the customer never sees it). Enter saves',
   'composer.send': 'Send',
   'composer.saveNote': 'Add note',
+  'composer.emoji': 'Emoji',
   'composer.attach': 'Attach an image or file (or paste an image)',
   'composer.uploading': 'Uploading…',
   'composer.resolved': 'This conversation is resolved. Reopen it to reply to the customer; private notes are still allowed.',

@@ -116,6 +116,7 @@ export const zhCN = {
   'composer.notePlaceholder': '写内部备注（仅内部可见，客户看不到），Enter 保存',
   'composer.send': '发送',
   'composer.saveNote': '保存备注',
+  'composer.emoji': '表情',
   'composer.attach': '添加图片或文件（也可直接粘贴图片）',
   'composer.uploading': '上传中…',
   'composer.resolved': '会话已结束，如需继续回复客户，请先重新打开。内部备注仍可添加。',
