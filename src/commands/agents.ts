@@ -47,7 +47,8 @@ export async function insertAgent(sql: Sql, workspaceId: number, a: NewAgent): P
  * created at once get different numbers.
  */
 async function nextAgentNo(sql: Sql, workspaceId: number): Promise<string> {
-  await sql.query('SELECT id FROM workspaces WHERE id = $1 FOR UPDATE', [workspaceId]);
+  // NO KEY UPDATE: serialises agent creation without blocking rows that merely reference the workspace
+  await sql.query('SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE', [workspaceId]);
   const row = await one(
     sql,
     `SELECT COALESCE(max(agent_no::bigint) + 1, 1000)::text AS next FROM agents WHERE workspace_id = $1 AND agent_no ~ '^[0-9]{1,15}$'`,
