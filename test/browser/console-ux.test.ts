@@ -148,7 +148,7 @@ describe('browser: the console as a team sees it', () => {
     expect(ids.every((id) => id === String(convB) || id === String(convC))).toBe(true);
     // out of the way: neither over the contact panel nor over the composer
     const panel = await box(agent.getByTestId('contact-panel'));
-    const composer = await box(agent.getByTestId('reply-input'));
+    const composer = await box(agent.locator('.composer'));
     for (const a of await alerts.all()) {
       const ab = await box(a);
       expect(overlaps(ab, panel)).toBe(false);
@@ -165,7 +165,7 @@ describe('browser: the console as a team sees it', () => {
     await input.fill('马上为您处理');
     await agent.getByTestId('emoji-button').click();
     await agent.getByTestId('emoji-picker').waitFor();
-    await agent.getByTestId('emoji-picker').getByRole('button', { name: '👍' }).click();
+    await agent.getByTestId('emoji-picker').getByRole('menuitem', { name: '👍' }).click();
     await expect.poll(() => input.inputValue()).toBe('马上为您处理👍');
     await input.press('Enter');
     await expect.poll(() => agent.getByTestId('message-text').allTextContents(), { timeout: 15_000 }).toContain('马上为您处理👍');
