@@ -26,7 +26,7 @@ export async function bootstrap(db: Db, opts: { adminEmail?: string; adminPasswo
     if (existing) {
       const inbox = await maybeOne(sql, `SELECT * FROM inboxes WHERE workspace_id = $1 AND channel_type = 'web' ORDER BY id LIMIT 1`, [existing.id]);
       const ws = toWorkspace(existing);
-      return { workspace: ws, inbox: inbox ? toInbox(inbox) : await insertInbox(sql, ws.id, '网站咨询', defaultInboxSettings) };
+      return { workspace: ws, inbox: inbox ? toInbox(inbox) : await insertInbox(sql, ws.id, '网站咨询', DEFAULT_INBOX_SETTINGS) };
     }
     const workspace = toWorkspace(await one(sql, 'INSERT INTO workspaces (name) VALUES ($1) RETURNING *', [opts.workspaceName ?? '我的企业']));
     const generatedPassword = opts.adminPassword ? null : crypto.randomBytes(12).toString('base64url');
@@ -38,9 +38,10 @@ export async function bootstrap(db: Db, opts: { adminEmail?: string; adminPasswo
       password: opts.adminPassword ?? generatedPassword!,
       agentNo: '1000',
     });
-    const inbox = await insertInbox(sql, workspace.id, '网站咨询', defaultInboxSettings);
+    const inbox = await insertInbox(sql, workspace.id, '网站咨询', DEFAULT_INBOX_SETTINGS);
     return { workspace, inbox, created: { adminEmail, generatedPassword } };
   });
 }
 
-const defaultInboxSettings = { title: '在线客服', greeting: '您好,欢迎咨询!请问有什么可以帮您?', color: '#1677ff', locale: 'zh-CN' as const };
+/** The first inbox's settings (the 欢迎语 lives in its reception settings). */
+export const DEFAULT_INBOX_SETTINGS = { title: '在线客服', greeting: '您好，欢迎咨询！请问有什么可以帮您？', color: '#1677ff', locale: 'zh-CN' as const };

@@ -27,16 +27,34 @@ export async function insertAgent(sql: Sql, workspaceId: number, a: NewAgent): P
       limit: MIN_PASSWORD_LENGTH,
     });
   }
+  const passwordHash = await hashPassword(a.password);
   try {
+    const agentNo = a.agentNo?.trim() ? a.agentNo.trim() : await nextAgentNo(sql, workspaceId);
     const row = await one(
       sql,
       `INSERT INTO agents (workspace_id, email, name, role, password_hash, agent_no, max_concurrent) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [workspaceId, a.email.trim().toLowerCase(), a.name, a.role, await hashPassword(a.password), a.agentNo ?? null, a.maxConcurrent ?? 5],
+      [workspaceId, a.email.trim().toLowerCase(), a.name, a.role, passwordHash, agentNo, a.maxConcurrent ?? 5],
     );
     return toAgent(row);
   } catch (err) {
     throw translateAgentConflict(err);
   }
+}
+
+/**
+ * The next free 工号 of a workspace: one past its highest numeric 工号 (the first is
+ * 1000). The workspace row is locked for the rest of the transaction, so two agents
+ * created at once get different numbers.
+ */
+async function nextAgentNo(sql: Sql, workspaceId: number): Promise<string> {
+  // NO KEY UPDATE: serialises agent creation without blocking rows that merely reference the workspace
+  await sql.query('SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE', [workspaceId]);
+  const row = await one(
+    sql,
+    `SELECT COALESCE(max(agent_no::bigint) + 1, 1000)::text AS next FROM agents WHERE workspace_id = $1 AND agent_no ~ '^[0-9]{1,15}$'`,
+    [workspaceId],
+  );
+  return row.next;
 }
 
 function translateAgentConflict(err: unknown): unknown {

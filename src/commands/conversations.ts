@@ -2,6 +2,7 @@ import { transitionStatus } from '../core/conversation.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { pendingEvent, type DomainEvent, type PendingEvent } from '../core/events.js';
 import { receive } from '../core/reception/reception.js';
+import { messagesFor, type Locale } from '../core/reception/settings.js';
 import { timerKeys } from '../core/reception/timeouts.js';
 import { restartResponseDeadline } from './response-deadline.js';
 import { cancelTimers } from '../timers/timers.js';
@@ -45,6 +46,8 @@ export interface OpenConversationInput {
   groupId?: number | null;
   /** Opened by an agent (the visitor accepted their invitation): theirs from the start. */
   assigneeId?: number | null;
+  /** The customer's language (their widget's); default: the inbox's. */
+  locale?: Locale | null;
 }
 
 /** The contact's conversation in this inbox that has not ended (there is at most one). */
@@ -81,12 +84,13 @@ export async function openConversationIn(
   const row = await maybeOne(
     sql,
     `WITH c AS (
-       INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id, handler)
-       VALUES ($1, $2, $3, $4, $5, $6, (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3), $7, $8)
+       INSERT INTO conversations (workspace_id, inbox_id, contact_id, channel, topic, group_id, priority, assignee_id, handler, locale)
+       VALUES ($1, $2, $3, $4, $5, $6, (SELECT CASE WHEN vip THEN 1 ELSE 0 END FROM contacts WHERE id = $3), $7, $8,
+         COALESCE($9, (SELECT CASE WHEN settings->>'locale' = 'en' THEN 'en' END FROM inboxes WHERE id = $2), 'zh-CN'))
        ON CONFLICT (inbox_id, contact_id) WHERE status <> 'resolved' DO NOTHING
        RETURNING *)
      SELECT c.*, ct.name AS contact_name FROM c JOIN contacts ct ON ct.id = c.contact_id`,
-    [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, found.group_id, found.assignee_id, handler],
+    [input.workspaceId, input.inboxId, input.contactId, input.channel ?? 'web', input.topic ?? null, found.group_id, found.assignee_id, handler, input.locale ?? null],
   );
   if (!row) {
     const raced = await findOpenConversation(sql, input.inboxId, input.contactId);
@@ -103,7 +107,7 @@ export async function openConversationIn(
       subject: conversation,
     }),
   ]);
-  const welcome = settings.messages.welcome?.trim();
+  const welcome = messagesFor(settings, conversation.locale).welcome?.trim();
   if (!welcome) return { conversation, events: created, created: true };
   const greeted = await writeMessageIn(ctx, sql, {
     workspaceId: input.workspaceId,

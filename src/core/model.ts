@@ -72,6 +72,8 @@ export interface Conversation {
   groupId: number | null;
   /** Pre-chat choice, e.g. 售后 */
   topic: string | null;
+  /** The customer's language (their widget's): automatic replies and the bot speak it. */
+  locale: 'zh-CN' | 'en';
   /** VIP customers jump the queue (higher first). */
   priority: number;
   /** Waiting in the queue since (排队), null when not queued. */
@@ -144,7 +146,7 @@ export interface Inbox {
 export interface InboxSettings {
   /** Widget title, e.g. 在线客服 */
   title?: string;
-  /** Greeting shown at the top of the panel */
+  /** The 欢迎语 (zh-CN): reception's messages.welcome, the one setting (shown by the widget, then the conversation's first message) */
   greeting?: string;
   /** Brand colour of the launcher and header, #rrggbb */
   color?: string;

@@ -65,6 +65,7 @@ export const conversationSchema = z.object({
   handler: z.enum(['bot', 'human', 'offline']).describe('bot (机器人), human (people: assigned or queued), offline (留言: nobody could answer)'),
   groupId: z.number().nullable().describe('技能组; null: all agents'),
   topic: z.string().nullable().describe('Pre-chat topic the customer chose'),
+  locale: z.enum(['zh-CN', 'en']).describe('The customer’s language: automatic replies and the bot speak it'),
   priority: z.number().describe('Queue priority: VIP customers have 1'),
   queuedAt: z.string().nullable().describe('Waiting in the queue since'),
   abandonedAt: z.string().nullable().describe('The customer left the queue'),
@@ -117,7 +118,7 @@ export const agentSchema = z.object({
 export const inboxSettingsSchema = z
   .object({
     title: nameText({ max: MAX_NAME_CHARS }).optional().describe('Widget header, e.g. 在线客服'),
-    greeting: text({ max: 500 }).optional().describe('Shown at the top of the chat panel'),
+    greeting: text({ max: 500 }).optional().describe('The 欢迎语: the same setting as reception messages.welcome (shown by the widget, then the conversation’s first message)'),
     color: text().regex(/^#[0-9a-fA-F]{6}$/, 'colour must look like #1677ff').optional(),
     locale: z.enum(['zh-CN', 'en']).optional(),
   })
@@ -214,6 +215,22 @@ export const receptionPatchSchema = z
       })
       .partial(),
     invitations: z.array(invitationRuleSchema).max(20),
+    translations: z
+      .object({
+        en: z
+          .object({
+            title: nameText({ max: MAX_NAME_CHARS }).nullable(),
+            messages: z
+              .object({ welcome: optionalText, agentJoined: optionalText, offline: optionalText, idleCheckin: optionalText, idleClose: optionalText })
+              .partial(),
+            topics: z.record(text({ max: 30 }), nameText({ max: 30 })).describe('zh-CN topic label → English label'),
+          })
+          .partial()
+          .strict(),
+      })
+      .partial()
+      .strict()
+      .describe('English texts (data-locale="en" widgets); empty or null: the zh-CN text'),
   })
   .partial()
   .strict();
@@ -232,4 +249,11 @@ export const receptionSchema = z.object({
     queueAbandonSeconds: z.number(),
   }),
   invitations: z.array(invitationRuleSchema),
+  translations: z.object({
+    en: z.object({
+      title: z.string().nullable(),
+      messages: z.object({ welcome: z.string().nullable(), agentJoined: z.string().nullable(), offline: z.string().nullable(), idleCheckin: z.string().nullable(), idleClose: z.string().nullable() }),
+      topics: z.record(z.string(), z.string()),
+    }),
+  }),
 });

@@ -3,7 +3,6 @@ import { handOff } from '../commands/handoff.js';
 import { asksForHuman, builtInReply } from '../core/reception/reception.js';
 import { defineConsumer } from '../events/consumers.js';
 import { findConversation, findMessage } from '../storage/conversations.js';
-import { maybeOne } from '../storage/db.js';
 import { say } from './say.js';
 
 /**
@@ -24,9 +23,7 @@ export function botConsumer(ctx: CommandContext) {
       if (!conv || !message || conv.status === 'resolved' || conv.handler !== 'bot') return; // people took over meanwhile
       const settings = await ctx.reception.get(conv.inboxId);
       if (asksForHuman(message.content) && (await handOff(ctx, conv.id)) !== 'bot') return;
-      const inbox = await maybeOne(ctx.db, 'SELECT settings FROM inboxes WHERE id = $1', [conv.inboxId]);
-      const locale = inbox?.settings?.locale === 'en' ? 'en' : 'zh-CN';
-      await say(ctx, conv, builtInReply(message.content, locale, settings.mode !== 'bot_only'), `bot:${message.id}`, { as: 'bot' });
+      await say(ctx, conv, builtInReply(message.content, conv.locale, settings.mode !== 'bot_only'), `bot:${message.id}`, { as: 'bot' });
     },
   });
 }

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../commands/context.js';
 import { defineConsumer } from '../events/consumers.js';
 import { findConversation } from '../storage/conversations.js';
+import { messagesFor } from '../core/reception/settings.js';
 import { say } from './say.js';
 
 /**
@@ -18,7 +19,7 @@ export function offlineReplyConsumer(ctx: CommandContext) {
       if (e.conversationId === null) return;
       const conv = await findConversation(ctx.db, e.conversationId);
       if (!conv || conv.status === 'resolved' || conv.handler !== 'offline') return; // an agent took it meanwhile
-      const { messages } = await ctx.reception.get(conv.inboxId);
+      const messages = messagesFor(await ctx.reception.get(conv.inboxId), conv.locale);
       await say(ctx, conv, messages.offline, `auto:offline:${conv.id}`);
     },
   });

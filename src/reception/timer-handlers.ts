@@ -2,6 +2,7 @@ import { runCommand, type CommandContext } from '../commands/context.js';
 import { systemChangeStatus } from '../commands/conversations.js';
 import { pendingEvent } from '../core/events.js';
 import { timerKeys } from '../core/reception/timeouts.js';
+import { messagesFor } from '../core/reception/settings.js';
 import type { Router } from '../routing/router.js';
 import { abandonQueue } from '../commands/queue.js';
 import { one } from '../storage/db.js';
@@ -31,7 +32,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Comman
       if (t.payload.agentId !== agentId) return; // someone else has it now
       const to = await router.reassignOverdue(conv.id, agentId, waitedSeconds);
       if (to === undefined) return; // answered or moved meanwhile
-      await say(ctx, conv, `客户等待 ${waitedSeconds} 秒未获回复, 已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`, `timer:${t.key}:reassign:${t.dueAt.getTime()}`, { private: true });
+      await say(ctx, conv, `客户等待 ${waitedSeconds} 秒未获回复，已自动${to ? '转接' : '退回排队'}。请先向客户致歉。`, `timer:${t.key}:reassign:${t.dueAt.getTime()}`, { private: true });
       return;
     }
     // the alert on the agent's console follows the event (listeners/realtime.ts)
@@ -62,7 +63,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Comman
     const settings = await ctx.reception.get(conv.inboxId);
     if (t.payload.stage === 'checkin') {
       if (customerSpokeAfter(row.last_agent_message_at)) return; // answered meanwhile
-      await say(ctx, conv, settings.messages.idleCheckin, `timer:${t.key}:checkin:${t.dueAt.getTime()}`);
+      await say(ctx, conv, messagesFor(settings, conv.locale).idleCheckin, `timer:${t.key}:checkin:${t.dueAt.getTime()}`);
       if (settings.timeouts.idleCloseMinutes) {
         await scheduleTimer(ctx.db, {
           kind: 'idle',
@@ -75,7 +76,7 @@ export function registerReceptionTimers(runner: TimerRunner, deps: { ctx: Comman
       return;
     }
     if (customerSpokeAfter(new Date(t.payload.checkinAt))) return;
-    await say(ctx, conv, settings.messages.idleClose, `timer:${t.key}:close:${t.dueAt.getTime()}`);
+    await say(ctx, conv, messagesFor(settings, conv.locale).idleClose, `timer:${t.key}:close:${t.dueAt.getTime()}`);
     await systemChangeStatus(ctx, conv.workspaceId, conv.id, 'resolved', 'idle');
   });
 

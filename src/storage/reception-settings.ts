@@ -19,7 +19,9 @@ export class ReceptionSettingsCache {
   get(inboxId: number, sql: Sql = this.db): Promise<ReceptionSettings> {
     const hit = this.entries.get(inboxId);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.settings;
-    const settings = sql.query('SELECT reception FROM inboxes WHERE id = $1', [inboxId]).then((rows) => receptionSettings(rows[0]?.reception));
+    const settings = sql
+      .query(`SELECT reception, settings->>'greeting' AS greeting FROM inboxes WHERE id = $1`, [inboxId])
+      .then((rows) => receptionSettings(rows[0]?.reception, rows[0]?.greeting));
     settings.catch(() => this.entries.delete(inboxId));
     this.entries.set(inboxId, { at: Date.now(), settings });
     return settings;

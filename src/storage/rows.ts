@@ -26,6 +26,7 @@ export function toConversation(r: Row): Conversation {
     handler: r.handler,
     groupId: r.group_id,
     topic: r.topic,
+    locale: r.locale === 'en' ? 'en' : 'zh-CN',
     priority: r.priority,
     queuedAt: iso(r.queued_at),
     abandonedAt: iso(r.abandoned_at),
@@ -92,6 +93,16 @@ export function toAgent(r: Row): Agent {
   };
 }
 
+/**
+ * The inbox's settings; its greeting is reception's 欢迎语 (one setting: the widget
+ * shows it before the conversation exists, and it is the conversation's first message).
+ */
+function inboxSettingsOf(r: Row): Inbox['settings'] {
+  const { greeting: _legacy, ...settings } = r.settings ?? {};
+  const welcome = r.reception?.messages?.welcome;
+  return typeof welcome === 'string' && welcome.trim() ? { ...settings, greeting: welcome } : settings;
+}
+
 export function toInbox(r: Row): Inbox {
   return {
     id: r.id,
@@ -99,7 +110,7 @@ export function toInbox(r: Row): Inbox {
     name: r.name,
     channelType: r.channel_type,
     token: r.token,
-    settings: r.settings ?? {},
+    settings: inboxSettingsOf(r),
     createdAt: isoReq(r.created_at),
   };
 }

@@ -1,4 +1,4 @@
-import type { AttachmentRef, ContactAttributes, Conversation, Identity, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
+import type { AttachmentRef, ContactAttributes, Conversation, Identity, Locale, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
 
 /**
  * A failed request or refused frame. `status` 0 means no answer at all (network
@@ -39,12 +39,14 @@ export class Api {
     origin: string,
     inboxToken: string,
     private readonly contactToken: () => string | null,
+    /** data-locale: the config's texts and new conversations are in this language (null: the inbox's). */
+    private readonly locale: Locale | null = null,
   ) {
     this.base = `${origin}/api/v1/widget/${encodeURIComponent(inboxToken)}`;
   }
 
   config(): Promise<WidgetConfig> {
-    return this.call('GET', '/config');
+    return this.call('GET', this.locale ? `/config?locale=${this.locale}` : '/config');
   }
 
   createContact(body: Identity & { attributes: ContactAttributes }): Promise<{ contactToken: string }> {
@@ -59,8 +61,8 @@ export class Api {
     return (await this.call<{ conversations: Conversation[] }>('GET', '/conversations', { auth: true })).conversations;
   }
 
-  /** With the pre-chat form's answers, when the inbox asks for them. */
-  createConversation(body: PreChatAnswers = {}): Promise<Conversation> {
+  /** With the pre-chat form's answers, when the inbox asks for them; the conversation keeps the visitor's language. */
+  createConversation(body: PreChatAnswers & { locale?: Locale } = {}): Promise<Conversation> {
     return this.call('POST', '/conversations', { auth: true, body });
   }
 

@@ -105,7 +105,7 @@ export class Chat {
     this.contact = saved.contact ?? null;
     this.loaded = !this.contact;
     this.t = textsFor(env.locale ?? this.cfg.locale);
-    this.api = new Api(env.origin, env.inbox, () => this.contact);
+    this.api = new Api(env.origin, env.inbox, () => this.contact, env.locale);
     this.view = new View(env.origin, this.t, {
       send: (text) => this.sendText(text),
       files: (files) => files.forEach((f) => this.sendFile(f)),
@@ -273,6 +273,7 @@ export class Chat {
         if (asApiError(e).code === 'inbox_not_found') return;
         if (!this.contact) this.restoreOutbox(); // contact_unknown: the messages go out under a new contact
         this.view.connection(true);
+        this.view.linkState('down');
         const wait = Math.min(15_000, 1_000 * 2 ** this.historyTry++);
         this.historyTimer = window.setTimeout(() => this.load(), wait / 2 + (Math.random() * wait) / 2);
       }
@@ -343,12 +344,12 @@ export class Chat {
     const body: PreChatAnswers = pre && pre.conv === undefined ? { topic: pre.topic, name: pre.name, phone: pre.phone } : {};
     let c: Conversation;
     try {
-      c = await this.guard(this.api.createConversation(body));
+      c = await this.guard(this.api.createConversation({ ...body, locale: this.env.locale ?? this.cfg.locale }));
     } catch (e) {
       // The topics changed since /config: go without one rather than not at all.
       if (asApiError(e).code !== 'unknown_topic') throw e;
       void this.refreshConfig();
-      c = await this.guard(this.api.createConversation({ ...body, topic: undefined }));
+      c = await this.guard(this.api.createConversation({ ...body, topic: undefined, locale: this.env.locale ?? this.cfg.locale }));
     }
     if (pre && pre.conv === undefined) this.store.update((s) => s.pre && (s.pre.conv = c.id));
     if (this.asked === 0) this.asked = c.id;
@@ -391,6 +392,7 @@ export class Chat {
   private socketState(s: SocketState, code?: number): void {
     // Connecting for the first time is not "disconnected"; anything after a failure is.
     this.view.connection(s === 'down' || (s === 'connecting' && this.wasReady));
+    this.view.linkState(s === 'ready' || s === 'idle' ? 'up' : s === 'down' || this.wasReady ? 'down' : 'connecting');
     if (s === 'ready') return;
     for (const [ref, w] of this.waiters) {
       this.waiters.delete(ref);

@@ -59,7 +59,7 @@ function boot(): void {
   // remembered config, ask first, so the launcher never flashes in the wrong colour or language.
   if (store.get().cfg) mount(env, store);
   else {
-    void fetchConfig(new Api(env.origin, env.inbox, () => null), store).then((cfg) => {
+    void fetchConfig(new Api(env.origin, env.inbox, () => null, env.locale), store).then((cfg) => {
       if (cfg !== 'unknown') mount(env, store, cfg ?? undefined);
     });
   }

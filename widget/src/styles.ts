@@ -27,7 +27,12 @@ svg{display:block;flex:none}
 .ti,.st{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .st{font-size:12px;line-height:18px;opacity:.9}
 .dot{display:inline-block;width:7px;height:7px;margin-right:6px;border-radius:50%;background:#52c41a;vertical-align:1px}
-.dot.off{background:#bfbfbf}
+.dot.off,.dot.offline,.dot.connecting{background:#bfbfbf}
+.dot.disconnected{background:#ff4d4f}
+.dot.queued{background:#faad14}
+.dot.bot{background:#69b1ff}
+.sw{position:relative;flex:1;min-height:0;display:flex;flex-direction:column}
+.nh{position:absolute;left:50%;bottom:10px;transform:translateX(-50%);padding:5px 14px;border-radius:14px;background:var(--c);color:var(--f);font-size:12.5px;box-shadow:0 2px 8px rgba(0,0,0,.18);white-space:nowrap}
 .x{flex:none;width:36px;height:36px;border-radius:50%;display:flex;align-items:center;justify-content:center}
 .x:hover{background:var(--t)}
 .x:focus-visible{outline-color:currentColor;outline-offset:-2px}

@@ -88,6 +88,8 @@ export class View {
   private readonly conn: HTMLElement;
   private readonly scroller: HTMLElement;
   private readonly moreBtn: HTMLButtonElement;
+  /** The 欢迎语 before the conversation exists; then it is the conversation's first message. */
+  private readonly greetEl: HTMLElement;
   private readonly greetName: HTMLElement;
   private readonly greetText: HTMLElement;
   private readonly list: HTMLElement;
@@ -114,8 +116,17 @@ export class View {
   private cfg: WidgetConfig | null = null;
   private assignee: Assignee | null = null;
   private bot = false;
-  /** Whether the list is scrolled to the end: new content then keeps it there. */
+  /**
+   * Whether the visitor follows the end of the list: new content (and an image that
+   * finishes loading) keeps it there. Only the visitor scrolling up stops following.
+   */
   private atBottom = true;
+  private lastTop = 0;
+  /** "新消息 ↓": something arrived below while the visitor reads further up. */
+  private readonly newHint: HTMLButtonElement;
+  /** The connection as the header shows it. */
+  private link: 'connecting' | 'up' | 'down' = 'connecting';
+  private spot: QueueSpot | null = null;
   private noticeTimer = 0;
   private composing = false;
 
@@ -143,7 +154,7 @@ export class View {
     this.dot = h('span', { class: 'dot' });
     this.subText = h('span');
     this.agentEl = h('span', { 'data-zk': 'agent', hidden: true });
-    this.sub = h('div', { class: 'st' }, this.dot, this.subText, this.agentEl);
+    this.sub = h('div', { class: 'st', 'data-zk': 'state' }, this.dot, this.subText, this.agentEl);
     this.offline = h('div', { class: 'of', role: 'note', hidden: true }, t.offlineNotice);
     this.conn = h(
       'div',
@@ -176,15 +187,23 @@ export class View {
       'div',
       { class: 'sc' },
       this.moreBtn,
-      h('div', { class: 'm' }, this.greetName, this.greetText),
+      (this.greetEl = h('div', { class: 'm', 'data-zk': 'greeting', hidden: true }, this.greetName, this.greetText)),
       this.list,
       this.typingEl,
       this.endedEl,
     );
     this.scroller.addEventListener('scroll', () => {
       const s = this.scroller;
-      this.atBottom = s.scrollHeight - s.scrollTop - s.clientHeight < 40;
+      // Our own jump to the end lands after the content may have grown again (an image
+      // loaded meanwhile): that is not the visitor leaving the end. Scrolling up is.
+      if (s.scrollHeight - s.scrollTop - s.clientHeight < 40) this.atBottom = true;
+      else if (s.scrollTop < this.lastTop) this.atBottom = false;
+      this.lastTop = s.scrollTop;
+      if (this.atBottom) this.newHint.hidden = true;
     });
+    // Whatever grows the content (images loading, a form, the typing dots) keeps a follower at the end.
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => this.follow()).observe(this.list);
+    this.newHint = h('button', { class: 'nh', type: 'button', 'data-zk': 'new-messages', hidden: true, onclick: () => this.toBottom() }, t.newMessages);
 
     this.picker = h('div', { class: 'em', role: 'menu', 'aria-label': t.emoji, hidden: true });
     for (const e of EMOJI) {
@@ -238,7 +257,7 @@ export class View {
       this.offline,
       this.conn,
       this.queueEl,
-      this.scroller,
+      h('div', { class: 'sw' }, this.scroller, this.newHint),
       (this.composer = h(
         'div',
         { class: 'cp' },
@@ -285,7 +304,8 @@ export class View {
     this.titleEl.textContent = title;
     this.panel.setAttribute('aria-label', title);
     this.greetName.textContent = title;
-    this.greetText.textContent = cfg.greeting || this.t.greeting;
+    this.greetText.textContent = cfg.greeting ?? '';
+    this.greet();
     this.root.hidden = false;
     this.header();
   }
@@ -301,22 +321,41 @@ export class View {
     this.header();
   }
 
+  /**
+   * The header says the real state: connecting or disconnected first (nothing else
+   * is true then), then queued (with the place), the agent, the bot, or the inbox's status.
+   */
   private header(): void {
-    const { assignee: a, bot, cfg, t } = this;
+    const { assignee: a, bot, cfg, t, link, spot } = this;
     // Older remembered configs have no `answering`.
     const off = !a && !bot && (cfg?.answering ? cfg.answering === 'offline' : cfg?.agentsOnline === 0);
     this.offline.hidden = !off;
     this.input.placeholder = off ? t.placeholderOffline : t.placeholder;
-    this.agentEl.hidden = !a && !bot;
+    const state =
+      link === 'down' ? 'disconnected' : link === 'connecting' ? 'connecting' : spot ? 'queued' : a ? 'agent' : bot ? 'bot' : off ? 'offline' : 'online';
+    this.sub.dataset.state = state;
+    this.dot.className = `dot ${state}`;
+    this.agentEl.hidden = state !== 'agent' && state !== 'bot';
     this.agentEl.textContent = a ? t.serving(a.name, a.agentNo) : bot ? t.botServing : '';
     this.subText.hidden = !this.agentEl.hidden;
-    this.subText.textContent = off ? t.offline : t.online;
-    this.dot.classList.toggle('off', off);
+    this.subText.textContent =
+      state === 'disconnected'
+        ? t.linkDown
+        : state === 'connecting'
+          ? t.connecting
+          : state === 'queued' && spot
+            ? t.queued(Math.max(0, spot.position - 1))
+            : off
+              ? t.offline
+              : t.online;
     this.avatar.textContent = Array.from(a?.name || (bot ? t.bot : cfg?.title || t.title))[0] ?? '';
   }
 
   /** 排队: "您前面还有 N 位"; null hides the bar. */
   queue(q: QueueSpot | null): void {
+    const moved = this.spot?.position !== q?.position;
+    this.spot = q;
+    if (moved) this.header();
     this.queueEl.hidden = !q;
     if (!q) return;
     this.queueEl.dataset.position = String(q.position);
@@ -380,6 +419,13 @@ export class View {
 
   connection(down: boolean): void {
     this.conn.hidden = !down;
+  }
+
+  /** The socket's state, for the header: connecting (first time), up, or down (lost, reconnecting). */
+  linkState(s: 'connecting' | 'up' | 'down'): void {
+    if (this.link === s) return;
+    this.link = s;
+    this.header();
   }
 
   typing(on: boolean): void {
@@ -463,6 +509,7 @@ export class View {
       mine.el.dataset.seq = String(m.seq);
       this.bySeq.set(key, mine);
       this.place(mine, m.conversationId, m.seq);
+      this.greet();
       return 'own';
     }
     const el = this.message(m.senderType, m.senderName, m.content, m.attachments, m.createdAt);
@@ -472,7 +519,17 @@ export class View {
     this.bySeq.set(key, row);
     if (m.clientMessageId) this.byCid.set(m.clientMessageId, row);
     this.place(row, m.conversationId, m.seq);
+    this.greet();
+    if (!this.atBottom && this.isOpen) this.newHint.hidden = false;
     return 'new';
+  }
+
+  /**
+   * One 欢迎语: the inbox's (the server's) welcome, shown here until a conversation
+   * exists; from then on its first message says it, as the agent's transcript shows.
+   */
+  private greet(): void {
+    this.greetEl.hidden = !this.cfg?.greeting?.trim() || this.bySeq.size > 0;
   }
 
   /** One of ours, shown at once while it is sent. `conv` null: it will start a new conversation. */
@@ -615,7 +672,9 @@ export class View {
 
   toBottom(): void {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.lastTop = this.scroller.scrollTop;
     this.atBottom = true;
+    this.newHint.hidden = true;
   }
 
   // ── composer ────────────────────────────────────────────────────────────

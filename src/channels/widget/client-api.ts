@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createContact, updateContact } from '../../commands/contacts.js';
 import { receive } from '../../core/reception/reception.js';
-import { groupForTopic } from '../../core/reception/settings.js';
+import { groupForTopic, messagesFor, titleFor, toLocale, topicFromLabel, topicLabel } from '../../core/reception/settings.js';
 import { createConversation } from '../../commands/conversations.js';
 import { abandonQueue } from '../../commands/queue.js';
 import { createMessage } from '../../commands/messages.js';
@@ -114,11 +114,13 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       schema: {
         tags,
         summary: 'Public settings of an inbox (title, greeting, colour, language)',
+        description: 'Texts come in the language asked for (?locale=en), else in the inbox’s own.',
         params: inboxParams,
+        querystring: z.object({ locale: z.string().max(35).optional().describe('The widget’s language (data-locale): en or zh-CN') }),
         response: {
           200: z.object({
             title: z.string(),
-            greeting: z.string().nullable(),
+            greeting: z.string().nullable().describe('The 欢迎语: shown until the conversation exists, then its first message'),
             color: z.string(),
             locale: z.enum(['zh-CN', 'en']),
             agentsOnline: z.number().describe('Agents online right now (0 → the widget says replies may take longer)'),
@@ -138,15 +140,16 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       );
       const settings = await ctx.reception.get(inbox.id);
       const answering = receive(await receptionFacts(ctx.db, inbox.workspaceId, settings, settings.defaultGroupId));
+      const locale = toLocale(req.query.locale ?? inbox.settings.locale);
       return {
-        title: inbox.settings.title ?? inbox.name,
-        greeting: inbox.settings.greeting ?? null,
+        title: titleFor(settings, inbox.settings.title ?? inbox.name, locale),
+        greeting: messagesFor(settings, locale).welcome?.trim() || null,
         color: inbox.settings.color ?? '#1677ff',
-        locale: inbox.settings.locale ?? 'zh-CN',
+        locale,
         agentsOnline: online[0].n,
         answering,
         canHandOff: settings.mode !== 'bot_only',
-        preChat: { ...settings.preChat, topics: settings.preChat.topics.map((t) => t.label) },
+        preChat: { ...settings.preChat, topics: settings.preChat.topics.map((t) => topicLabel(settings, t.label, locale)) },
       };
     },
   );
@@ -240,6 +243,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
             topic: nameText({ max: 30 }).optional(),
             name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
             phone: text({ trim: true }).regex(PHONE_PATTERN, 'a phone number has 3–30 digits, spaces, + - ( )').optional(),
+            locale: text({ max: 35 }).optional().describe('The widget’s language (en or zh-CN): the conversation keeps it; automatic replies and the bot follow it'),
           })
           .strict()
           .nullish()
@@ -251,7 +255,9 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       const contact = contactOf(req);
       const inbox = req.inbox!;
       const settings = await ctx.reception.get(inbox.id);
-      const { topic, name, phone } = req.body ?? {};
+      const { topic: asked, name, phone, locale } = req.body ?? {};
+      // the topic may come in the customer's language: the conversation keeps its zh-CN label
+      const topic = topicFromLabel(settings, asked) ?? asked;
       if (topic && !settings.preChat.topics.some((t) => t.label === topic)) {
         throw new DomainError('unknown_topic', `"${topic}" is not one of this inbox's topics: ${settings.preChat.topics.map((t) => t.label).join(', ') || '(none)'}`, 400);
       }
@@ -263,6 +269,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         channel: 'web',
         topic: topic ?? null,
         groupId: groupForTopic(settings, topic),
+        locale: locale ? toLocale(locale) : null,
       });
       const [created] = await customerConversations(ctx.db, contact.id, conv.id);
       return reply.code(isNew ? 201 : 200).send(created);

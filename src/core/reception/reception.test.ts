@@ -46,6 +46,9 @@ describe('built-in responder and templates', () => {
   });
   it('fills the agent-joined template', () => {
     expect(renderTemplate('工号 {agentNo} {name} 为您服务', { agentNo: '1024', name: '小王' })).toBe('工号 1024 小王 为您服务');
-    expect(renderTemplate('工号 {agentNo} {name} 为您服务', { agentNo: null, name: '小王' })).toBe('工号 小王 为您服务');
+    // no 工号: its label goes with it, never "工号 小王 为您服务"
+    expect(renderTemplate('工号 {agentNo} {name} 为您服务', { agentNo: null, name: '小王' })).toBe('小王 为您服务');
+    expect(renderTemplate('工号：{agentNo}，{name} 为您服务', { agentNo: '', name: '小王' })).toBe('小王 为您服务');
+    expect(renderTemplate('{name} (No. {agentNo}) is here to help', { agentNo: null, name: 'Li' })).toBe('Li is here to help');
   });
 });

@@ -65,18 +65,23 @@ export function builtInReply(text: string, locale: 'zh-CN' | 'en', canHandOff: b
   const zh = locale === 'zh-CN';
   if (/^(你好|您好|hi|hello|hey|在吗|在不在)/.test(t)) {
     return zh
-      ? `您好, 我是智能助手, 很高兴为您服务。${canHandOff ? '如需人工服务, 请回复“转人工”。' : ''}`
+      ? `您好，我是智能助手，很高兴为您服务。${canHandOff ? '如需人工服务，请回复“转人工”。' : ''}`
       : `Hello, I'm the virtual assistant. ${canHandOff ? 'Reply "human" to talk to a person.' : ''}`.trim();
   }
-  if (/谢谢|感谢|thank/.test(t)) return zh ? '不客气, 还有其他可以帮您的吗?' : "You're welcome. Anything else I can help with?";
+  if (/谢谢|感谢|thank/.test(t)) return zh ? '不客气，还有其他可以帮您的吗？' : "You're welcome. Anything else I can help with?";
   return zh
-    ? `已收到您的问题, 我们会尽快处理。${canHandOff ? '如需人工服务, 请回复“转人工”。' : ''}`
+    ? `已收到您的问题，我们会尽快处理。${canHandOff ? '如需人工服务，请回复“转人工”。' : ''}`
     : `Thanks, we have your question. ${canHandOff ? 'Reply "human" to talk to a person.' : ''}`.trim();
 }
 
-/** Agent-joined line: "工号 1024 小王 为您服务". `{agentNo}` and `{name}` are replaced. */
+/**
+ * Agent-joined line: "工号 1024 小王 为您服务". `{agentNo}` and `{name}` are replaced.
+ * A missing 工号 drops its label with it ("小李 为您服务", never "工号 小李 为您服务").
+ */
 export function renderTemplate(template: string, vars: Record<string, string | number | null | undefined>): string {
+  const empty = (k: string) => vars[k] == null || String(vars[k]).trim() === '';
   return template
+    .replace(/(?:工号|No\.?|#)\s*[:：]?\s*\{agentNo\}[，,]?|[(（]\s*(?:工号|No\.?|#)?\s*[:：]?\s*\{agentNo\}\s*[)）]/gi, (m) => (empty('agentNo') ? '' : m))
     .replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] == null ? '' : String(vars[k])))
     .replace(/\s{2,}/g, ' ')
     .trim();

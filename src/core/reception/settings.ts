@@ -46,6 +46,25 @@ export interface ReceptionSettings {
   };
   /** 自动邀请 rules, first match wins */
   invitations: InvitationRule[];
+  /**
+   * What the inbox says to customers whose widget speaks English (data-locale="en", or
+   * an inbox whose language is English). The zh-CN texts above are required; every
+   * English text is optional and falls back to its zh-CN one.
+   */
+  translations: { en: LocaleTexts };
+}
+
+export type Locale = 'zh-CN' | 'en';
+export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
+export type ReceptionMessages = ReceptionSettings['messages'];
+
+/** An inbox's texts in a language other than zh-CN; null or empty: the zh-CN text. */
+export interface LocaleTexts {
+  /** Widget header (zh-CN: the inbox's title) */
+  title: string | null;
+  messages: { [K in keyof ReceptionMessages]: string | null };
+  /** zh-CN pre-chat topic label → its label in this language */
+  topics: Record<string, string>;
 }
 
 export const DEFAULT_RECEPTION: ReceptionSettings = {
@@ -56,9 +75,9 @@ export const DEFAULT_RECEPTION: ReceptionSettings = {
   messages: {
     welcome: null,
     agentJoined: '工号 {agentNo} {name} 为您服务',
-    offline: '您好, 现在是非工作时间或客服暂时不在线。请留言, 我们会在工作时间尽快回复您。',
-    idleCheckin: '请问您还在吗? 如果还有其他问题, 请随时告诉我。',
-    idleClose: '由于您长时间没有回复, 本次会话已结束。感谢您的咨询, 祝您生活愉快!',
+    offline: '您好，现在是非工作时间或客服暂时不在线。请留言，我们会在工作时间尽快回复您。',
+    idleCheckin: '请问您还在吗？如果还有其他问题，请随时告诉我。',
+    idleClose: '由于您长时间没有回复，本次会话已结束。感谢您的咨询，祝您生活愉快！',
   },
   timeouts: {
     agentResponseSeconds: 60,
@@ -68,20 +87,35 @@ export const DEFAULT_RECEPTION: ReceptionSettings = {
     queueAbandonSeconds: 120,
   },
   invitations: [],
+  translations: { en: { title: null, messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null }, topics: {} } },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object | null ? DeepPartial<T[K]> : T[K] };
 export type ReceptionPatch = DeepPartial<ReceptionSettings>;
 
-/** Stored settings over the defaults: a field left out keeps its default. */
-export function receptionSettings(stored: ReceptionPatch | null | undefined): ReceptionSettings {
+/**
+ * Stored settings over the defaults: a field left out keeps its default.
+ * `legacyGreeting`: the inbox dialog's greeting of an older shape (settings.greeting);
+ * it is the 欢迎语 when reception has none, the one setting both became.
+ */
+export function receptionSettings(stored: ReceptionPatch | null | undefined, legacyGreeting?: string | null): ReceptionSettings {
   const s = stored ?? {};
+  if (legacyGreeting?.trim() && !s.messages?.welcome?.trim()) return receptionSettings({ ...s, messages: { ...(s.messages ?? {}), welcome: legacyGreeting.trim() } });
   return {
     ...DEFAULT_RECEPTION,
     ...pick(s, ['mode', 'calendarId', 'defaultGroupId', 'invitations']),
     preChat: { ...DEFAULT_RECEPTION.preChat, ...(s.preChat ?? {}) } as ReceptionSettings['preChat'],
     messages: { ...DEFAULT_RECEPTION.messages, ...(s.messages ?? {}) },
     timeouts: { ...DEFAULT_RECEPTION.timeouts, ...(s.timeouts ?? {}) },
+    translations: { en: localeTexts(DEFAULT_RECEPTION.translations.en, s.translations?.en) },
+  };
+}
+
+function localeTexts(base: LocaleTexts, over: DeepPartial<LocaleTexts> | undefined): LocaleTexts {
+  return {
+    title: over?.title !== undefined ? (over.title ?? null) : base.title,
+    messages: { ...base.messages, ...(over?.messages ?? {}) } as LocaleTexts['messages'],
+    topics: { ...((over?.topics as Record<string, string> | undefined) ?? base.topics) },
   };
 }
 
@@ -100,11 +134,61 @@ export function mergeReception(stored: ReceptionPatch | null | undefined, patch:
     ...(patch.preChat ? { preChat: { ...(s.preChat ?? {}), ...patch.preChat } } : {}),
     ...(patch.messages ? { messages: { ...(s.messages ?? {}), ...patch.messages } } : {}),
     ...(patch.timeouts ? { timeouts: { ...(s.timeouts ?? {}), ...patch.timeouts } } : {}),
+    ...(patch.translations?.en ? { translations: { ...(s.translations ?? {}), en: mergeLocale(s.translations?.en, patch.translations.en) } } : {}),
   };
+}
+
+function mergeLocale(stored: DeepPartial<LocaleTexts> | undefined, patch: DeepPartial<LocaleTexts>): DeepPartial<LocaleTexts> {
+  const s = stored ?? {};
+  return {
+    ...s,
+    ...(patch.title !== undefined ? { title: patch.title } : {}),
+    ...(patch.messages ? { messages: { ...(s.messages ?? {}), ...patch.messages } } : {}),
+    ...(patch.topics ? { topics: patch.topics } : {}),
+  };
+}
+
+/** The widget's locale tag as one we have texts for: English for en, en-US …; zh-CN otherwise. */
+export function toLocale(tag: string | null | undefined): Locale {
+  return tag && /^en\b/i.test(tag) ? 'en' : 'zh-CN';
+}
+
+/**
+ * The automatic replies in a customer's language. A reply switched off (null in
+ * zh-CN) is off in every language; an English text left empty is the zh-CN one.
+ */
+export function messagesFor(settings: ReceptionSettings, locale: Locale): ReceptionMessages {
+  if (locale === 'zh-CN') return settings.messages;
+  const tr = settings.translations[locale].messages;
+  const out = { ...settings.messages };
+  for (const k of Object.keys(out) as (keyof ReceptionMessages)[]) {
+    if (out[k]?.trim() && tr[k]?.trim()) out[k] = tr[k];
+  }
+  return out;
+}
+
+/** The widget's header in a customer's language; `title` is the inbox's (zh-CN) title. */
+export function titleFor(settings: ReceptionSettings, title: string, locale: Locale): string {
+  return (locale !== 'zh-CN' && settings.translations[locale].title?.trim()) || title;
+}
+
+/** A pre-chat topic's label in a customer's language. */
+export function topicLabel(settings: ReceptionSettings, label: string, locale: Locale): string {
+  return (locale !== 'zh-CN' && settings.translations[locale].topics[label]?.trim()) || label;
+}
+
+/** The topic a customer chose, by its label in any language → its zh-CN label (null: not a topic). */
+export function topicFromLabel(settings: ReceptionSettings, label: string | null | undefined): string | null {
+  if (!label) return null;
+  for (const t of settings.preChat.topics) {
+    if (t.label === label || LOCALES.some((l) => l !== 'zh-CN' && settings.translations[l].topics[t.label] === label)) return t.label;
+  }
+  return null;
 }
 
 /** The group a new conversation goes to: its pre-chat topic's group, else the inbox default. */
 export function groupForTopic(settings: ReceptionSettings, topic: string | null | undefined): number | null {
-  const t = topic ? settings.preChat.topics.find((x) => x.label === topic) : undefined;
+  const label = topicFromLabel(settings, topic);
+  const t = label ? settings.preChat.topics.find((x) => x.label === label) : undefined;
   return t ? t.groupId : settings.defaultGroupId;
 }

@@ -30,6 +30,19 @@ describe.each(DB_KINDS)('agents and inboxes administration on %s', (kind) => {
     expect(weak.body.error.message).toMatch(/8/);
   });
 
+  it('an agent created without a 工号 gets the next free one, also when created at once', async () => {
+    const nos = await t.db.query(`SELECT agent_no FROM agents WHERE agent_no ~ '^[0-9]+$'`);
+    const highest = Math.max(...nos.map((r: any) => Number(r.agent_no)));
+    const created = await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        a.inject('POST', '/api/v1/agents', { token: t.adminToken, payload: { email: `auto-no-${i}@zhike.test`, name: `自动${i}`, password: 'agent-pass-123', ...(i === 4 ? { agentNo: null } : {}) } }),
+      ),
+    );
+    expect(created.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+    const given = created.map((r) => r.body.agentNo).sort();
+    expect(given).toEqual([1, 2, 3, 4].map((i) => String(highest + i)));
+  });
+
   it('only admins manage agents and inboxes; everyone can list agents', async () => {
     await a.createAgent(t.adminToken, { email: 'plain@zhike.test', name: '普通客服' });
     const token = await a.login('plain@zhike.test');

@@ -1,7 +1,7 @@
-/** /demo: a sample shop page with the widget embedded, as a customer would embed it. */
-export function demoPage(inboxToken: string | null): string {
+/** /demo: a sample shop page with the widget embedded, as a customer would embed it; /demo?locale=en: an English page's widget. */
+export function demoPage(inboxToken: string | null, locale: 'en' | null = null): string {
   const snippet = inboxToken
-    ? `<script src="/widget.js" data-inbox="${escapeAttr(inboxToken)}" async></script>`
+    ? `<script src="/widget.js" data-inbox="${escapeAttr(inboxToken)}"${locale ? ` data-locale="${locale}"` : ''} async></script>`
     : '<!-- no web inbox yet: create one in the console -->';
   return `<!doctype html>
 <html lang="zh-CN">
@@ -24,9 +24,9 @@ export function demoPage(inboxToken: string | null): string {
 <body>
 <header><h1>知客示例商城</h1><p>这是一个嵌入了在线客服插件的示例页面 · A sample page with the chat widget embedded</p></header>
 <main>
-  <section class="card"><h2>保温杯</h2><p class="price">¥ 89</p><p>316 不锈钢, 12 小时保温。</p></section>
-  <section class="card"><h2>蓝牙耳机</h2><p class="price">¥ 299</p><p>降噪, 30 小时续航。</p></section>
-  <section class="card"><h2>帆布包</h2><p class="price">¥ 59</p><p>加厚帆布, 可机洗。</p></section>
+  <section class="card"><h2>保温杯</h2><p class="price">¥ 89</p><p>316 不锈钢，12 小时保温。</p></section>
+  <section class="card"><h2>蓝牙耳机</h2><p class="price">¥ 299</p><p>降噪，30 小时续航。</p></section>
+  <section class="card"><h2>帆布包</h2><p class="price">¥ 59</p><p>加厚帆布，可机洗。</p></section>
 </main>
 ${snippet}
 </body>

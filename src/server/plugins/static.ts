@@ -40,9 +40,9 @@ export const staticPlugin: FastifyPluginAsync<{ defaultInboxToken: () => Promise
       .sendFile('widget.js', root, { cacheControl: false });
   });
 
-  app.get('/demo', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/demo', { schema: { hide: true } }, async (req, reply) => {
     const token = await opts.defaultInboxToken();
-    return reply.type('text/html; charset=utf-8').send(demoPage(token));
+    return reply.type('text/html; charset=utf-8').send(demoPage(token, (req.query as { locale?: unknown }).locale === 'en' ? 'en' : null));
   });
 
   /** Console routes are client-side: any other GET that wants HTML gets the SPA shell. */

@@ -81,7 +81,7 @@ export const visitorsPlugin: FastifyPluginAsync = async (app) => {
         tags,
         summary: 'Invite a browsing or queued visitor to chat (主动邀请); accepting opens a conversation with you',
         params: idParam.describe('The visitor’s contact id'),
-        body: z.object({ message: text({ trim: true, min: 1, max: MAX_INVITATION_CHARS }).default('您好, 有什么可以帮您的吗?') }),
+        body: z.object({ message: text({ trim: true, min: 1, max: MAX_INVITATION_CHARS }).default('您好，有什么可以帮您的吗？') }),
         response: {
           201: z.object({ id: z.number(), kind: z.enum(['auto', 'agent']), message: z.string(), agent: z.object({ id: z.number(), name: z.string(), agentNo: z.string().nullable() }).nullable() }),
           404: errorSchema,

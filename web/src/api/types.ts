@@ -137,6 +137,8 @@ export interface ReceptionPatch {
   messages?: Partial<Reception['messages']>;
   timeouts?: Partial<Reception['timeouts']>;
   invitations?: InvitationRule[];
+  /** English texts; null or empty: the zh-CN text */
+  translations?: { en?: { title?: string | null; messages?: Partial<Reception['messages']>; topics?: Record<string, string> } };
 }
 
 export type TransferTarget = { type: 'agent'; agentId: number } | { type: 'group'; groupId: number } | { type: 'leader' };

@@ -1,7 +1,7 @@
 import { Tooltip } from 'antd';
 
 /** A visitor-reported URL: a link only for http(s), plain text otherwise (no javascript: links). */
-export function SafeLink({ url, text, className = 'ellipsis-link' }: { url: string; text: string; className?: string }) {
+export function SafeLink({ url, text, className = 'ellipsis-link', testId }: { url: string; text: string; className?: string; testId?: string }) {
   let ok = false;
   try {
     const u = new URL(url);
@@ -12,11 +12,13 @@ export function SafeLink({ url, text, className = 'ellipsis-link' }: { url: stri
   return (
     <Tooltip title={url}>
       {ok ? (
-        <a href={url} target="_blank" rel="noopener noreferrer nofollow" className={className}>
+        <a href={url} target="_blank" rel="noopener noreferrer nofollow" className={className} data-testid={testId}>
           {text}
         </a>
       ) : (
-        <span className={className}>{text}</span>
+        <span className={className} data-testid={testId}>
+          {text}
+        </span>
       )}
     </Tooltip>
   );

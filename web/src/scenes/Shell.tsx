@@ -73,7 +73,9 @@ function AlertNotifications() {
         title: t('alert.title'),
         description: t('alert.body', { name: who, waited: formatDuration(a.waitedSeconds, t) }),
         duration: 0,
-        placement: 'bottomRight',
+        // bottom left, narrow: over the end of the conversation list, never over the composer or the contact panel
+        placement: 'bottomLeft',
+        className: 'alert-notification',
         onClose: () => shown.delete(a.conversationId),
         props: { 'data-testid': 'alert-notification', 'data-conversation-id': a.conversationId } as HTMLAttributes<HTMLDivElement>,
         actions: (

@@ -1,6 +1,6 @@
 import { KeyOutlined, PlusOutlined, SearchOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
-import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
+import { useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { api, ApiError } from '../../api';
 import { LIMITS, MAX_NAME_CHARS, ROLES, type Agent, type Role } from '../../api/types';
 import { AvailabilityDot } from '../../components/AvailabilityDot';
@@ -222,15 +222,25 @@ export default function AgentsPage() {
   );
 }
 
-/** 接待上限 in the table: saved on Enter or when leaving the field, if changed. */
+/**
+ * 接待上限 in the table: saved on Enter or when leaving the field, if changed — once:
+ * Enter saves, the field is disabled while saving, and that takes the focus away (a
+ * blur), which must not save (and toast) the same value a second time.
+ */
 function MaxInput({ value, disabled, onCommit }: { value: number; disabled: boolean; onCommit: (v: number) => void }) {
   const [draft, setDraft] = useState<number | null>(value);
-  useEffect(() => setDraft(value), [value]);
+  const sent = useRef<number | null>(null);
+  useEffect(() => {
+    setDraft(value);
+    sent.current = null;
+  }, [value]);
   const commit = () => {
     if (draft === null || draft === value) {
       setDraft(value);
       return;
     }
+    if (draft === sent.current) return;
+    sent.current = draft;
     onCommit(draft);
   };
   return (
@@ -241,7 +251,10 @@ function MaxInput({ value, disabled, onCommit }: { value: number; disabled: bool
       precision={0}
       value={draft}
       disabled={disabled}
-      onChange={(v) => setDraft(typeof v === 'number' ? v : null)}
+      onChange={(v) => {
+        sent.current = null; // typed again (after a refusal, even the same value): save it
+        setDraft(typeof v === 'number' ? v : null);
+      }}
       onBlur={commit}
       onPressEnter={commit}
       style={{ width: 72 }}
@@ -323,7 +336,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
             <Input data-testid="agent-form-name" count={charLimit(MAX_NAME_CHARS)} autoComplete="off" />
           </Form.Item>
           <Form.Item name="agentNo" label={t('agents.agentNo')} rules={[{ pattern: AGENT_NO, message: t('agents.agentNoInvalid') }]} style={{ width: 140 }}>
-            <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder="1024" />
+            <Input data-testid="agent-form-agent-no" maxLength={20} autoComplete="off" placeholder={t('agents.agentNoAuto')} />
           </Form.Item>
         </Space.Compact>
         <div className="form-row">

@@ -262,7 +262,8 @@ function InboxModal({ target, onClose, onSaved }: { target: Inbox | 'new'; onClo
     }
     const settings: InboxSettings = { color: v.color, locale: v.locale };
     if (v.title?.trim()) settings.title = v.title.trim();
-    if (v.greeting?.trim()) settings.greeting = v.greeting.trim();
+    // the 欢迎语 (reception's welcome): emptied here, none is sent
+    settings.greeting = v.greeting?.trim() ?? '';
     setBusy(true);
     setError(null);
     try {
@@ -297,7 +298,7 @@ function InboxModal({ target, onClose, onSaved }: { target: Inbox | 'new'; onClo
         <Form.Item name="title" label={t('inboxes.widgetTitle')}>
           <Input data-testid="inbox-form-title" count={charLimit(MAX_NAME_CHARS)} placeholder={t('inboxes.widgetTitlePlaceholder')} />
         </Form.Item>
-        <Form.Item name="greeting" label={t('inboxes.greeting')}>
+        <Form.Item name="greeting" label={t('inboxes.greeting')} extra={t('inboxes.greetingHint')}>
           <Input.TextArea data-testid="inbox-form-greeting" count={charLimit(500)} autoSize={{ minRows: 2, maxRows: 4 }} placeholder={t('inboxes.greetingPlaceholder')} />
         </Form.Item>
         <div className="form-row">

@@ -13,8 +13,12 @@ const NONE = 0;
 
 interface TopicValue {
   label: string;
+  /** English label; empty: the zh-CN one */
+  labelEn: string;
   groupId: number;
 }
+type MessageKey = keyof Reception['messages'];
+const MESSAGE_KEYS: MessageKey[] = ['welcome', 'agentJoined', 'offline', 'idleCheckin', 'idleClose'];
 interface RuleValue {
   id: string;
   name: string;
@@ -30,7 +34,9 @@ interface FormValues {
   calendarId: number;
   defaultGroupId: number;
   preChat: { enabled: boolean; askName: boolean; askPhone: boolean; topics: TopicValue[] };
-  messages: Record<keyof Reception['messages'], string>;
+  messages: Record<MessageKey, string>;
+  /** English texts: empty fields fall back to the zh-CN ones */
+  en: { title: string; messages: Record<MessageKey, string> };
   timeouts: Reception['timeouts'];
   invitations: RuleValue[];
 }
@@ -40,13 +46,14 @@ function toValues(r: Reception): FormValues {
     mode: r.mode,
     calendarId: r.calendarId ?? NONE,
     defaultGroupId: r.defaultGroupId ?? NONE,
-    preChat: { ...r.preChat, topics: r.preChat.topics.map((x) => ({ label: x.label, groupId: x.groupId ?? NONE })) },
-    messages: {
-      welcome: r.messages.welcome ?? '',
-      agentJoined: r.messages.agentJoined ?? '',
-      offline: r.messages.offline ?? '',
-      idleCheckin: r.messages.idleCheckin ?? '',
-      idleClose: r.messages.idleClose ?? '',
+    preChat: {
+      ...r.preChat,
+      topics: r.preChat.topics.map((x) => ({ label: x.label, labelEn: r.translations?.en.topics[x.label] ?? '', groupId: x.groupId ?? NONE })),
+    },
+    messages: Object.fromEntries(MESSAGE_KEYS.map((k) => [k, r.messages[k] ?? ''])) as FormValues['messages'],
+    en: {
+      title: r.translations?.en.title ?? '',
+      messages: Object.fromEntries(MESSAGE_KEYS.map((k) => [k, r.translations?.en.messages[k] ?? ''])) as FormValues['messages'],
     },
     timeouts: { ...r.timeouts },
     invitations: r.invitations.map((x) => ({
@@ -75,12 +82,15 @@ function toPatch(v: FormValues): ReceptionPatch {
       askPhone: v.preChat.askPhone,
       topics: (v.preChat.topics ?? []).map((x) => ({ label: x.label.trim(), groupId: x.groupId === NONE ? null : x.groupId })),
     },
-    messages: {
-      welcome: text(v.messages.welcome),
-      agentJoined: text(v.messages.agentJoined),
-      offline: text(v.messages.offline),
-      idleCheckin: text(v.messages.idleCheckin),
-      idleClose: text(v.messages.idleClose),
+    messages: Object.fromEntries(MESSAGE_KEYS.map((k) => [k, text(v.messages[k])])),
+    translations: {
+      en: {
+        title: text(v.en?.title),
+        messages: Object.fromEntries(MESSAGE_KEYS.map((k) => [k, text(v.en?.messages?.[k])])),
+        topics: Object.fromEntries(
+          (v.preChat.topics ?? []).filter((x) => x.label.trim() && x.labelEn?.trim()).map((x) => [x.label.trim(), x.labelEn.trim()]),
+        ),
+      },
     },
     timeouts: v.timeouts,
     invitations: (v.invitations ?? []).map((x): InvitationRule => {
@@ -93,6 +103,20 @@ function toPatch(v: FormValues): ReceptionPatch {
     }),
   };
 }
+
+const MESSAGE_LABELS = {
+  welcome: 'reception.welcome',
+  agentJoined: 'reception.agentJoined',
+  offline: 'reception.offline',
+  idleCheckin: 'reception.idleCheckin',
+  idleClose: 'reception.idleClose',
+} as const;
+const MESSAGE_HINTS: Partial<Record<MessageKey, 'reception.welcomeHint' | 'reception.agentJoinedHint' | 'reception.offlineHint'>> = {
+  welcome: 'reception.welcomeHint',
+  agentJoined: 'reception.agentJoinedHint',
+  offline: 'reception.offlineHint',
+};
+const TEST_IDS: Record<MessageKey, string> = { welcome: 'welcome', agentJoined: 'agent-joined', offline: 'offline', idleCheckin: 'idle-checkin', idleClose: 'idle-close' };
 
 const ruleId = () => `r${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
@@ -235,6 +259,9 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                     >
                       <Input placeholder={t('reception.topicLabel')} count={charLimit(30)} data-testid="prechat-topic-label" />
                     </Form.Item>
+                    <Form.Item name={[f.name, 'labelEn']} rules={[{ max: 30, message: t('reception.topicTooLong') }]} style={{ width: 150, marginBottom: 8 }}>
+                      <Input placeholder={t('reception.topicLabelEn')} count={charLimit(30)} data-testid="prechat-topic-label-en" />
+                    </Form.Item>
                     <span className="topic-arrow">→</span>
                     <Form.Item name={[f.name, 'groupId']} style={{ width: 220, marginBottom: 8 }}>
                       <Select options={groupOptions} data-testid="prechat-topic-group" />
@@ -243,7 +270,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
                   </div>
                 ))}
                 {fields.length < 20 ? (
-                  <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ label: '', groupId: NONE })} data-testid="prechat-topic-add">
+                  <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ label: '', labelEn: '', groupId: NONE })} data-testid="prechat-topic-add">
                     {t('reception.addTopic')}
                   </Button>
                 ) : null}
@@ -252,21 +279,30 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
           </Form.List>
 
           <h4 className="form-section">{t('reception.sectionMessages')}</h4>
-          <Form.Item name={['messages', 'welcome']} label={t('reception.welcome')} extra={t('reception.welcomeHint')}>
-            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-welcome" />
+          <div className="muted small form-hint">{t('reception.localesHint')}</div>
+          <Form.Item label={t('reception.titleEn')} extra={t('reception.titleEnHint')}>
+            <Form.Item name={['en', 'title']} noStyle>
+              <Input count={charLimit(MAX_NAME_CHARS)} placeholder={inbox.settings.title ?? inbox.name} data-testid="reception-title-en" />
+            </Form.Item>
           </Form.Item>
-          <Form.Item name={['messages', 'agentJoined']} label={t('reception.agentJoined')} extra={t('reception.agentJoinedHint')}>
-            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-agent-joined" />
-          </Form.Item>
-          <Form.Item name={['messages', 'offline']} label={t('reception.offline')} extra={t('reception.offlineHint')}>
-            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-offline" />
-          </Form.Item>
-          <Form.Item name={['messages', 'idleCheckin']} label={t('reception.idleCheckin')}>
-            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-idle-checkin" />
-          </Form.Item>
-          <Form.Item name={['messages', 'idleClose']} label={t('reception.idleClose')}>
-            <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid="reception-msg-idle-close" />
-          </Form.Item>
+          {MESSAGE_KEYS.map((k) => (
+            <Form.Item key={k} label={t(MESSAGE_LABELS[k])} extra={MESSAGE_HINTS[k] ? t(MESSAGE_HINTS[k]!) : undefined}>
+              <div className="locale-pair">
+                <Form.Item name={['messages', k]} noStyle>
+                  <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid={`reception-msg-${TEST_IDS[k]}`} />
+                </Form.Item>
+                <Form.Item name={['en', 'messages', k]} noStyle>
+                  <Input.TextArea
+                    count={charLimit(1000)}
+                    autoSize={{ minRows: 1, maxRows: 4 }}
+                    placeholder={t('reception.enFallback')}
+                    aria-label={`${t(MESSAGE_LABELS[k])} (English)`}
+                    data-testid={`reception-msg-${TEST_IDS[k]}-en`}
+                  />
+                </Form.Item>
+              </div>
+            </Form.Item>
+          ))}
 
           <h4 className="form-section">{t('reception.sectionTimeouts')}</h4>
           <div className="timeouts-grid">

@@ -50,6 +50,7 @@ export default function VisitorsPage() {
       title: t('visitors.visitor'),
       key: 'who',
       width: 150,
+      ellipsis: true,
       render: (_, v) => (
         <Space size={4} wrap>
           <span className="strong" data-testid="visitor-name">
@@ -85,31 +86,32 @@ export default function VisitorsPage() {
         </Tooltip>
       ),
     },
-    { title: t('visitors.source'), key: 'source', width: 150, render: (_, v) => <SourceTag kind={v.visit.sourceKind} name={v.visit.sourceName} /> },
+    { title: t('visitors.source'), key: 'source', width: 140, ellipsis: true, render: (_, v) => <SourceTag kind={v.visit.sourceKind} name={v.visit.sourceName} /> },
     {
       title: t('visitors.keyword'),
       key: 'keyword',
       width: 120,
+      ellipsis: true,
       render: (_, v) => (v.visit.searchKeyword ? <span data-testid="visitor-keyword">{v.visit.searchKeyword}</span> : <span className="muted">{t('common.none')}</span>),
     },
     {
       title: t('visitors.landing'),
       key: 'landing',
-      width: 180,
+      width: 200,
       render: (_, v) =>
         v.visit.landingPage ? (
-          <span onClick={(e) => e.stopPropagation()}>
-            <SafeLink url={v.visit.landingPage} text={shortUrl(v.visit.landingPage)} />
-          </span>
+          <div className="cell-clip" onClick={(e) => e.stopPropagation()}>
+            <SafeLink url={v.visit.landingPage} text={shortUrl(v.visit.landingPage)} testId="visitor-landing" />
+          </div>
         ) : (
           <span className="muted">{t('common.none')}</span>
         ),
     },
-    { title: t('visitors.pageViews'), key: 'pv', width: 80, align: 'right', render: (_, v) => v.visit.pageViews },
+    { title: t('visitors.pageViews'), key: 'pv', width: 72, align: 'right', render: (_, v) => v.visit.pageViews },
     {
       title: t('visitors.state'),
       key: 'state',
-      width: 100,
+      width: 110,
       render: (_, v) =>
         v.conversationId !== null ? (
           <Button
@@ -131,7 +133,8 @@ export default function VisitorsPage() {
     {
       title: t('agents.actions'),
       key: 'actions',
-      width: 90,
+      width: 96,
+      fixed: 'right',
       render: (_, v) => (
         <Button
           size="small"
@@ -172,6 +175,9 @@ export default function VisitorsPage() {
         <Table<LiveVisitor>
           rowKey="contactId"
           size="middle"
+          className="visitors-table"
+          tableLayout="fixed"
+          scroll={{ x: 1120 }}
           loading={!loaded}
           columns={columns}
           dataSource={visitors}

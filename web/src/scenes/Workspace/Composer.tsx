@@ -6,6 +6,7 @@ import { codePointLength, LIMITS, type AttachmentRef, type Conversation } from '
 import { useT } from '../../i18n';
 import { formatBytes } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
+import { EmojiPicker } from '../../components/EmojiPicker';
 import { canChangeStatus, canReply } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 
@@ -184,6 +185,19 @@ export function Composer({ conversation }: { conversation: Conversation }) {
       return list.filter((x) => x.key !== key);
     });
 
+  /** An emoji (or any text) goes in where the cursor is, and the cursor after it. */
+  const insertAtCursor = (s: string) => {
+    const ta = textarea.current;
+    const start = ta?.selectionStart ?? text.length;
+    const end = ta?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + s + text.slice(end);
+    setText(next);
+    requestAnimationFrame(() => {
+      ta?.focus();
+      ta?.setSelectionRange(start + s.length, start + s.length);
+    });
+  };
+
   const reopen = async () => {
     setReopening(true);
     try {
@@ -302,6 +316,7 @@ export function Composer({ conversation }: { conversation: Conversation }) {
       />
 
       <div className="composer-footer">
+        <EmojiPicker disabled={replyBlocked} onPick={insertAtCursor} />
         <Tooltip title={t('composer.attach')}>
           <Button
             type="text"
