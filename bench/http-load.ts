@@ -22,15 +22,22 @@ export interface HttpLoadResult {
   sent: string[][];
 }
 
+/** A keep-alive agent with a socket per conversation; pass the same one to the warm-up and the measured round. */
+export function keepAliveAgent(conversations: number): http.Agent {
+  return new http.Agent({ keepAlive: true, maxSockets: conversations, keepAliveMsecs: 10_000 });
+}
+
 /**
  * The documented client API's message path, closed loop: every conversation POSTs
  * `perConversation` messages in turn (the next only after the previous answered),
  * all conversations at once, over one node:http keep-alive agent (a socket per
  * conversation, reused). Throughput = answered requests / wall time of the round.
+ * The connections are the warm-up's: a server accepts few new connections per turn
+ * of its event loop, so 200 opened at once under load would wait seconds to be
+ * accepted and measure that instead.
  */
-export async function runHttpLoad(label: string, baseUrl: string, conversations: HttpConversation[], perConversation: number): Promise<HttpLoadResult> {
+export async function runHttpLoad(label: string, baseUrl: string, conversations: HttpConversation[], perConversation: number, agent: http.Agent): Promise<HttpLoadResult> {
   const url = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: conversations.length, keepAliveMsecs: 10_000 });
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   const run = Math.random().toString(36).slice(2, 8);
@@ -79,7 +86,6 @@ export async function runHttpLoad(label: string, baseUrl: string, conversations:
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
   const requests = latencies.length;
   return {
     label,

@@ -26,7 +26,7 @@ import zlib from 'node:zlib';
 import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
 import { ServerProcess } from '../test/helpers/server-process.js';
-import { runHttpLoad, type HttpConversation, type HttpLoadResult } from './http-load.js';
+import { keepAliveAgent, runHttpLoad, type HttpConversation, type HttpLoadResult } from './http-load.js';
 import { openIdle, quantile, runLoad, type Endpoint, type LoadResult } from './load.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 
@@ -356,8 +356,10 @@ async function httpApi() {
           path: `/api/v1/widget/${inboxToken}/conversations/${c.conversationId}/messages`,
           contactToken: (c.hello as { contactToken: string }).contactToken,
         }));
-        const warm = await runHttpLoad('warm-up', server.url, conversations, HTTP_WARMUP);
-        const result = await runHttpLoad(`Zhike on ${name}`, server.url, conversations, HTTP_MESSAGES);
+        const agent = keepAliveAgent(conversations.length);
+        const warm = await runHttpLoad('warm-up', server.url, conversations, HTTP_WARMUP, agent);
+        const result = await runHttpLoad(`Zhike on ${name}`, server.url, conversations, HTTP_MESSAGES, agent);
+        agent.destroy();
         const expected = conversations.map((_, i) => [...warm.sent[i], ...result.sent[i]]);
         return { result, check: await verifyStored(server, inboxToken, ep.customers, expected) };
       });
@@ -377,8 +379,11 @@ async function httpBaseline(): Promise<HttpLoadResult> {
   const port = await new Promise<number>((resolve) => proc.stdout!.on('data', (d) => resolve(Number(/listening (\d+)/.exec(String(d))![1]))));
   try {
     const conversations = Array.from({ length: CONVERSATIONS }, (_, i) => ({ path: `/api/v1/widget/x/conversations/${i + 1}/messages`, contactToken: 'x' }));
-    await runHttpLoad('warm-up', `http://127.0.0.1:${port}`, conversations, HTTP_WARMUP);
-    return await runHttpLoad('bare node:http (baseline)', `http://127.0.0.1:${port}`, conversations, HTTP_MESSAGES);
+    const agent = keepAliveAgent(conversations.length);
+    await runHttpLoad('warm-up', `http://127.0.0.1:${port}`, conversations, HTTP_WARMUP, agent);
+    const result = await runHttpLoad('bare node:http (baseline)', `http://127.0.0.1:${port}`, conversations, HTTP_MESSAGES, agent);
+    agent.destroy();
+    return result;
   } finally {
     proc.kill('SIGKILL');
   }
