@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrap } from '../../bootstrap.js';
-import { MemoryBus } from '../../bus/bus.js';
-import { loadConfig } from '../../config.js';
-import { buildApp, type ZhikeApp } from '../../server/app.js';
-import type { Db } from '../../storage/db.js';
 import { api } from '../../../test/helpers/api.js';
-import { QUIET_RECEPTION, testDb, type TestApp } from '../../../test/helpers/app.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, DB_KINDS } from '../../../test/helpers/env.js';
+import type { TestApp } from '../../../test/helpers/app.js';
+import { countedTestApp } from '../../../test/helpers/counted-app.js';
+import { DB_KINDS } from '../../../test/helpers/env.js';
 
 /**
  * The client API resolves the inbox and contact tokens of every request; on the
@@ -14,34 +10,16 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD, DB_KINDS } from '../../../test/helpers/env
  * cached for a few seconds, and a change to the contact shows at once.
  */
 describe.each(DB_KINDS)('client API tokens on %s', (kind) => {
-  let app: ZhikeApp;
-  let drop: () => Promise<void>;
+  let t: TestApp;
   let a: ReturnType<typeof api>;
   let adminToken: string;
-  /** Statements the application ran, as sent to the database (the real one: this only counts). */
-  const statements: string[] = [];
+  let statements: string[];
   beforeAll(async () => {
-    const t = await testDb(kind);
-    drop = t.drop;
-    const counted: Db = {
-      ...t.db,
-      dialect: t.db.dialect,
-      query: (text, params) => (statements.push(text), t.db.query(text, params)),
-      exec: (text) => t.db.exec(text),
-      tx: (fn) => t.db.tx(fn),
-      close: () => t.db.close(),
-    };
-    const boot = await bootstrap(t.db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
-    await t.db.query('UPDATE inboxes SET reception = $1::jsonb WHERE id = $2', [JSON.stringify(QUIET_RECEPTION), boot.inbox.id]);
-    app = await buildApp({ config: loadConfig({}, { loginRateLimit: 1000 }), db: counted, bus: new MemoryBus(), logger: false });
-    await app.ready();
-    a = api({ app, inbox: boot.inbox } as TestApp);
-    adminToken = (await a.inject('POST', '/api/v1/auth/login', { payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).body.token;
+    ({ t, statements } = await countedTestApp(kind));
+    a = api(t);
+    adminToken = t.adminToken;
   });
-  afterAll(async () => {
-    await app.close();
-    await drop();
-  });
+  afterAll(() => t.close());
 
   it('a customer’s messages do not look their inbox and contact tokens up in the database each time', async () => {
     const { contactToken } = await a.newContact();
