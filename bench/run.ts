@@ -25,7 +25,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
-import { ServerProcess } from '../test/helpers/server-process.js';
+import { freePort, ServerProcess } from '../test/helpers/server-process.js';
 import { keepAliveAgent, runHttpLoad, type HttpConversation, type HttpLoadResult } from './http-load.js';
 import { openIdle, quantile, runLoad, type Endpoint, type LoadResult } from './load.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
@@ -123,7 +123,10 @@ async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; 
     await db.query('CHECKPOINT').catch(() => {});
     await db.close();
   }
-  const server = await ServerProcess.start(env, [], opts.main);
+  // a generous start-up: on a busy machine the first start (migrations, PGlite's WASM) can take over a minute
+  const main = opts.main ?? path.join(root, 'dist', 'app', 'server', 'main.js');
+  const server = new ServerProcess(await freePort(), env, main.endsWith('.ts') ? ['--import', 'tsx'] : [], main);
+  await server.start(180_000);
   try {
     const { token, customers, wsUrl } = await prepare(server, CONVERSATIONS, true);
     return await fn({ wsUrl, agentHello: { token }, customers }, server);
