@@ -6,10 +6,16 @@
  *  - the customer's ack latency with and without a durable consumer that waits 5 ms per
  *    event, and that consumer's lag (PostgreSQL, at the target rate);
  *  - memory per idle widget connection, 5,000 connections;
- *  - the widget's gzipped size.
+ *  - the widget's gzipped size;
+ *  - the HTTP client API's message path (part "http"): BENCH_CONVERSATIONS conversations each
+ *    POSTing BENCH_HTTP_MESSAGES (20) messages in turn over a keep-alive node:http agent, req/s and
+ *    p50/p99 on PostgreSQL and PGlite next to a bare node:http server that parses the JSON and
+ *    answers 201 (the baseline); afterwards every conversation is read back: each message exactly
+ *    once, in order.
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
+ * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, idle,
- * widget, routing; comma-separated; default all).
+ * widget, routing, http; comma-separated; default all).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -19,7 +25,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
-import { RAISED_LIMITS_ENV, ServerProcess } from '../test/helpers/server-process.js';
+import { freePort, RAISED_LIMITS_ENV, ServerProcess } from '../test/helpers/server-process.js';
+import { keepAliveAgent, runHttpLoad, type HttpConversation, type HttpLoadResult } from './http-load.js';
 import { openIdle, quantile, runLoad, type Endpoint, type LoadResult } from './load.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 
@@ -28,7 +35,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,idle,widget,routing').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,idle,widget,routing,http').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -91,6 +98,16 @@ async function zhikeDelivery(kind: 'pglite' | 'postgres'): Promise<LoadResult[]>
   return withZhike(kind, {}, (ep) => measure(`Zhike on ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'}`, ep));
 }
 
+/**
+ * The client API's rate limits (see the README) are off for the benchmark: all its
+ * contacts and messages come from one address, far beyond what one visitor sends.
+ */
+const NO_CLIENT_LIMITS: Record<string, string> = Object.fromEntries(
+  ['IP_CONTACTS', 'IP_CONVERSATIONS', 'IP_MESSAGES', 'IP_UPLOADS', 'IP_PAGES', 'CONTACT_CONVERSATIONS', 'CONTACT_MESSAGES', 'CONTACT_UPLOADS', 'CONTACT_PAGES'].map(
+    (n) => [`ZHIKE_LIMIT_${n}`, '0'],
+  ),
+);
+
 /** A fresh server (database, conversations, an agent's console) for `fn`; `main`: another entry point. */
 async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; env?: Record<string, string> }, fn: (ep: Endpoint, server: ServerProcess) => Promise<T>): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
@@ -99,6 +116,7 @@ async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; 
     ...(kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema }),
     // the load comes from one address
     ZHIKE_WS_MAX_CONNECTIONS_PER_IP: '0',
+    ...NO_CLIENT_LIMITS,
     ...opts.env,
   };
   if (kind === 'postgres') {
@@ -107,7 +125,10 @@ async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; 
     await db.query('CHECKPOINT').catch(() => {});
     await db.close();
   }
-  const server = await ServerProcess.start(env, [], opts.main);
+  // a generous start-up: on a busy machine the first start (migrations, PGlite's WASM) can take over a minute
+  const main = opts.main ?? path.join(root, 'dist', 'app', 'server', 'main.js');
+  const server = new ServerProcess(await freePort(), env, main.endsWith('.ts') ? ['--import', 'tsx'] : [], main);
+  await server.start(180_000);
   try {
     const { token, customers, wsUrl } = await prepare(server, CONVERSATIONS, true);
     return await fn({ wsUrl, agentHello: { token }, customers }, server);
@@ -223,6 +244,7 @@ async function main() {
     const size = widgetSize();
     log(`\nwidget.js: ${size ? `${kb(size.raw)} raw, ${kb(size.gzip)} gzipped (budget 30 KB) → ${size.gzip <= 30 * 1024 ? 'MET' : 'NOT MET'}` : 'not built'}`);
   }
+  if (ONLY.has('http')) await httpApi();
   if (ONLY.has('routing')) {
     await benchRouting(log);
     await benchRoutingDb('pglite', DATABASE_URL, log);
@@ -308,6 +330,89 @@ async function consumers() {
   const lagP50 = quantile(lags, 0.5);
   const lagP99 = quantile(lags, 0.99);
   log(`  the consumer saw ${lags.length} events: lag p50 ${ms(lagP50)}, p99 ${ms(lagP99)}, max ${ms(lags.at(-1) ?? NaN)} (from the event's write to its handler) → target p99 < 50 ms → ${lagP99 < 50 ? 'MET' : 'NOT MET'}`);
+}
+
+const HTTP_MESSAGES = Number(process.env.BENCH_HTTP_MESSAGES ?? 20);
+const HTTP_RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 1);
+/** Messages each conversation sends first, not measured: connections opened, code compiled, caches warm. */
+const HTTP_WARMUP = 2;
+
+/**
+ * The HTTP client API (what a custom app or the widget's HTTP fallback uses):
+ * BENCH_CONVERSATIONS conversations each POST BENCH_HTTP_MESSAGES messages in turn,
+ * against Zhike on PostgreSQL and on PGlite and against a bare node:http server
+ * (the baseline, measured in the same run). Then every conversation is read back
+ * through the API: each message answered 201 is stored exactly once, in the order sent.
+ */
+async function httpApi() {
+  log(`\nhttp client API: ${CONVERSATIONS} conversations, each POSTing ${HTTP_MESSAGES} messages in turn (next after the answer), node:http keep-alive agent; ${HTTP_RUNS} run(s)\n`);
+  const row = (r: HttpLoadResult, base?: HttpLoadResult, extra = '') =>
+    log(
+      `  ${r.label.padEnd(30)} ${r.perSecond.toFixed(0).padStart(6)} req/s${base ? ` (${((r.perSecond / base.perSecond) * 100).toFixed(1).padStart(5)}% of bare)` : '                 '}   p50 ${ms(r.p50).padStart(9)}   p99 ${ms(r.p99).padStart(9)} (${(r.p99 / r.p50).toFixed(1)}× p50)   max ${ms(r.max).padStart(9)}   errors ${JSON.stringify(r.errors)}${extra}`,
+    );
+  const verdicts: string[] = [];
+  for (let run = 1; run <= HTTP_RUNS; run++) {
+    const base = await httpBaseline();
+    row(base);
+    for (const kind of ['postgres', 'pglite'] as const) {
+      const name = kind === 'pglite' ? 'PGlite' : 'PostgreSQL';
+      const { result, check } = await withZhike(kind, {}, async (ep, server) => {
+        const inboxToken = (ep.customers[0].hello as { inboxToken: string }).inboxToken;
+        const conversations: HttpConversation[] = ep.customers.map((c) => ({
+          path: `/api/v1/widget/${inboxToken}/conversations/${c.conversationId}/messages`,
+          contactToken: (c.hello as { contactToken: string }).contactToken,
+        }));
+        const agent = keepAliveAgent(conversations.length);
+        const warm = await runHttpLoad('warm-up', server.url, conversations, HTTP_WARMUP, agent);
+        const result = await runHttpLoad(`Zhike on ${name}`, server.url, conversations, HTTP_MESSAGES, agent);
+        agent.destroy();
+        const expected = conversations.map((_, i) => [...warm.sent[i], ...result.sent[i]]);
+        return { result, check: await verifyStored(server, inboxToken, ep.customers, expected) };
+      });
+      const pct = (result.perSecond / base.perSecond) * 100;
+      row(result, base, `   stored: ${check}`);
+      const target = kind === 'pglite' ? 30 : 50;
+      const met = pct >= target && result.p99 <= 3 * result.p50 && check === 'each exactly once, in order' && Object.keys(result.errors).length === 0;
+      verdicts.push(`  run ${run} ${name.padEnd(10)} ${pct.toFixed(1)}% of bare (target ≥ ${target}%), p99 ${(result.p99 / result.p50).toFixed(1)}× p50 (target ≤ 3×), ${check} → ${met ? 'MET' : 'NOT MET'}`);
+    }
+  }
+  log('');
+  for (const v of verdicts) log(v);
+}
+
+async function httpBaseline(): Promise<HttpLoadResult> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/http-echo-server.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve) => proc.stdout!.on('data', (d) => resolve(Number(/listening (\d+)/.exec(String(d))![1]))));
+  try {
+    const conversations = Array.from({ length: CONVERSATIONS }, (_, i) => ({ path: `/api/v1/widget/x/conversations/${i + 1}/messages`, contactToken: 'x' }));
+    const agent = keepAliveAgent(conversations.length);
+    await runHttpLoad('warm-up', `http://127.0.0.1:${port}`, conversations, HTTP_WARMUP, agent);
+    const result = await runHttpLoad('bare node:http (baseline)', `http://127.0.0.1:${port}`, conversations, HTTP_MESSAGES, agent);
+    agent.destroy();
+    return result;
+  } finally {
+    proc.kill('SIGKILL');
+  }
+}
+
+/** Reads every conversation back through the client API: the customer's messages must be exactly `expected[i]`, in that order. */
+async function verifyStored(server: ServerProcess, inboxToken: string, customers: Endpoint['customers'], expected: string[][]): Promise<string> {
+  const problems: string[] = [];
+  await pool(customers, 16, async (c) => {
+    const i = customers.indexOf(c);
+    const contactToken = (c.hello as { contactToken: string }).contactToken;
+    const r = await server.json('GET', `/api/v1/widget/${inboxToken}/conversations/${c.conversationId}/messages?after=0&limit=500`, { contactToken });
+    if (r.status !== 200) return problems.push(`conversation ${c.conversationId}: GET answered ${r.status}`);
+    const mine = (r.body.messages as { senderType: string; clientMessageId: string | null; seq: number }[]).filter((m) => m.senderType === 'customer');
+    const got = mine.map((m) => m.clientMessageId);
+    const seqs = mine.map((m) => m.seq);
+    if (got.length !== expected[i].length || got.some((id, k) => id !== expected[i][k]) || seqs.some((s, k) => k > 0 && s <= seqs[k - 1])) {
+      const doubled = got.length - new Set(got).size;
+      const lost = expected[i].filter((id) => !got.includes(id)).length;
+      problems.push(`conversation ${c.conversationId}: ${got.length} stored, ${expected[i].length} sent (${lost} lost, ${doubled} doubled${lost || doubled ? '' : ', out of order'})`);
+    }
+  });
+  return problems.length ? `${problems.length} conversations wrong: ${problems.slice(0, 3).join('; ')}` : 'each exactly once, in order';
 }
 
 /** CPU time (user + system, seconds) a process has used so far (Linux). */

@@ -4,12 +4,15 @@ import type { CommandContext } from '../commands/context.js';
 import type { Config } from '../config.js';
 import type { RealtimeBus } from '../bus/bus.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { ClientTokenCache } from '../storage/client-tokens.js';
 
 /** Everything a route needs, decorated on the Fastify instance as `app.zhike`. */
 export interface AppContext extends CommandContext {
   config: Config;
   bus: RealtimeBus;
   metrics: Metrics;
+  /** The client API's inbox and contact tokens, resolved and cached for a few seconds. */
+  clientTokens: ClientTokenCache;
 }
 
 declare module 'fastify' {

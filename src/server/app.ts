@@ -8,6 +8,8 @@ import { registerUploadTimers } from '../commands/attachments.js';
 import { ConversationStateCache, MessageWriter } from '../commands/messages.js';
 import type { Config } from '../config.js';
 import { ReceptionSettingsCache } from '../storage/reception-settings.js';
+import { ClientTokenCache } from '../storage/client-tokens.js';
+import { clientTokensListener } from '../listeners/client-tokens.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
@@ -138,6 +140,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     metrics,
     conversationStates: new ConversationStateCache(),
     reception: new ReceptionSettingsCache(db),
+    clientTokens: new ClientTokenCache(db),
     // PGlite runs one statement at a time: one batch in flight, the rest gathers behind it
     messageWriter: new MessageWriter(db, db.dialect === 'pglite' ? 1 : 8, 200, () => metrics.messageBatchSplits.inc()),
   };
@@ -166,6 +169,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.live(metricsListener(metrics));
   events.live(queuePositionsListener(router, opts.bus, db));
   events.live(visitorsListener(visitors));
+  events.live(clientTokensListener(ctx.clientTokens));
   // Durable consumers: from the event log, at least once, in order per conversation,
   // retried and parked on failure, each on one instance at a time.
   events.durable(routeConsumer(router));

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { lockDirectory } from './directory-lock.js';
 import { assertNotInTransaction, guarded, inTransaction, type Db, type Row, type Sql } from './db.js';
+import { StatementQueue } from './statement-queue.js';
 
 /**
  * PGlite adapter. PGlite is one process per data directory: two processes on one
@@ -34,13 +35,19 @@ export async function openPglite(dataDir?: string): Promise<Db> {
       await q.exec(text);
     },
   });
-  const base = wrap(pg);
+  // Statements and whole transactions take turns that leave the event loop room (statement-queue.ts).
+  const turns = new StatementQueue();
+  const direct = wrap(pg);
+  const base: Sql = {
+    query: (text, params) => turns.run(() => direct.query(text, params)),
+    exec: (text) => turns.run(() => direct.exec(text)),
+  };
   return {
     dialect: 'pglite',
     ...guarded(base),
     tx: (fn) => {
       assertNotInTransaction();
-      return pg.transaction((t) => inTransaction.run(true, () => fn(wrap(t))));
+      return turns.run(() => pg.transaction((t) => inTransaction.run(true, () => fn(wrap(t)))));
     },
     async close() {
       try {
