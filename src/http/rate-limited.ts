@@ -1,13 +1,17 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 
-/** The 429 answer of every rate limit (client API limits and login backoff). */
+/** The 429 answer of every rate limit (client API limits and login backoff) and of the daily upload quota. */
 export const rateLimitedSchema = z
   .object({
     error: z.object({
-      code: z.literal('rate_limited'),
+      code: z.enum(['rate_limited', 'upload_quota_exceeded']),
       message: z.string().describe('Which limit, how much it allows, when to retry'),
-      limit: z.string().describe('The limit that was hit: contact.messages, ip.contacts, … or login'),
+      limit: z.string().optional().describe('rate_limited: the limit that was hit: contact.messages, ip.contacts, … or login'),
+      details: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe('upload_quota_exceeded: { quota: upload.daily_files | upload.daily_bytes, limit }'),
     }),
   })
   .describe('Too many requests: wait Retry-After seconds (the header) and send again');
