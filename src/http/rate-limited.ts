@@ -11,14 +11,15 @@ export const rateLimitedSchema = z
       details: z
         .record(z.string(), z.unknown())
         .optional()
-        .describe('upload_quota_exceeded: { quota: upload.daily_files | upload.daily_bytes, limit }'),
+        .describe('{ retryAfterSeconds } (as the Retry-After header, which a cross-origin page may not read); upload_quota_exceeded also { quota: upload.daily_files | upload.daily_bytes, limit }'),
     }),
   })
   .describe('Too many requests: wait Retry-After seconds (the header) and send again');
 
 export function sendRateLimited(reply: FastifyReply, r: { limit: string; message: string; retryAfterMs: number }) {
+  const retryAfterSeconds = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
   return reply
     .code(429)
-    .header('Retry-After', String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))))
-    .send({ error: { code: 'rate_limited', message: r.message, limit: r.limit } });
+    .header('Retry-After', String(retryAfterSeconds))
+    .send({ error: { code: 'rate_limited', message: r.message, limit: r.limit, details: { retryAfterSeconds } } });
 }

@@ -59,6 +59,8 @@ describe.each(DB_KINDS)('auth on %s', (kind) => {
     expect(locked.json().error).toMatchObject({ code: 'rate_limited', limit: 'login' });
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(20);
     expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(30);
+    // the body says it too (a cross-origin page cannot read Retry-After): the console shows the wait
+    expect(locked.json().error.details.retryAfterSeconds).toBe(Number(locked.headers['retry-after']));
     // the right password from the attacking address waits too (the pair is locked) ...
     expect((await loginFrom(attacker, victim.email.toUpperCase(), 'agent-pass-123')).statusCode).toBe(429);
     // ... but the agent logs in from their own address,

@@ -39,7 +39,9 @@ export const en: Record<MessageKey, string> = {
   'login.submit': 'Log in',
   'login.required': 'Enter your e-mail and password',
   'login.invalid': 'Wrong e-mail or password, please try again',
-  'login.rateLimited': 'Too many login attempts; try again in a minute',
+  'login.rateLimited': 'Too many failed logins; try again in {wait}',
+  'login.waitSeconds': '{n} s',
+  'login.waitMinutes': '{n} min',
   'login.failed': 'Login failed: {message}',
 
   'conv.tab.mine': 'Mine',

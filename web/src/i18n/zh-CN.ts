@@ -45,7 +45,9 @@ export const zhCN = {
   'login.submit': '登录',
   'login.required': '请输入邮箱和密码',
   'login.invalid': '邮箱或密码错误，请重新输入',
-  'login.rateLimited': '登录尝试过于频繁，请 1 分钟后再试',
+  'login.rateLimited': '登录失败次数过多，请 {wait}后再试',
+  'login.waitSeconds': '{n} 秒',
+  'login.waitMinutes': '{n} 分钟',
   'login.failed': '登录失败：{message}',
 
   // conversation list

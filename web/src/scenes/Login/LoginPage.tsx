@@ -33,7 +33,11 @@ export function LoginPage({ expired }: { expired: boolean }) {
       await login(email, password);
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_credentials') setError(t('login.invalid'));
-      else if (err instanceof ApiError && err.status === 429) setError(t('login.rateLimited'));
+      else if (err instanceof ApiError && err.status === 429) {
+        // the backoff grows per failure (30 s, 1 min, … up to 15 min): say how long this one is
+        const seconds = Number(err.details?.retryAfterSeconds) || 60;
+        setError(t('login.rateLimited', { wait: seconds < 60 ? t('login.waitSeconds', { n: seconds }) : t('login.waitMinutes', { n: Math.ceil(seconds / 60) }) }));
+      }
       else if (err instanceof ApiError && err.status === 400) setError(t('login.invalid'));
       else setError(t('login.failed', { message: errorText(err, t) }));
       form.setFieldValue('password', '');
