@@ -20,7 +20,11 @@ export async function openPostgres(url: string, opts: { schema?: string; poolSiz
   if (opts.schema) {
     const c = await pool.connect();
     try {
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+      // Two instances starting together both pass IF NOT EXISTS and one insert loses the race
+      // in the catalogue (unique_violation on pg_namespace): the schema is there, go on.
+      await c.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`).catch((err: { code?: string }) => {
+        if (err.code !== '23505' && err.code !== '42P06') throw err;
+      });
     } finally {
       c.release();
     }

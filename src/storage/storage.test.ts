@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testDb } from '../../test/helpers/app.js';
-import { DB_KINDS } from '../../test/helpers/env.js';
+import { DB_KINDS, TEST_DATABASE_URL } from '../../test/helpers/env.js';
 import { ServerProcess } from '../../test/helpers/server-process.js';
 import { openDb } from './db.js';
 import { migrate } from './migrate.js';
@@ -37,6 +38,19 @@ describe.each(DB_KINDS)('storage on %s', (kind) => {
       expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await drop();
+    }
+  });
+});
+
+describe('PostgreSQL schema', () => {
+  it('several instances opening one new schema at once all start (CREATE SCHEMA IF NOT EXISTS races in the catalogue)', async () => {
+    const schema = `t_race_${crypto.randomBytes(4).toString('hex')}`;
+    const dbs = await Promise.all(Array.from({ length: 8 }, () => openDb({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 1 })));
+    try {
+      expect((await dbs[0].query('SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = $1', [schema]))[0].n).toBe(1);
+    } finally {
+      await dbs[0].query(`DROP SCHEMA ${schema} CASCADE`);
+      await Promise.all(dbs.map((d) => d.close()));
     }
   });
 });
