@@ -8,6 +8,7 @@ export default defineConfig({
     pool: 'forks',
     // Two cores: the process-spawning suites (crash, multi-instance, browser) are heavy.
     maxWorkers: 2,
-    reporters: ['default'],
+    // the failure digest repeats what failed browser tests saw after the summary (CI keeps the end of the log)
+    reporters: ['default', './test/helpers/failure-digest-reporter.ts'],
   },
 });

@@ -20,6 +20,8 @@ export interface HttpLoadResult {
   errors: Record<string, number>;
   /** the clientMessageIds each conversation sent, in order (answered 201) */
   sent: string[][];
+  /** CPU seconds used during the round, where measured */
+  cpu?: { server: number; database?: number; client: number };
 }
 
 /** A keep-alive agent with a socket per conversation; pass the same one to the warm-up and the measured round. */

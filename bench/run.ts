@@ -11,11 +11,18 @@
  *    POSTing BENCH_HTTP_MESSAGES (20) messages in turn over a keep-alive node:http agent, req/s and
  *    p50/p99 on PostgreSQL and PGlite next to a bare node:http server that parses the JSON and
  *    answers 201 (the baseline); afterwards every conversation is read back: each message exactly
- *    once, in order.
+ *    once, in order;
+ *  - the console's weight (part "console-weight"): in a real Chromium with an empty cache, open the
+ *    console, log in, land on 工作台; the bytes transferred compressed (brotli), against issue 13's 350 KB.
+ *  - knowledge retrieval (part "knowledge", bench/knowledge.ts): build time of a 5,000-article index,
+ *    search p50/p99 with the FAQ evaluation's queries, and the memory the index adds.
+ *  - knowledge search through HTTP (part "knowledge-http", bench/knowledge-http.ts): POST
+ *    /api/v1/knowledge/search over 5,000 imported articles, p50/p99 one at a time and req/s.
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
- * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
+ * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1), BENCH_HTTP_DATABASES (postgres,pglite), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, idle,
- * widget, routing, http; comma-separated; default all).
+ * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http; comma-separated; default all).
+ * Part "nlp": the zh-CN analysis in-process (bench/nlp.ts), BENCH_NLP_CALLS (20000).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -25,9 +32,15 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { projectRoot } from '../src/config.js';
 import { openDb } from '../src/storage/db.js';
+import { launchBrowser } from '../test/helpers/browser.js';
+import { CONSOLE_FIRST_LOAD_BUDGET, describeWeight, measureConsoleFirstLoad, summary } from '../test/helpers/console-weight.js';
 import { freePort, RAISED_LIMITS_ENV, ServerProcess } from '../test/helpers/server-process.js';
 import { keepAliveAgent, runHttpLoad, type HttpConversation, type HttpLoadResult } from './http-load.js';
 import { openIdle, quantile, runLoad, type Endpoint, type LoadResult } from './load.js';
+import { benchKnowledge } from './knowledge.js';
+import { benchKnowledgeHttp } from './knowledge-http.js';
+import { benchNlp } from './nlp.js';
+import { benchQa } from './qa.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
@@ -35,7 +48,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,idle,widget,routing,http').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -108,12 +121,16 @@ const NO_CLIENT_LIMITS: Record<string, string> = Object.fromEntries(
   ),
 );
 
+/** The application name of the benchmarked server's PostgreSQL connections. */
+const BENCH_APP_NAME = `zhike-bench-${process.pid}`;
+
 /** A fresh server (database, conversations, an agent's console) for `fn`; `main`: another entry point. */
 async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; env?: Record<string, string> }, fn: (ep: Endpoint, server: ServerProcess) => Promise<T>): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
-    ...(kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema }),
+    // PGAPPNAME: node-pg names its connections, so the CPU meter finds the server's backends
+    ...(kind === 'pglite' ? { ZHIKE_DATA_DIR: dataDir } : { DATABASE_URL, DATABASE_SCHEMA: schema, PGAPPNAME: BENCH_APP_NAME }),
     // the load comes from one address
     ZHIKE_WS_MAX_CONNECTIONS_PER_IP: '0',
     ...NO_CLIENT_LIMITS,
@@ -237,6 +254,30 @@ function widgetSize() {
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
+/**
+ * The console's first load in Debian's Chromium (the browser tests' one): what a new agent's
+ * browser transfers, compressed, to log in and land on 工作台, and again when reopening the console
+ * logged in with an empty cache. Every response counts (HTML, JS, CSS, API calls, headers); the
+ * WebSocket does not.
+ */
+async function consoleWeight() {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-weight-'));
+  const server = await ServerProcess.start({ ZHIKE_DATA_DIR: dataDir });
+  const browser = await launchBrowser();
+  try {
+    const { login, reopen } = await measureConsoleFirstLoad(browser, server.url);
+    const total = login.staticBytes + login.apiBytes;
+    log(`\nconsole first load (Chromium, empty cache, Accept-Encoding: br, gzip; bodies as transferred + headers):`);
+    log(describeWeight(login));
+    log(`  log in and land on 工作台: ${summary(login)} (budget ${kb(CONSOLE_FIRST_LOAD_BUDGET)}) → ${total <= CONSOLE_FIRST_LOAD_BUDGET ? 'MET' : 'NOT MET'}`);
+    log(`  reopen logged in:         ${summary(reopen)}`);
+  } finally {
+    await browser.close();
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   log(`Zhike benchmark — ${new Date().toISOString()} — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   if (ONLY.has('delivery')) await delivery();
@@ -246,12 +287,17 @@ async function main() {
     const size = widgetSize();
     log(`\nwidget.js: ${size ? `${kb(size.raw)} raw, ${kb(size.gzip)} gzipped (budget 30 KB) → ${size.gzip <= 30 * 1024 ? 'MET' : 'NOT MET'}` : 'not built'}`);
   }
+  if (ONLY.has('console-weight')) await consoleWeight();
   if (ONLY.has('http')) await httpApi();
   if (ONLY.has('routing')) {
     await benchRouting(log);
     await benchRoutingDb('pglite', DATABASE_URL, log);
     await benchRoutingDb('postgres', DATABASE_URL, log);
   }
+  if (ONLY.has('nlp')) await benchNlp(log);
+  if (ONLY.has('qa')) await benchQa(log);
+  if (ONLY.has('knowledge')) await benchKnowledge(log);
+  if (ONLY.has('knowledge-http')) await benchKnowledgeHttp(log);
   process.exit(0);
 }
 
@@ -336,6 +382,8 @@ async function consumers() {
 
 const HTTP_MESSAGES = Number(process.env.BENCH_HTTP_MESSAGES ?? 20);
 const HTTP_RUNS = Number(process.env.BENCH_HTTP_RUNS ?? 1);
+/** BENCH_HTTP_DATABASES: postgres,pglite (both, the default) or one of them */
+const HTTP_DATABASES = (process.env.BENCH_HTTP_DATABASES ?? 'postgres,pglite').split(',').map((x) => x.trim()) as ('postgres' | 'pglite')[];
 /** Messages each conversation sends first, not measured: connections opened, code compiled, caches warm. */
 const HTTP_WARMUP = 2;
 
@@ -356,9 +404,10 @@ async function httpApi() {
   for (let run = 1; run <= HTTP_RUNS; run++) {
     const base = await httpBaseline();
     row(base);
-    for (const kind of ['postgres', 'pglite'] as const) {
+    log(`  ${''.padEnd(30)} CPU per request: ${cpuLine(base.cpu!, base.requests)}`);
+    for (const kind of HTTP_DATABASES) {
       const name = kind === 'pglite' ? 'PGlite' : 'PostgreSQL';
-      const { result, settled, check } = await withZhike(kind, {}, async (ep, server) => {
+      const { result, settled, used, check } = await withZhike(kind, {}, async (ep, server) => {
         const inboxToken = (ep.customers[0].hello as { inboxToken: string }).inboxToken;
         const conversations: HttpConversation[] = ep.customers.map((c) => ({
           path: `/api/v1/widget/${inboxToken}/conversations/${c.conversationId}/messages`,
@@ -369,13 +418,16 @@ async function httpApi() {
         // The warm-up's first messages route the 200 new conversations (routing waits for a
         // customer's first message): measure the steady message path, after that one-time work.
         const settled = await consumersIdle(server, (ep.agentHello as { token: string }).token);
+        const cpu = await cpuMeter(server, kind);
         const result = await runHttpLoad(`Zhike on ${name}`, server.url, conversations, HTTP_MESSAGES, agent);
+        const used = await cpu.stop();
         agent.destroy();
         const expected = conversations.map((_, i) => [...warm.sent[i], ...result.sent[i]]);
-        return { result, settled, check: await verifyStored(server, inboxToken, ep.customers, expected) };
+        return { result, settled, used, check: await verifyStored(server, inboxToken, ep.customers, expected) };
       });
       const pct = (result.perSecond / base.perSecond) * 100;
       row(result, base, `   stored: ${check}; consumers idle ${(settled / 1000).toFixed(1)} s after the warm-up`);
+      log(`  ${''.padEnd(30)} CPU per request: ${cpuLine(used, result.requests)}`);
       const target = kind === 'pglite' ? 30 : 50;
       const met = pct >= target && result.p99 <= 3 * result.p50 && check === 'each exactly once, in order' && Object.keys(result.errors).length === 0;
       verdicts.push(`  run ${run} ${name.padEnd(10)} ${pct.toFixed(1)}% of bare (target ≥ ${target}%), p99 ${(result.p99 / result.p50).toFixed(1)}× p50 (target ≤ 3×), ${check} → ${met ? 'MET' : 'NOT MET'}`);
@@ -404,9 +456,12 @@ async function httpBaseline(): Promise<HttpLoadResult> {
     const conversations = Array.from({ length: CONVERSATIONS }, (_, i) => ({ path: `/api/v1/widget/x/conversations/${i + 1}/messages`, contactToken: 'x' }));
     const agent = keepAliveAgent(conversations.length);
     await runHttpLoad('warm-up', `http://127.0.0.1:${port}`, conversations, HTTP_WARMUP, agent);
+    const server = cpuSeconds(proc.pid!);
+    const client = process.cpuUsage();
     const result = await runHttpLoad('bare node:http (baseline)', `http://127.0.0.1:${port}`, conversations, HTTP_MESSAGES, agent);
+    const cpu = { server: cpuSeconds(proc.pid!) - server, client: cpuUsageSeconds(process.cpuUsage(client)) };
     agent.destroy();
-    return result;
+    return { ...result, cpu };
   } finally {
     proc.kill('SIGKILL');
   }
@@ -430,6 +485,62 @@ async function verifyStored(server: ServerProcess, inboxToken: string, customers
     }
   });
   return problems.length ? `${problems.length} conversations wrong: ${problems.slice(0, 3).join('; ')}` : 'each exactly once, in order';
+}
+
+interface CpuUsed {
+  server: number;
+  /** PostgreSQL's backends serving the server (none on PGlite: it runs inside the server) */
+  database?: number;
+  /** this process: the load generator */
+  client: number;
+}
+
+function cpuUsageSeconds(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1e6;
+}
+
+function cpuLine(used: CpuUsed, requests: number): string {
+  const us = (s: number) => `${((s / requests) * 1e6).toFixed(0)} µs`;
+  return `server ${us(used.server)}${used.database !== undefined ? `, database ${us(used.database)}` : ''}, load generator ${us(used.client)}`;
+}
+
+/**
+ * CPU used during a measured round by the server, the PostgreSQL backends it talks to
+ * (found by the application name the bench gives it) and this process: where the
+ * time of a request goes, when the three share the machine's cores.
+ */
+async function cpuMeter(server: ServerProcess, kind: 'postgres' | 'pglite'): Promise<{ stop(): Promise<CpuUsed> }> {
+  const backends = async (): Promise<Map<number, number>> => {
+    const out = new Map<number, number>();
+    if (kind !== 'postgres') return out;
+    const db = await openDb({ databaseUrl: DATABASE_URL });
+    try {
+      for (const r of await db.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [BENCH_APP_NAME])) {
+        try {
+          out.set(Number(r.pid), cpuSeconds(Number(r.pid)));
+        } catch {
+          /* ended meanwhile */
+        }
+      }
+    } finally {
+      await db.close();
+    }
+    return out;
+  };
+  const pid = server.proc!.pid!;
+  const serverStart = cpuSeconds(pid);
+  const dbStart = await backends();
+  const client = process.cpuUsage();
+  return {
+    async stop() {
+      const clientUsed = cpuUsageSeconds(process.cpuUsage(client));
+      const serverUsed = cpuSeconds(pid) - serverStart;
+      const dbEnd = await backends();
+      let database = 0;
+      for (const [p, s] of dbEnd) database += s - (dbStart.get(p) ?? 0);
+      return { server: serverUsed, database: kind === 'postgres' ? database : undefined, client: clientUsed };
+    },
+  };
 }
 
 /** CPU time (user + system, seconds) a process has used so far (Linux). */

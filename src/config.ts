@@ -57,6 +57,11 @@ export interface Config {
   uploadDailyBytes: number;
   /** Files a contact (visitor) may upload per UTC day; 0: no quota. */
   uploadDailyFiles: number;
+  /**
+   * Optional OpenAI-compatible chat API (DeepSeek, Qwen, a local server) the bot may use to
+   * reword knowledge-base answers; off unless ZHIKE_LLM_URL is set.
+   */
+  llm?: { url: string; key?: string; model: string; timeoutMs: number };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -92,6 +97,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     uploadExpiryMinutes: positive('ZHIKE_UPLOAD_EXPIRY_MINUTES', env.ZHIKE_UPLOAD_EXPIRY_MINUTES, 60, 'a positive number of minutes'),
     uploadDailyBytes: count('ZHIKE_UPLOAD_DAILY_BYTES', env.ZHIKE_UPLOAD_DAILY_BYTES, 50 * 1024 * 1024, 0),
     uploadDailyFiles: count('ZHIKE_UPLOAD_DAILY_FILES', env.ZHIKE_UPLOAD_DAILY_FILES, 50, 0),
+    llm: env.ZHIKE_LLM_URL
+      ? {
+          url: env.ZHIKE_LLM_URL,
+          key: env.ZHIKE_LLM_KEY || undefined,
+          model: env.ZHIKE_LLM_MODEL || 'deepseek-chat',
+          timeoutMs: positive('ZHIKE_LLM_TIMEOUT_MS', env.ZHIKE_LLM_TIMEOUT_MS, 8000),
+        }
+      : undefined,
     ...overrides,
   };
 }

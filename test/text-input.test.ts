@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from '../src/core/limits.js';
-import { createTestApp, type TestApp } from './helpers/app.js';
 import { api } from './helpers/api.js';
 import { DB_KINDS } from './helpers/env.js';
 import { WsClient } from './helpers/ws.js';
+import { useTestApp } from './helpers/suite.js';
 
 const NUL = 'hello\u0000world';
 const LONE_HIGH = 'broken \uD83D here';
@@ -16,9 +16,7 @@ const EMOJI = '😀';
  * characters, and a refused message never slows the honest ones (group commit).
  */
 describe.each(DB_KINDS)('text from clients on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  const open: WsClient[] = [];
+  const { t, a, sockets: open } = useTestApp(kind, { listen: true });
   const customerWs = async (contactToken: string) => {
     const ws = await WsClient.connect(t.url);
     open.push(ws);
@@ -30,16 +28,6 @@ describe.each(DB_KINDS)('text from clients on %s', (kind) => {
     const metric = t.app.zhike.metrics.registry.getSingleMetric('zhike_message_batch_splits_total');
     return metric ? (await metric.get()).values.reduce((n, v) => n + v.value, 0) : 0;
   };
-
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    await Promise.all(open.map((c) => c.close()));
-    await t.close();
-  });
 
   it('refuses NUL and lone surrogates in messages and clientMessageIds with 400 invalid_text, on the client and agent APIs', async () => {
     const { contactToken } = await a.newContact();

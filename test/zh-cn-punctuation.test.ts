@@ -72,6 +72,24 @@ describe('zh-CN default texts use full-width punctuation', () => {
     expect(offenders(found)).toEqual([]);
   });
 
+  it('the zh-CN NLP pack’s rewrites the console offers for 禁语', () => {
+    const pack = JSON.parse(fs.readFileSync(path.join(ROOT, 'nlp/packs/zh-CN/forbidden.json'), 'utf8'));
+    const texts = strings(pack.forbidden.suggestions, 'forbidden.suggestions');
+    expect(texts.length).toBeGreaterThanOrEqual(6);
+    // "{agentNo},很高兴": a placeholder before the comma counts as Chinese text too
+    expect(offenders(texts.map(([w, t]) => [w, t.replace(/\{\w+\}/g, '号')]))).toEqual([]);
+  });
+
+  it('the zh-CN 质检 pack’s suggestions and descriptions the console shows with each finding', () => {
+    const pack = JSON.parse(fs.readFileSync(path.join(ROOT, 'qa/packs/zh-CN.json'), 'utf8'));
+    const texts = (pack.rules as { id: string; suggestion?: string; description?: string }[]).flatMap((r) => [
+      ...(r.suggestion ? [[`${r.id}.suggestion`, r.suggestion] as [string, string]] : []),
+      ...(r.description ? [[`${r.id}.description`, r.description] as [string, string]] : []),
+    ]);
+    expect(texts.length).toBeGreaterThanOrEqual(30);
+    expect(offenders(texts)).toEqual([]);
+  });
+
   it('the widget’s and the console’s zh-CN words', async () => {
     const widget = await load('widget/src/i18n.ts');
     const console = await load('web/src/i18n/zh-CN.ts');

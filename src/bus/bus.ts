@@ -1,5 +1,6 @@
+import type { ConversationInsight, MessageAnalysis } from '../core/assist/insight.js';
 import type { Agent, Availability, Contact, Conversation, Message } from '../core/model.js';
-import type { ConversationChange, PublicAgent, ResponseTimeoutAlert } from '../core/realtime/frames.js';
+import type { AgentAlert, ConversationChange, PublicAgent } from '../core/realtime/frames.js';
 import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
 
 export type { PublicAgent };
@@ -36,9 +37,11 @@ export type BusMessage =
   | { t: 'visitor'; workspaceId: number; contactId: number; visitor: LiveVisitor | null }
   /** An invitation for a visitor (to their open widgets). */
   | { t: 'invite'; workspaceId: number; contactId: number; invitation: Invitation }
-  /** Something an agent must act on now (a customer waits too long). */
-  | { t: 'alert'; workspaceId: number; agentId: number; alert: ResponseTimeoutAlert }
+  /** Something an agent must act on now (a customer waits too long; a 质检 finding for a supervisor). */
+  | { t: 'alert'; workspaceId: number; agentId: number; alert: AgentAlert }
   | { t: 'agent'; workspaceId: number; agent: Agent }
+  /** A customer message was analysed (agent assist): for the workspace's consoles. */
+  | { t: 'analysis'; workspaceId: number; analysis: MessageAnalysis; insight: ConversationInsight }
   /** Events were committed on another instance: the durable consumers running here look at once. */
   | { t: 'events'; types: string[] }
   | { t: 'contact'; workspaceId: number; contact: Contact };

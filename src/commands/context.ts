@@ -3,6 +3,8 @@ import type { EventDispatcher } from '../events/dispatcher.js';
 import type { Db, Sql } from '../storage/db.js';
 import { appendEvents, StaleEventWriter } from '../storage/events.js';
 import type { ReceptionSettingsCache } from '../storage/reception-settings.js';
+import type { KnowledgeSearcher } from '../core/knowledge/types.js';
+import type { AnswerRephraser } from '../core/knowledge/rephrase.js';
 import type { ConversationStateCache, MessageWriter } from './messages.js';
 
 /** What a command needs: the database, the dispatcher for committed events, and the hot-path caches. */
@@ -15,6 +17,10 @@ export interface CommandContext {
   reception: ReceptionSettingsCache;
   /** Group commit for messages; without it each message is its own statement. */
   messageWriter?: MessageWriter;
+  /** The 知识库 search indexes (the bot, search, suggestions); without it nothing is answered from the knowledge base. */
+  knowledge?: KnowledgeSearcher;
+  /** Optional (ZHIKE_LLM_URL): rewords the bot's knowledge-base answers; without it they go as written. */
+  rephraser?: AnswerRephraser;
 }
 
 /**

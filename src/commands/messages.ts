@@ -1,7 +1,7 @@
 import { applyMessage, assertText, validateMessage, type ConversationChanges } from '../core/conversation.js';
 import { DomainError, notFound } from '../core/errors.js';
 import type { DomainEvent, EventType } from '../core/events.js';
-import type { Actor, AttachmentRef, ChannelType, ContentType, Conversation, Message, SenderType } from '../core/model.js';
+import type { Actor, AttachmentRef, ChannelType, ContentType, Conversation, Message, MessageMeta, SenderType } from '../core/model.js';
 import { isUniqueViolation, maybeOne, type Sql } from '../storage/db.js';
 import { StaleEventWriter } from '../storage/events.js';
 import { findMessage } from '../storage/conversations.js';
@@ -23,6 +23,8 @@ export interface CreateMessageInput {
   attachmentIds?: number[];
   clientMessageId?: string | null;
   channel?: ChannelType;
+  /** Structured data for clients (the bot's answers and choices). */
+  meta?: MessageMeta | null;
 }
 
 export interface CreateMessageResult {
@@ -251,6 +253,7 @@ function planMessage(state: ConversationState, input: CreateMessageInput, attach
       attachments,
       client_id: input.clientMessageId ?? null,
       channel: input.channel ?? state.channel,
+      meta: input.meta ?? null,
       events,
     },
     cancel: timers.cancel,
@@ -265,7 +268,8 @@ function planMessage(state: ConversationState, input: CreateMessageInput, attach
  * per conversation, bump `seq`, store the message, update the conversation,
  * start/stop its timers and append the events — only where the conversation is
  * still in the state its plan assumed. Returns, aligned with `plans`, what was
- * written, or null where the conversation had moved on (decide again).
+ * written, or null where the conversation had moved on or another transaction held
+ * it (decide again; createMessage then waits for the row in its own transaction).
  */
 export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Written | null)[]> {
   const rows = await sql.query(
@@ -274,7 +278,14 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
          conv bigint, ws bigint, expected_seq int, expected_status text, expected_assignee bigint,
          preview text, unread_inc int, new_status text, new_assignee bigint, waiting text,
          sender_type text, sender_id bigint, content text, content_type text, is_private boolean,
-         attachments jsonb, client_id text, channel text, events jsonb)
+         attachments jsonb, client_id text, channel text, meta jsonb, events jsonb)
+     ), free AS (
+       -- a conversation another transaction holds (routing its first message, a transfer) is
+       -- left out and comes back null (decided again, then written under its own lock): the
+       -- batch's other conversations are not held up behind it. NO KEY UPDATE: a row some
+       -- transaction merely refers to (a foreign key's KEY SHARE lock, say an analysis of
+       -- one of its messages being written) is not held
+       SELECT c.id FROM conversations c WHERE c.id IN (SELECT conv FROM input) FOR NO KEY UPDATE SKIP LOCKED
      ), upd AS (
        UPDATE conversations c SET last_seq = c.last_seq + 1, event_tx = pg_current_xact_id(),
          -- the list's sort key moves at most once a second: in between, the update changes no
@@ -290,7 +301,7 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
          last_customer_message_at = CASE WHEN i.sender_type = 'customer' THEN now() ELSE c.last_customer_message_at END,
          last_agent_message_at = CASE WHEN i.sender_type IN ('agent', 'bot') AND NOT i.is_private THEN now() ELSE c.last_agent_message_at END
        FROM input i
-       WHERE c.id = i.conv AND c.workspace_id = i.ws AND c.last_seq = i.expected_seq AND c.status = i.expected_status
+       WHERE c.id = i.conv AND c.id IN (SELECT id FROM free) AND c.workspace_id = i.ws AND c.last_seq = i.expected_seq AND c.status = i.expected_status
          AND c.assignee_id IS NOT DISTINCT FROM i.expected_assignee
          -- this transaction is not older than the one that logged the conversation's latest
          -- events (it could be, having waited for this row): else decide again (migration 005)
@@ -317,9 +328,9 @@ export async function writeMessages(sql: Sql, plans: MessagePlan[]): Promise<(Wr
          version = timers.version + 1, attempts = 0, locked_until = NULL, failed_at = NULL, last_error = NULL
      ), msg AS (
        INSERT INTO messages (workspace_id, conversation_id, seq, sender_type, sender_id, content, content_type,
-         private, attachments, client_message_id, channel)
+         private, attachments, client_message_id, channel, meta)
        SELECT u.workspace_id, u.id, u.last_seq, i.sender_type, i.sender_id, i.content, i.content_type,
-         i.is_private, i.attachments, i.client_id, i.channel
+         i.is_private, i.attachments, i.client_id, i.channel, i.meta
        FROM upd u JOIN input i ON i.conv = u.id
        RETURNING *
      ), ev AS (

@@ -1,5 +1,9 @@
 import type { Actor, Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Inbox, Message, SenderType, SkillGroup } from './model.js';
+import type { ConversationInsight, MessageAnalysis } from './assist/insight.js';
+import type { CannedReply } from './assist/canned.js';
+import type { Intent } from './nlp/types.js';
 import type { Invitation } from './visitors/types.js';
+import type { Inspection, QaLiveAlert } from './qa/types.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
@@ -58,6 +62,31 @@ export interface EventMap {
   'invitation.created': { data: { invitationId: number; contactId: number; kind: Invitation['kind']; agentId: number | null; ruleId: string | null }; subject: Invitation };
   /** The visitor accepted or dismissed an invitation; accepting an agent's opens (or continues) a conversation. */
   'invitation.answered': { data: { invitationId: number; contactId: number; accepted: boolean }; subject: Invitation };
+  /** A customer message was analysed (agent assist): its intent, emotion and signals; the subject adds the conversation's new picture. */
+  'message.analyzed': {
+    data: { messageId: number; intent: MessageAnalysis['intent']['label']; emotion: MessageAnalysis['emotion']['label']; signals: MessageAnalysis['signals'] };
+    subject: { analysis: MessageAnalysis; insight: ConversationInsight };
+  };
+  /** A 快捷回复 was created, changed or deleted: personal (`ownerId` the agent) or the team's (`ownerId` null). */
+  'canned_reply.changed': { data: { replyId: number; ownerId: number | null; action: 'created' | 'updated' | 'deleted'; fields: string[] }; subject: CannedReply };
+  /** An admin taught the workspace's intent classifier an example (分析实验室); it is retrained. */
+  'nlp.intent_example_added': { data: { exampleId: number; locale: 'zh-CN' | 'en'; label: Intent }; subject: { id: number; locale: 'zh-CN' | 'en'; label: Intent; text: string } };
+  /** A 知识库 article was created, edited, deleted, or a CSV import changed many (articleId null, count). */
+  'knowledge.article_changed': {
+    data: { articleId: number | null; action: 'created' | 'updated' | 'deleted' | 'imported'; fields: string[]; count: number };
+    subject: { id: number | null; question: string | null };
+  };
+  /** A customer rated a bot answer 有帮助 / 没帮助 (once per message, changeable). */
+  'knowledge.feedback_given': { data: { messageId: number; articleId: number; helpful: boolean }; subject: { messageId: number; articleId: number; helpful: boolean } };
+  /** 智能质检: a resolved conversation was inspected (a new version each time it is resolved); the subject is the inspection. */
+  'conversation.inspected': {
+    data: { inspectionId: number; version: number; score: number; vetoed: boolean; rules: string[]; agentId: number | null };
+    subject: Inspection;
+  };
+  /** 智能质检, live: an agent message broke a rule that cannot wait (禁语, critical): the group's supervisors are alerted. */
+  'qa.alert_raised': { data: { messageId: number; agentId: number | null; rules: string[]; recipients: number[] }; subject: QaLiveAlert };
+  /** The bot could not answer a question: counted in 未解决问题 (or one was turned into an article: articleId). */
+  'knowledge.unanswered_recorded': { data: { unansweredId: number; count: number; articleId: number | null }; subject: { id: number; question: string; count: number } };
 }
 
 export type EventType = keyof EventMap;
@@ -84,7 +113,25 @@ export const EVENT_TYPES = [
   'calendar.changed',
   'invitation.created',
   'invitation.answered',
+  'message.analyzed',
+  'canned_reply.changed',
+  'nlp.intent_example_added',
+  'knowledge.article_changed',
+  'knowledge.feedback_given',
+  'knowledge.unanswered_recorded',
+  'conversation.inspected',
+  'qa.alert_raised',
 ] as const satisfies readonly EventType[];
+
+/**
+ * Events that describe another event of their conversation and change none of its
+ * state (an analysis of a message, a 质检 result). They always come after the event they describe
+ * (written once it was read from the log), but take no turn in the conversation's
+ * order: a consumer may see one before or after a message written at the same time.
+ * Writing them does not lock the conversation, so the analysis of a busy
+ * conversation never holds up its messages (docs/events.md, "Order and delivery").
+ */
+export const DERIVED_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['message.analyzed', 'conversation.inspected', 'qa.alert_raised']);
 
 /** An event as the log stores it: what durable consumers receive. */
 export interface StoredEvent<T extends EventType = EventType> {

@@ -35,6 +35,25 @@ export interface AttachmentRef {
   size: number;
 }
 
+/** What the bot did with a message (知识库 answers, "您是不是想问" choices, hand-overs); clients render it. */
+export type BotMessageKind = 'answer' | 'choices' | 'none' | 'smalltalk' | 'ask_purpose' | 'farewell' | 'handoff' | 'summary';
+export interface BotMeta {
+  kind: BotMessageKind;
+  /** kind answer: the article answered. */
+  articleId?: number;
+  /** kind answer: worded for the question by the optional model (ZHIKE_LLM_URL) from that article only. */
+  rephrased?: boolean;
+  /** kind choices: the articles offered, best first. */
+  choices?: { articleId: number; question: string }[];
+  /** kind handoff / summary: why the bot handed over (asked, unanswered, complaint, anger, signal, unclear). */
+  reason?: string;
+}
+
+/** Structured data with a message, for clients to render (null for ordinary messages). */
+export interface MessageMeta {
+  bot?: BotMeta;
+}
+
 export interface Message {
   id: number;
   conversationId: number;
@@ -48,6 +67,8 @@ export interface Message {
   attachments: AttachmentRef[];
   clientMessageId: string | null;
   channel: ChannelType;
+  /** Structured data (the bot's answer and choices); null for ordinary messages. */
+  meta: MessageMeta | null;
   createdAt: string;
 }
 

@@ -22,6 +22,11 @@ function recorderApp(kind: 'pglite' | 'postgres') {
     flakyDone: [] as number[],
     refuseBoom: true,
     failedOnce: new Set<number>(),
+    /** test.batched: what it handled, batch by batch and one by one; closed, its handleMany waits */
+    batches: [] as number[][],
+    calls: [] as number[],
+    singles: [] as number[],
+    batchGate: Promise.resolve(),
   };
   const recorder = defineConsumer({
     name: 'test.recorder',
@@ -47,10 +52,28 @@ function recorderApp(kind: 'pglite' | 'postgres') {
       state.flakyDone.push(e.id);
     },
   });
+  const batched = defineConsumer({
+    name: 'test.batched',
+    events: ['message.created'],
+    maxAttempts: 2,
+    manyMax: 50,
+    async handleMany(events) {
+      await state.batchGate;
+      state.calls.push(events.length);
+      const messages = await Promise.all(events.map((e) => findMessage(state.t.db, e.data.messageId)));
+      if (messages.some((m) => m?.content === 'refused in a batch')) throw new Error('this batch holds a refused message');
+      state.batches.push(events.map((e) => e.id));
+    },
+    async handle(e) {
+      const m = await findMessage(state.t.db, e.data.messageId);
+      if (m?.content === 'refused in a batch') throw new Error('refused: this consumer never takes it');
+      state.singles.push(e.id);
+    },
+  });
   return {
     state,
     async start() {
-      state.t = await createTestApp(kind, { consumers: [recorder, flaky], config: { consumerRetryMs: 10 } });
+      state.t = await createTestApp(kind, { consumers: [recorder, flaky, batched], config: { consumerRetryMs: 10 } });
       return state.t;
     },
   };
@@ -96,6 +119,41 @@ describe.each(DB_KINDS)('durable consumers on %s', (kind) => {
     }
   });
 
+  it('a consumer with handleMany takes events in batches; a batch that fails is handled one by one and only its bad event is parked', async () => {
+    let open!: () => void;
+    state.batchGate = new Promise<void>((r) => (open = r));
+    const contacts = await Promise.all(Array.from({ length: 4 }, () => a.newContact()));
+    const convs = await Promise.all(contacts.map(async (c) => ({ token: c.contactToken, id: (await a.newConversation(c.contactToken)).id })));
+    const texts = (i: number) => Array.from({ length: 8 }, (_, n) => (i === 2 && n === 4 ? 'refused in a batch' : `批量 ${n}`));
+    // while the consumer waits at the gate, every message commits: the next read takes them together
+    for (const r of await Promise.all(convs.flatMap((c, i) => texts(i).map((text) => a.customerSend(c.token, c.id, text))))) expect(r.status).toBe(201);
+    open();
+    const ids = convs.map((c) => c.id);
+    const logged = await t.db.query(`SELECT e.id, e.conversation_id, m.content FROM events e JOIN messages m ON m.id = (e.data->>'messageId')::bigint
+      WHERE e.conversation_id = ANY($1::bigint[]) AND e.type = 'message.created' ORDER BY e.id`, [ids]);
+    expect(logged).toHaveLength(32);
+    const refused = logged.find((r) => r.content === 'refused in a batch')!.id;
+    const wanted = logged.map((r) => r.id).filter((id) => id !== refused);
+    const handled = () => [...state.batches.flat(), ...state.singles].filter((id) => wanted.includes(id) || id === refused);
+    await waitFor(async () => handled(), (h) => wanted.every((id) => h.includes(id)), 10_000);
+    await waitFor(async () => t.db.query(`SELECT event_id, attempts, error FROM consumer_parked WHERE consumer = 'test.batched' AND event_id = $1`, [refused]), (rows) => rows.length === 1, 10_000);
+    const got = handled();
+    expect(got).not.toContain(refused);
+    expect(got.length).toBe(new Set(got).size); // none twice
+    expect(new Set(got)).toEqual(new Set(wanted));
+    // batches did happen (more than one event in a call), and the failed one's events went one by one
+    expect(Math.max(...state.calls)).toBeGreaterThan(1);
+    expect(state.singles.length).toBeGreaterThan(0);
+    // in a batch, each conversation's events come in order
+    const conversationOf = new Map(logged.map((r) => [r.id, r.conversation_id]));
+    for (const b of state.batches) {
+      for (const id of ids) {
+        const chain = b.filter((e) => conversationOf.get(e) === id);
+        expect(chain).toEqual([...chain].sort((x, y) => x - y));
+      }
+    }
+  });
+
   it('retries a failing event, parks one that keeps failing, and goes on; operators see it and run it again', async () => {
     const { contactToken } = await a.newContact();
     const { id } = await a.newConversation(contactToken);
@@ -120,7 +178,7 @@ describe.each(DB_KINDS)('durable consumers on %s', (kind) => {
       (b) => b.consumers.every((c: any) => c.lag.events === 0),
     );
     const byName = Object.fromEntries(status.consumers.map((c: any) => [c.name, c]));
-    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['test.recorder', 'test.flaky', 'reception.bot', 'reception.offline_reply', 'routing.route', 'routing.drain']));
+    expect(Object.keys(byName)).toEqual(expect.arrayContaining(['test.recorder', 'test.flaky', 'test.batched', 'reception.bot', 'reception.offline_reply', 'routing.route', 'routing.drain']));
     expect(byName['test.flaky']).toMatchObject({ parked: 1, lag: { events: 0, seconds: 0 }, lastError: { eventId: boom, eventType: 'message.created', conversationId: id } });
     expect(byName['test.flaky'].lastError.message).toMatch(/boom/);
     expect(JSON.stringify(status)).not.toContain('workspace 999');
@@ -244,5 +302,39 @@ describe('durable consumers on postgres: transactions committing out of id order
     await waitFor(async () => state.seen.filter((e) => e.conversationId === conversationId && e.type === 'conversation.response_overdue'), (s) => s.length === 2);
     const handled = state.seen.filter((e) => e.conversationId === conversationId && e.type === 'conversation.response_overdue');
     expect(handled.map((e) => (e as StoredEvent<'conversation.response_overdue'>).data.agentId)).toEqual([2, 1]);
+  });
+
+  it('an analysis being written holds up none of its conversation’s messages (derived events lock nothing)', async () => {
+    const a = api(t);
+    const { contactToken } = await a.newContact();
+    const { id: conversationId } = await a.newConversation(contactToken);
+    const first = await a.customerSend(contactToken, conversationId, '第一条');
+    expect(first.status).toBe(201);
+    const messageId = first.body.id as number;
+    const written = gate();
+    const release = gate();
+    // what the analysis consumer does, held open: the analysis row (a foreign key to the
+    // conversation) and message.analyzed in the log
+    const analysis = t.db.tx(async (sql) => {
+      await sql.query(
+        `INSERT INTO message_analyses (message_id, workspace_id, conversation_id, intent, intent_confidence, emotion, emotion_intensity) VALUES ($1, $2, $3, 'consult', 0.5, 'neutral', 0)`,
+        [messageId, t.inbox.workspaceId, conversationId],
+      );
+      await appendEvents(sql, [
+        pendingEvent('message.analyzed', { workspaceId: t.inbox.workspaceId, conversationId, actor: { type: 'system', id: null }, data: { messageId, intent: 'consult', emotion: 'neutral', signals: [] }, subject: null as never }),
+      ]);
+      written.open();
+      await release.opened;
+    });
+    await written.opened;
+    // the customer's next messages are written while that transaction is still open
+    const sent = await Promise.race([
+      Promise.all(['第二条', '第三条'].map((text) => a.customerSend(contactToken, conversationId, text))),
+      new Promise<'held'>((r) => setTimeout(() => r('held'), 10_000)),
+    ]);
+    release.open();
+    await analysis;
+    expect(sent).not.toBe('held');
+    expect((sent as { status: number }[]).map((r) => r.status)).toEqual([201, 201]);
   });
 });

@@ -34,6 +34,15 @@ export interface Consumer<T extends EventType = EventType> {
    */
   match?: EventMatch<T>;
   handle(event: StoredEventOf<T>): Promise<void>;
+  /**
+   * Optional: handles several events at once (in log order, so each conversation's in
+   * order; up to `manyMax`), e.g. in one transaction where `handle` would take one per
+   * event. When it throws, those events are handled one by one with `handle`, with the
+   * usual retries and parking. It must be as idempotent as `handle`.
+   */
+  handleMany?(events: StoredEventOf<T>[]): Promise<void>;
+  /** Events per `handleMany` call (default 100): one call holds its transaction that long. */
+  manyMax?: number;
   /** Attempts before an event is parked (default 5), with doubling delays in between. */
   maxAttempts?: number;
   /** Conversations handled in parallel (default 32); one conversation's events always run in order. */
@@ -307,8 +316,34 @@ class ConsumerLoop {
     return ok;
   }
 
-  /** Conversations in parallel (up to `concurrency`), each conversation's events in order. */
+  /**
+   * A consumer with `handleMany` takes the batch in slices; a slice that fails is handled
+   * event by event. Otherwise conversations in parallel (up to `concurrency`), each
+   * conversation's events in order.
+   */
   private async handleBatch(events: StoredEvent[]): Promise<void> {
+    if (!this.consumer.handleMany) return this.handleEach(events);
+    const max = Math.max(1, this.consumer.manyMax ?? 100);
+    for (let i = 0; i < events.length; i += max) {
+      const slice = events.slice(i, i + max);
+      for (const e of slice) this.observeDelay(e);
+      try {
+        await this.consumer.handleMany(slice as StoredEventOf<EventType>[]);
+        for (let n = 0; n < slice.length; n++) this.runner.opts.metrics?.handled(this.consumer.name, 'ok');
+      } catch (err) {
+        this.log.warn({ err, consumer: this.consumer.name, events: slice.length }, 'consumer failed on a batch; handling its events one by one');
+        await this.handleEach(slice, false);
+      }
+    }
+  }
+
+  /** Seconds from an event's write to its first handling attempt. */
+  private observeDelay(event: StoredEvent): void {
+    this.runner.opts.metrics?.observeDelay(this.consumer.name, Math.max(0, (Date.now() - Date.parse(event.createdAt)) / 1000));
+  }
+
+  /** Conversations in parallel (up to `concurrency`), each conversation's events in order. */
+  private async handleEach(events: StoredEvent[], observe = true): Promise<void> {
     const chains = new Map<string, StoredEvent[]>();
     for (const e of events) {
       // events without a conversation (agents, groups, contacts) keep their order per workspace
@@ -322,15 +357,15 @@ class ConsumerLoop {
     await Promise.all(
       Array.from({ length: workers }, async () => {
         for (let chain = queue.shift(); chain; chain = queue.shift()) {
-          for (const e of chain) await this.handleOne(e);
+          for (const e of chain) await this.handleOne(e, observe);
         }
       }),
     );
   }
 
-  private async handleOne(event: StoredEvent): Promise<void> {
+  private async handleOne(event: StoredEvent, observe = true): Promise<void> {
     const { metrics } = this.runner.opts;
-    metrics?.observeDelay(this.consumer.name, Math.max(0, (Date.now() - Date.parse(event.createdAt)) / 1000));
+    if (observe) this.observeDelay(event);
     const max = Math.max(1, this.consumer.maxAttempts ?? 5);
     for (let attempt = 1; ; attempt++) {
       try {

@@ -14,7 +14,7 @@ export const rateLimitedSchema = z
         .describe('{ retryAfterSeconds } (as the Retry-After header, which a cross-origin page may not read); upload_quota_exceeded also { quota: upload.daily_files | upload.daily_bytes, limit }'),
     }),
   })
-  .describe('Too many requests: wait Retry-After seconds (the header) and send again');
+  .meta({ id: 'RateLimited', description: 'Too many requests: wait Retry-After seconds (the header) and send again' });
 
 export function sendRateLimited(reply: FastifyReply, r: { limit: string; message: string; retryAfterMs: number }) {
   const retryAfterSeconds = Math.max(1, Math.ceil(r.retryAfterMs / 1000));

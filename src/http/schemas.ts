@@ -11,6 +11,27 @@ import { nameText, text } from '../core/text-schema.js';
  */
 export const idParam = z.object({ id: z.coerce.number().int().positive().describe('Record id') });
 
+/** The largest value of a PostgreSQL integer (int4) column: seq numbers, counts. Larger is 400, not a database error. */
+export const INT4_MAX = 2_147_483_647;
+
+/**
+ * A keyset cursor `<ISO time>_<id>` (what a list returned as nextCursor), parsed and
+ * range-checked here: a time the database cannot hold is 400, not a 500.
+ */
+export const timeIdCursor = text({ max: 64 })
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z_\d{1,15}$/, 'use the nextCursor of the previous page')
+  .refine((c) => {
+    const at = c.slice(0, c.lastIndexOf('_'));
+    const t = Date.parse(at);
+    // a real calendar time (no 13th month, no 30 February) from year 1 to 9999
+    return Number.isFinite(t) && new Date(t).toISOString().slice(0, 19) === at.slice(0, 19) && !at.startsWith('0000');
+  }, 'this cursor is not one the server gave: use the nextCursor of the previous page');
+
+export function parseTimeIdCursor(c: string): { updatedAt: string; id: number } {
+  const at = c.lastIndexOf('_');
+  return { updatedAt: c.slice(0, at), id: Number(c.slice(at + 1)) };
+}
+
 export const errorSchema = z
   .object({
     error: z.object({
@@ -19,7 +40,8 @@ export const errorSchema = z
       details: z.record(z.string(), z.unknown()).optional().describe('e.g. { limit: 5000 }'),
     }),
   })
-  .describe('Every 4xx/5xx answer has this shape');
+  // one named schema (components.schemas.Error): a generated client gets one error type
+  .meta({ id: 'Error', description: 'Every 4xx/5xx answer has this shape' });
 
 export const attachmentRefSchema = z.object({
   id: z.number(),
@@ -28,6 +50,20 @@ export const attachmentRefSchema = z.object({
   contentType: z.string(),
   size: z.number(),
 });
+
+export const botMetaSchema = z
+  .object({
+    kind: z.enum(['answer', 'choices', 'none', 'smalltalk', 'ask_purpose', 'farewell', 'handoff', 'summary']).describe(
+      'answer: from the 知识库 (rate it with …/bot/feedback); choices: "您是不是想问" (answer one with …/bot/choose); handoff: to a person; summary: the agents’ one-line note',
+    ),
+    articleId: z.number().optional(),
+    rephrased: z.boolean().optional().describe('answer: worded by the optional model from the article only'),
+    choices: z.array(z.object({ articleId: z.number(), question: z.string() })).optional(),
+    reason: z.string().optional(),
+  })
+  .describe('What the bot did');
+
+export const messageMetaSchema = z.object({ bot: botMetaSchema.optional() }).nullable().describe('Structured data for clients to render (the bot’s answers and choices); null for ordinary messages');
 
 export const messageSchema = z
   .object({
@@ -43,6 +79,7 @@ export const messageSchema = z
     attachments: z.array(attachmentRefSchema),
     clientMessageId: z.string().nullable(),
     channel: z.string(),
+    meta: messageMetaSchema,
     createdAt: z.string().describe('Server time, ISO-8601'),
   })
   .describe('A message');
@@ -145,8 +182,8 @@ export const attachmentIds = z
   .describe('Ids returned by the attachment upload');
 
 export const messagesQuery = z.object({
-  after: z.coerce.number().int().min(0).optional().describe('Only messages with seq greater than this, oldest first (resync)'),
-  before: z.coerce.number().int().min(1).optional().describe('Older history: messages with seq less than this'),
+  after: z.coerce.number().int().min(0).max(INT4_MAX).optional().describe('Only messages with seq greater than this, oldest first (resync)'),
+  before: z.coerce.number().int().min(1).max(INT4_MAX).optional().describe('Older history: messages with seq less than this'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
-import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { storeAttachment, unsupportedType } from '../commands/attachments.js';
 import { DomainError } from '../core/errors.js';
@@ -23,6 +23,19 @@ export function acceptUploads(scope: FastifyInstance): void {
   scope.addContentTypeParser('*', (req, _payload, done) => done(unsupportedType(String(req.headers['content-type'] ?? '')), undefined));
 }
 
+/** The OpenAPI entry of an upload: the file as the raw body, in one of the allowed types. */
+const documentRawBody: typeof jsonSchemaTransform = (doc) => {
+  const out = jsonSchemaTransform(doc);
+  return {
+    ...out,
+    schema: {
+      ...out.schema,
+      consumes: Object.keys(ALLOWED_ATTACHMENT_TYPES),
+      body: { type: 'string', format: 'binary', description: `The file itself, at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB` },
+    },
+  };
+};
+
 /**
  * Registers an upload route in its own scope (raw bodies of the allowed types up
  * to the limit). `uploader` says who uploads: the agent or the widget's contact.
@@ -31,6 +44,7 @@ export function uploadRoute(
   app: FastifyInstance,
   url: string,
   opts: {
+    operationId: string;
     summary: string;
     params?: z.ZodType;
     headers?: z.ZodType;
@@ -44,8 +58,11 @@ export function uploadRoute(
     scope.withTypeProvider<ZodTypeProvider>().post(
       url,
       {
+        // the document describes the raw body (no body schema: Fastify hands the handler the bytes)
+        config: { swaggerTransform: documentRawBody },
         schema: {
           tags: [url.startsWith('/widget') ? 'client API (widget)' : 'attachments'],
+          operationId: opts.operationId,
           summary: opts.summary,
           description: uploadDescription,
           ...(opts.params ? { params: opts.params } : {}),
@@ -59,7 +76,7 @@ export function uploadRoute(
         try {
           const ref = await storeAttachment(
             app.zhike.db,
-            { ...opts.uploader(req), filename: req.query.filename, contentType: String(req.headers['content-type']), data: req.body as Buffer },
+            { ...opts.uploader(req), filename: req.query.filename, contentType: String(req.headers['content-type'] ?? ''), data: req.body as Buffer },
             { expiryMinutes: config.uploadExpiryMinutes, dailyFiles: config.uploadDailyFiles, dailyBytes: config.uploadDailyBytes },
           );
           return reply.code(201).send(ref);

@@ -33,6 +33,8 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'contact.updated',
       'conversation.response_overdue',
       'invitation.created',
+      'message.analyzed',
+      'qa.alert_raised',
     ],
     async handle(e) {
       if (isEvent(e, 'message.created')) {
@@ -51,12 +53,18 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
         await bus.publish({ t: 'presence', workspaceId: e.workspaceId, agentId: e.subject.id, availability: e.data.to });
       } else if (isEvent(e, 'agent.created') || isEvent(e, 'agent.updated')) {
         await bus.publish({ t: 'agent', workspaceId: e.workspaceId, agent: e.subject });
+      } else if (isEvent(e, 'message.analyzed')) {
+        // agent assist: emotion badges, signal tags and the coaching card on the consoles
+        await bus.publish({ t: 'analysis', workspaceId: e.workspaceId, analysis: e.subject.analysis, insight: e.subject.insight });
       } else if (isEvent(e, 'contact.updated')) {
         await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
       } else if (isEvent(e, 'conversation.response_overdue') && e.data.action === 'reminded') {
         // 超时提醒 on the agent's console
         const { agentId, waitedSeconds } = e.data;
         await bus.publish({ t: 'alert', workspaceId: e.workspaceId, agentId, alert: { kind: 'response_timeout', conversationId: e.subject.id, waitedSeconds, contactName: e.subject.contactName } });
+      } else if (isEvent(e, 'qa.alert_raised')) {
+        // 智能质检, live: the group's supervisors see the finding as the agent sends
+        for (const agentId of e.data.recipients) await bus.publish({ t: 'alert', workspaceId: e.workspaceId, agentId, alert: { kind: 'qa_finding', ...e.subject } });
       } else if (isEvent(e, 'invitation.created') && e.data.kind === 'agent') {
         // 主动邀请: to the visitor's open widgets (an automatic one goes to the page that armed it)
         await bus.publish({ t: 'invite', workspaceId: e.workspaceId, contactId: e.data.contactId, invitation: e.subject });

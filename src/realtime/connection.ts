@@ -1,8 +1,8 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Session } from '../commands/auth.js';
-import type { Contact, Inbox, Message } from '../core/model.js';
-import type { AgentFrame, CustomerFrame, CustomerMessage, ServerFrame } from '../core/realtime/frames.js';
+import type { Contact, Inbox } from '../core/model.js';
+import type { AgentFrame, CustomerFrame, ServerFrame } from '../core/realtime/frames.js';
 import type { PageTracking } from '../visitors/page-tracking.js';
 
 export interface Log {
@@ -76,11 +76,7 @@ export const agentFrame: (f: AgentFrame) => string = serverFrame;
 export const customerFrame: (f: CustomerFrame) => string = serverFrame;
 export const PONG = serverFrame({ type: 'pong' });
 
-/** Customers see who answered, never internal ids beyond what they need (nor the private flag). */
-export function forCustomer(m: Message): CustomerMessage {
-  const { private: _p, ...rest } = m;
-  return rest;
-}
+export { forCustomer } from '../core/realtime/frames.js';
 
 /** How many bytes may wait in sockets' send queues (ZHIKE_WS_MAX_QUEUED_BYTES…). */
 export interface QueueLimits {

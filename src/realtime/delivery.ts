@@ -103,6 +103,9 @@ export class Delivery {
           for (const c of this.agents.get(msg.workspaceId) ?? []) if (c.session.agent.id === msg.agent.id) c.ws.close(4003, 'deactivated');
         }
         return;
+      case 'analysis':
+        this.broadcastAgents(msg.workspaceId, { type: 'analysis', analysis: msg.analysis, insight: msg.insight });
+        return;
       case 'contact':
         this.broadcastAgents(msg.workspaceId, { type: 'contact', contact: msg.contact });
         return;

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.js';
-import { api } from '../../test/helpers/api.js';
+import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { WsClient } from '../../test/helpers/ws.js';
 import { MemoryBus, type BusMessage } from '../bus/bus.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 /** A real in-process bus that can hold back chosen messages, to reorder delivery like a busy cluster would. */
 class HoldingBus extends MemoryBus {
@@ -24,10 +23,8 @@ class HoldingBus extends MemoryBus {
 }
 
 describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  let bus: HoldingBus;
-  const open: WsClient[] = [];
+  const bus = new HoldingBus();
+  const { t, a, sockets: open } = useTestApp(kind, { bus, listen: true });
   const connect = async (headers?: Record<string, string>) => {
     const c = await WsClient.connect(t.url, headers);
     open.push(c);
@@ -47,17 +44,6 @@ describe.each(DB_KINDS)('realtime gateway on %s', (kind) => {
     const conv = await a.newConversation(contactToken);
     return { contactToken, conv, ws };
   };
-
-  beforeAll(async () => {
-    bus = new HoldingBus();
-    t = await createTestApp(kind, { bus });
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    await Promise.all(open.map((c) => c.close()));
-    await t.close();
-  });
 
   it('a customer message is acknowledged once durable and reaches the agent live; the reply comes back', async () => {
     const agent = await agentWs();

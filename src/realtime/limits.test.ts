@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/helpers/app.js';
-import { api } from '../../test/helpers/api.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RawWs, WsClient } from '../../test/helpers/ws.js';
 import { loadConfig } from '../config.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 /**
  * The WebSocket's abuse limits (issue 12 item 4), against the real server behind a
@@ -10,10 +9,12 @@ import { loadConfig } from '../config.js';
  * No storage behaviour is tested here, so one database kind is enough.
  */
 describe('WebSocket limits', () => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
+  const { t, a, sockets: clients } = useTestApp('pglite', {
+    config: { trustProxy: true, wsMaxQueuedBytesTotal: 1024 * 1024, allowedOrigins: ['https://console.example.com'] },
+    listen: true,
+  });
   const raws: RawWs[] = [];
-  const clients: WsClient[] = [];
+  afterAll(() => raws.forEach((r) => r.destroy())); // before the clients and the app close (after-hooks run last first)
   const from = (ip: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': ip, ...headers });
   const raw = async (ip: string, headers?: Record<string, string>) => {
     const r = await RawWs.connect(t.url, from(ip, headers));
@@ -43,19 +44,6 @@ describe('WebSocket limits', () => {
   const HEALTHY_MS = 5000;
   /** Nearly 5,000 Chinese characters: about 15 KB in every frame that carries the message. */
   const BIG = '知'.repeat(4990);
-
-  beforeAll(async () => {
-    t = await createTestApp('pglite', {
-      config: { trustProxy: true, wsMaxQueuedBytesTotal: 1024 * 1024, allowedOrigins: ['https://console.example.com'] },
-    });
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    for (const r of raws) r.destroy();
-    await Promise.all(clients.map((c) => c.close()));
-    await t.close();
-  });
 
   it('reads every limit from the environment and refuses a bad value', () => {
     const c = loadConfig({

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
-import { createTestApp, QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
+import { QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { consumersCaughtUp, conversation, setReception, waitFor } from '../../test/helpers/reception.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 const messagesOf = async (t: TestApp, id: number) =>
   (await api(t).inject('GET', `/api/v1/conversations/${id}/messages?after=0`, { token: t.adminToken })).body.messages as { senderType: string; content: string }[];
@@ -13,16 +14,9 @@ const messagesOf = async (t: TestApp, id: number) =>
  * every text in the customer's language, which the conversation keeps.
  */
 describe.each(DB_KINDS)('one welcome, in the customer’s language, on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
+  const { t, a } = useTestApp(kind);
   let w: string;
-
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-    w = a.widgetBase;
-  });
-  afterAll(() => t.close());
+  beforeAll(() => void (w = a.widgetBase));
 
   const start = async (body: object = {}) => {
     const { contactToken } = await a.newContact();

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
-import { createTestApp, QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
+import { QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { consumersCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
-import type { WsClient } from '../../test/helpers/ws.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 const messagesOf = async (t: TestApp, id: number) =>
   (await api(t).inject('GET', `/api/v1/conversations/${id}/messages?after=0`, { token: t.adminToken })).body.messages as any[];
@@ -12,20 +12,7 @@ const messagesOf = async (t: TestApp, id: number) =>
 const rawReception = (t: TestApp, reception: object) => t.db.query('UPDATE inboxes SET reception = $1::jsonb WHERE id = $2', [JSON.stringify(reception), t.inbox.id]).then(() => t.app.zhike.reception!.invalidateAll());
 
 describe.each(DB_KINDS)('reception on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  const sockets: WsClient[] = [];
-  const track = <T extends { ws: WsClient }>(x: T) => (sockets.push(x.ws), x);
-
-  beforeAll(async () => {
-    t = await createTestApp(kind, { config: { timerPollMs: 50 } });
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await t.close();
-  });
+  const { t, a, track } = useTestApp(kind, { config: { timerPollMs: 50 }, listen: true });
 
   it('仅人工 with nobody on duty: the offline reply, and the conversation is a 留言', async () => {
     await setReception(t, { mode: 'human_only', messages: { offline: '现在是非工作时间, 请留言。', welcome: '欢迎光临!' } });

@@ -1,6 +1,6 @@
 import type { CommandContext } from '../commands/context.js';
 import { createMessage } from '../commands/messages.js';
-import type { Conversation } from '../core/model.js';
+import type { Conversation, MessageMeta } from '../core/model.js';
 import { BOT_NAME } from '../core/reception/reception.js';
 
 /**
@@ -13,7 +13,7 @@ export async function say(
   conv: Pick<Conversation, 'id' | 'workspaceId'>,
   content: string | null | undefined,
   clientMessageId: string,
-  opts: { as?: 'system' | 'bot'; private?: boolean } = {},
+  opts: { as?: 'system' | 'bot'; private?: boolean; meta?: MessageMeta } = {},
 ): Promise<void> {
   if (!content?.trim()) return;
   // Sent already (a retry, or a line meant once per conversation): skip the write.
@@ -29,5 +29,6 @@ export async function say(
     content,
     private: opts.private,
     clientMessageId,
+    meta: opts.meta ?? null,
   });
 }

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
-import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { consumersCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
 import { WsClient } from '../../test/helpers/ws.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 /**
  * Routing through the real app: skill groups, strategies, 接待上限, queues,
  * stickiness, VIP, transfers and escalation, on PGlite and PostgreSQL.
  */
 describe.each(DB_KINDS)('routing on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  const sockets: WsClient[] = [];
+  const { t, a, sockets } = useTestApp(kind, { listen: true });
   const admin = () => t.adminToken;
   const group = async (body: object) => {
     const r = await a.inject('POST', '/api/v1/skill-groups', { token: admin(), payload: body });
@@ -30,16 +28,6 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     return v;
   };
   const resolve = (token: string, id: number) => a.inject('POST', `/api/v1/conversations/${id}/status`, { token, payload: { status: 'resolved' } });
-
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await t.close();
-  });
 
   it('a pre-chat topic routes to its skill group; nobody goes above their limit; a freed slot pulls the oldest waiting customer', async () => {
     const sales = await agent({ email: 'sales@x.test', name: '销售小张', max: 2 });

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
-import { createTestApp, testDb, type TestApp } from '../../test/helpers/app.js';
+import { testDb } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { consumersCaughtUp, conversation, onlineAgent, visitor, waitFor } from '../../test/helpers/reception.js';
-import type { WsClient } from '../../test/helpers/ws.js';
 import { bootstrap } from '../bootstrap.js';
 import { migrate } from '../storage/migrate.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 /**
  * Issue 12, item 2: one visitor cannot take the seats. A contact has one open
@@ -14,24 +14,11 @@ import { migrate } from '../storage/migrate.js';
  * once the customer writes (an accepted invitation excepted: the agent chose it).
  */
 describe.each(DB_KINDS)('seats on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  const sockets: WsClient[] = [];
-  const track = <T extends { ws: WsClient }>(x: T) => (sockets.push(x.ws), x);
+  const { t, a, track } = useTestApp(kind, { listen: true });
   const open = (contactToken: string, body: object = {}) => a.inject('POST', `${a.widgetBase}/conversations`, { contactToken, payload: body });
   const loadOf = async (agentId: number) =>
     Number((await t.db.query(`SELECT count(*) AS n FROM conversations WHERE assignee_id = $1 AND status <> 'resolved'`, [agentId]))[0].n);
   const endAll = () => t.db.query(`UPDATE conversations SET status = 'resolved', resolved_at = now(), queued_at = NULL WHERE status <> 'resolved'`);
-
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await t.close();
-  });
 
   it('eight empty conversations from one contact are one, and take no seat until the customer writes', async () => {
     const agent = track(await onlineAgent(t, { email: 'seat@x.test', name: '座席', max: 5 }));

@@ -1,8 +1,7 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { widgetClientApi } from '../channels/widget/client-api.js';
 import { registerUploadTimers } from '../commands/attachments.js';
 import { ConversationStateCache, MessageWriter } from '../commands/messages.js';
@@ -13,6 +12,8 @@ import { clientTokensListener } from '../listeners/client-tokens.js';
 import { EventDispatcher } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
+import { messageAnalysisConsumer } from '../assist/analysis.js';
+import { inspectionConsumer } from '../qa/consumer.js';
 import { agentJoinedConsumer } from '../reception/agent-joined.js';
 import { botConsumer } from '../reception/bot.js';
 import { offlineReplyConsumer } from '../reception/offline-reply.js';
@@ -28,14 +29,19 @@ import type { RealtimeBus } from '../bus/bus.js';
 import { Gateway } from '../realtime/gateway.js';
 import type { Db } from '../storage/db.js';
 import { DrainingDb } from '../storage/draining.js';
+import { installSecurityHeaders } from '../http/security-headers.js';
 import { SESSION_COOKIE, type AppContext } from '../http/context.js';
 import { loggerOptions, OneLinePerRequest } from '../observability/logging.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ClientLimiter } from '../ratelimit/limiter.js';
 import { LoginGuard } from '../ratelimit/login.js';
 import { MemoryStore, RedisStore } from '../ratelimit/store.js';
+import { API_PREFIX, API_TAGS, apiNotFound, clientErrors, finishDocument, frameworkErrors, installContract, SECURITY_SCHEMES } from '../http/contract.js';
 import { agentsPlugin } from './plugins/agents.js';
 import { calendarsPlugin } from './plugins/calendars.js';
+import { cannedRepliesPlugin } from './plugins/canned-replies.js';
+import { nlpPlugin } from './plugins/nlp.js';
+import { inspectionsPlugin } from './plugins/inspections.js';
 import { routingPlugin } from './plugins/routing.js';
 import { skillGroupsPlugin } from './plugins/skill-groups.js';
 import { visitorsPlugin } from './plugins/visitors.js';
@@ -46,6 +52,9 @@ import { conversationsPlugin } from './plugins/conversations.js';
 import { installErrorHandler } from './plugins/errors.js';
 import { eventsPlugin } from './plugins/events.js';
 import { inboxesPlugin } from './plugins/inboxes.js';
+import { knowledgePlugin } from './plugins/knowledge.js';
+import { KnowledgeService } from '../knowledge/service.js';
+import { OpenAiCompatibleRephraser } from '../knowledge/rephraser.js';
 import { opsPlugin } from './plugins/ops.js';
 import { staticPlugin } from './plugins/static.js';
 
@@ -105,6 +114,12 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     // a number: that many proxies in front of us are trusted (the client's X-Forwarded-For entries are not)
     trustProxy: typeof opts.config.trustProxy === 'number' ? ((_addr: string, hop: number) => hop < (opts.config.trustProxy as number)) : opts.config.trustProxy,
     bodyLimit: 256 * 1024,
+    // Fastify's default gives each plugin and onReady hook 10 s: on a busy machine PGlite's start
+    // and the first look at the queues can take longer, and the server should start, not fail
+    pluginTimeout: 120_000,
+    // a bad URL or an over-long path parameter: answered in the API's error shape (http/contract.ts)
+    frameworkErrors,
+    clientErrorHandler: clientErrors,
     // One access log line per request (readable on a terminal, JSON otherwise), minus the noise of probes and static files.
     logController: new OneLinePerRequest({
       disableRequestLogging: (req) => /^\/(healthz|metrics|assets\/|widget\.js)/.test(req.url),
@@ -141,6 +156,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
     conversationStates: new ConversationStateCache(),
     reception: new ReceptionSettingsCache(db),
     clientTokens: new ClientTokenCache(db),
+    knowledge: new KnowledgeService(db),
+    rephraser: opts.config.llm ? new OpenAiCompatibleRephraser(opts.config.llm, app.log) : undefined,
     // PGlite runs one statement at a time: one batch in flight, the rest gathers behind it
     messageWriter: new MessageWriter(db, db.dialect === 'pglite' ? 1 : 8, 200, () => metrics.messageBatchSplits.inc()),
   };
@@ -177,6 +194,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(botConsumer(ctx));
   events.durable(offlineReplyConsumer(ctx));
   events.durable(agentJoinedConsumer(ctx));
+  events.durable(messageAnalysisConsumer(ctx));
+  events.durable(inspectionConsumer(ctx));
   for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
@@ -226,7 +245,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   });
 
   await app.register(cookie);
-  await app.register(helmet, {
+  installSecurityHeaders(app, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -236,39 +255,41 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
         connectSrc: ["'self'", 'ws:', 'wss:'],
         fontSrc: ["'self'", 'data:'],
         frameAncestors: ["'self'"],
-        // Only over HTTPS (below): over plain HTTP it makes browsers fetch every asset over https, and the console is blank.
+        // added only over HTTPS (installSecurityHeaders)
         upgradeInsecureRequests: null,
       },
     },
-    hsts: false,
     crossOriginResourcePolicy: { policy: 'same-site' },
     crossOriginEmbedderPolicy: false,
   });
-  // HTTPS-only headers, when the request came over HTTPS: directly, or through a trusted proxy (X-Forwarded-Proto).
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.protocol !== 'https') return;
-    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    const csp = reply.getHeader('content-security-policy');
-    if (typeof csp === 'string') reply.header('Content-Security-Policy', `${csp};upgrade-insecure-requests`);
-  });
+  // The OpenAPI document is the contract (README "API contract"): what every route shares is
+  // added by route kind in http/contract.ts; each route declares its operationId and its own refusals.
+  const knownRoutes = installContract(app);
   await app.register(swagger, {
     openapi: {
       info: {
         title: 'Zhike 知客 API',
         version: '1',
         description:
-          'Agent API (Authorization: Bearer <token> from /auth/login) and the public client API used by the widget (per inbox token, X-Contact-Token). ' +
+          'Agent API (Authorization: Bearer <token> from /auth/login, or the console’s session cookie) and the public client API used by the widget (per inbox token in the path, and X-Contact-Token). ' +
           'Realtime: WebSocket at /api/v1/ws (first frame: hello). Errors: { error: { code, message, details? } }.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      servers: [{ url: '/', description: 'The Zhike server that serves this document' }],
+      tags: API_TAGS,
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
     transform: jsonSchemaTransform,
+    // named schemas (Error, RateLimited) into components.schemas, then 204s without a body
+    transformObject: (doc) => finishDocument(jsonSchemaTransformObject(doc)),
   });
 
   await app.register(opsPlugin);
   await app.register(
     async (api) => {
+      // A JSON API: text/plain bodies are 415 like any other type we do not read (uploads add their own types).
+      api.removeContentTypeParser('text/plain');
+      api.setNotFoundHandler(apiNotFound(knownRoutes));
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       await api.register(authPlugin);
       await api.register(conversationsPlugin);
@@ -281,9 +302,13 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(routingPlugin);
       await api.register(visitorsPlugin);
       await api.register(eventsPlugin);
+      await api.register(nlpPlugin);
+      await api.register(inspectionsPlugin);
+      await api.register(cannedRepliesPlugin);
+      await api.register(knowledgePlugin);
       await api.register(widgetClientApi);
     },
-    { prefix: '/api/v1' },
+    { prefix: API_PREFIX },
   );
   await app.register(staticPlugin, {
     defaultInboxToken: async () => {

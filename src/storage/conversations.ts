@@ -82,7 +82,7 @@ export async function findConversation(
     sql,
     `SELECT ${CONVERSATION_COLUMNS} FROM ${CONVERSATION_FROM}
      WHERE c.id = $1 AND ($2::bigint IS NULL OR c.workspace_id = $2) AND ($3::bigint IS NULL OR c.contact_id = $3)
-     ${scope.lock ? 'FOR UPDATE OF c' : ''}`,
+     ${scope.lock ? 'FOR NO KEY UPDATE OF c' : ''}`,
     [id, scope.workspaceId ?? null, scope.contactId ?? null],
   );
   return row ? toConversation(row) : null;

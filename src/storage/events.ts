@@ -1,4 +1,4 @@
-import type { DomainEvent, EventType, PendingEvent, StoredEvent } from '../core/events.js';
+import { DERIVED_EVENTS, type DomainEvent, type EventType, type PendingEvent, type StoredEvent } from '../core/events.js';
 import type { Row, Sql } from './db.js';
 
 /**
@@ -18,10 +18,12 @@ export class StaleEventWriter extends Error {
  * Appends events to the log inside the caller's transaction and returns them with
  * ids. Conversations whose events are logged are stamped with this transaction
  * (their row is locked until commit): see StaleEventWriter and migration 005.
+ * Derived events (DERIVED_EVENTS) stamp nothing.
  */
 export async function appendEvents(sql: Sql, pending: PendingEvent[]): Promise<DomainEvent[]> {
   if (pending.length === 0) return [];
-  const conversations = [...new Set(pending.map((e) => e.conversationId).filter((id): id is number => id !== null))];
+  const ordered = pending.filter((e) => !DERIVED_EVENTS.has(e.type));
+  const conversations = [...new Set(ordered.map((e) => e.conversationId).filter((id): id is number => id !== null))];
   if (conversations.length > 0) {
     const stamped = await sql.query<{ id: number }>(
       `UPDATE conversations SET event_tx = pg_current_xact_id()

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite, types } from '@electric-sql/pglite';
 import { lockDirectory } from './directory-lock.js';
+import { PreparedStatements } from './pglite-prepared.js';
 import { assertNotInTransaction, guarded, inTransaction, type Db, type Row, type Sql } from './db.js';
 import { StatementQueue } from './statement-queue.js';
 
@@ -27,17 +28,17 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     await release();
     throw err;
   }
-  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Sql => ({
-    async query<T extends Row>(text: string, params?: unknown[]) {
-      return (await q.query<T>(text, params as any[])).rows;
-    },
+  // Statements are prepared once per text (pglite-prepared.ts); `exec` runs scripts as they are.
+  const prepared = new PreparedStatements(pg);
+  const wrap = (q: { exec: PGlite['exec'] }, inTransaction: boolean): Sql => ({
+    query: <T extends Row>(text: string, params?: unknown[]) => prepared.query<T>(text, params, inTransaction),
     async exec(text: string) {
       await q.exec(text);
     },
   });
   // Statements and whole transactions take turns that leave the event loop room (statement-queue.ts).
   const turns = new StatementQueue();
-  const direct = wrap(pg);
+  const direct = wrap(pg, false);
   const base: Sql = {
     query: (text, params) => turns.run(() => direct.query(text, params)),
     exec: (text) => turns.run(() => direct.exec(text)),
@@ -47,7 +48,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     ...guarded(base),
     tx: (fn) => {
       assertNotInTransaction();
-      return turns.run(() => pg.transaction((t) => inTransaction.run(true, () => fn(wrap(t)))));
+      return turns.run(() => pg.transaction((t) => inTransaction.run(true, () => fn(wrap(t, true)))));
     },
     async close() {
       try {

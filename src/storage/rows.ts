@@ -4,7 +4,8 @@ import type { Row } from './db.js';
 
 /** Row → domain shape mappers. Dates become ISO strings here, once. */
 const iso = (d: Date | string | null): string | null => (d === null ? null : d instanceof Date ? d.toISOString() : new Date(d).toISOString());
-const isoReq = (d: Date | string) => iso(d) as string;
+/** A timestamp column as an ISO string (the mappers of other folders' tables use it too). */
+export const isoReq = (d: Date | string) => iso(d) as string;
 
 export const CONVERSATION_COLUMNS = `c.*, ct.name AS contact_name`;
 export const CONVERSATION_FROM = `conversations c JOIN contacts ct ON ct.id = c.contact_id`;
@@ -38,7 +39,7 @@ export function toConversation(r: Row): Conversation {
 }
 
 export const MESSAGE_COLUMNS = `m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.content, m.content_type,
-  m.private, m.attachments, m.client_message_id, m.channel, m.created_at,
+  m.private, m.attachments, m.client_message_id, m.channel, m.meta, m.created_at,
   CASE m.sender_type WHEN 'agent' THEN a.name WHEN 'customer' THEN ct.name WHEN 'bot' THEN '${BOT_NAME}' END AS sender_name`;
 export const MESSAGE_FROM = `messages m
   JOIN conversations cv ON cv.id = m.conversation_id
@@ -59,6 +60,7 @@ export function toMessage(r: Row): Message {
     attachments: r.attachments as AttachmentRef[],
     clientMessageId: r.client_message_id,
     channel: r.channel,
+    meta: (r.meta as Message['meta']) ?? null,
     createdAt: isoReq(r.created_at),
   };
 }

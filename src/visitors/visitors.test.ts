@@ -1,27 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
-import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { conversation, onlineAgent, setReception, visitor, waitFor } from '../../test/helpers/reception.js';
 import { WsClient } from '../../test/helpers/ws.js';
+import { useTestApp } from '../../test/helpers/suite.js';
 
 const page = (url: string, visitKey = 'visit-1', referrer = '') => ({ url, title: url.split('/').pop() || '首页', referrer, visitKey });
 
 describe.each(DB_KINDS)('visitors and invitations on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  const sockets: WsClient[] = [];
-  const track = <T extends { ws: WsClient }>(x: T) => (sockets.push(x.ws), x);
-
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((s) => s.close()));
-    await t.close();
-  });
+  const { t, a, sockets, track } = useTestApp(kind, { listen: true });
 
   it('agents see who is on the site: current page, source, search keyword, landing page, and the trail', async () => {
     const agent = track(await onlineAgent(t, { email: 'watch@x.test', name: '观察员' }));

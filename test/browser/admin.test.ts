@@ -1,27 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/env.js';
-import { ServerProcess } from '../helpers/server-process.js';
+import { useServerAndBrowser } from '../helpers/suite.js';
 
 /** The admin pages as an administrator uses them: create an agent, create a web inbox and read its embed snippet, switch language. */
 describe('browser: administration', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-e2e-admin-'));
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await ServerProcess.start({ ZHIKE_DATA_DIR: dataDir });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const { server, browser } = useServerAndBrowser('admin');
 
   it('creates an agent who can then log in, and a web inbox with its snippet', { timeout: 120_000 }, async () => {
     const ctx = await browser.newContext({ locale: 'zh-CN' });

@@ -1,11 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/env.js';
-import { ServerProcess } from '../helpers/server-process.js';
+import { useServerAndBrowser } from '../helpers/suite.js';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -15,20 +11,8 @@ const XSS = '<img src=x onerror=alert(1)>';
  * visitor sees the reply; a reload keeps the history; markup shows as typed.
  */
 describe('browser: a visitor and an agent chat', () => {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-e2e-'));
-  let server: ServerProcess;
-  let browser: Browser;
+  const { server, browser } = useServerAndBrowser('chat');
   const dialogs: string[] = [];
-
-  beforeAll(async () => {
-    server = await ServerProcess.start({ ZHIKE_DATA_DIR: dataDir });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
 
   const watch = (page: Page) => {
     page.on('dialog', (d) => {

@@ -124,7 +124,7 @@ describe('browser: the console as a team sees it', () => {
     await maxInput.press('Enter');
     const changed = agent.locator('.ant-message-notice', { hasText: '接待上限改为' });
     await expect.poll(() => changed.count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await agent.locator('h2').first().click();
+    await agent.locator('h1').first().click();
     await expect.poll(async () => (await api('GET', '/api/v1/agents')).agents.find((x: { id: number }) => x.id === me.id).maxConcurrent, { timeout: 10_000 }).toBe(3);
     await expect.poll(() => agent.getByTestId('agent-max-input').first().isEnabled(), { timeout: 10_000 }).toBe(true);
     expect(await changed.count()).toBe(1);

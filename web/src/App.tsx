@@ -1,23 +1,30 @@
-import { App as AntApp, Button, ConfigProvider, Result, Spin } from 'antd';
+import { App as AntApp, Button, ConfigProvider, Result } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
 import { errorText } from './lib/errors';
 import { I18nProvider, useI18n } from './i18n';
-import { LoginPage } from './scenes/Login/LoginPage';
+import { Loading } from './components/Loading';
+import { PageBoundary } from './components/PageBoundary';
 import { Shell } from './scenes/Shell';
 import { WorkspacePage } from './scenes/Workspace/WorkspacePage';
 import { SessionProvider, useSession } from './stores/session';
 import { theme } from './theme';
 
-// Admin pages are code-split: most sessions never open them.
+// Pages other than 工作台 are code-split: an agent lands on 工作台 and most sessions never open
+// the others; each brings its own antd parts (Table, Form, Drawer…) when first opened
+// (see web/vite.config.ts). The login form is one of them: a logged-in agent reopening the console skips it.
+const LoginPage = lazy(() => import('./scenes/Login/LoginPage').then((m) => ({ default: m.LoginPage })));
 const AgentsPage = lazy(() => import('./scenes/Admin/AgentsPage'));
 const InboxesPage = lazy(() => import('./scenes/Admin/InboxesPage'));
 const SkillGroupsPage = lazy(() => import('./scenes/Admin/SkillGroupsPage'));
 const CalendarsPage = lazy(() => import('./scenes/Admin/CalendarsPage'));
+const KnowledgePage = lazy(() => import('./scenes/Admin/KnowledgePage'));
 const MonitorPage = lazy(() => import('./scenes/Monitor/MonitorPage'));
 const VisitorsPage = lazy(() => import('./scenes/Visitors/VisitorsPage'));
+const NlpLabPage = lazy(() => import('./scenes/Admin/NlpLabPage'));
+const QaLabPage = lazy(() => import('./scenes/Admin/QaLabPage'));
 
 export function App() {
   return (
@@ -42,12 +49,9 @@ function Themed({ children }: { children: ReactNode }) {
   );
 }
 
+/** While the session is checked or a page's code arrives: a spinner named 加载中… for screen readers. */
 export function FullPageSpin() {
-  return (
-    <div className="full-center">
-      <Spin size="large" />
-    </div>
-  );
+  return <Loading full size="large" />;
 }
 
 function AppRoutes() {
@@ -71,16 +75,23 @@ function AppRoutes() {
       </div>
     );
   }
+  const page = (el: ReactNode, allowed = true) =>
+    allowed ? (
+      <PageBoundary resetKey={location.pathname}>
+        <Suspense fallback={<FullPageSpin />}>{el}</Suspense>
+      </PageBoundary>
+    ) : (
+      <Forbidden />
+    );
   if (session.status === 'anonymous') {
     return (
       <Routes>
-        <Route path="/login" element={<LoginPage expired={session.expired} />} />
+        <Route path="/login" element={page(<LoginPage expired={session.expired} />)} />
         <Route path="*" element={<Navigate to="/login" replace state={{ from: location.pathname }} />} />
       </Routes>
     );
   }
   const lead = session.me.agent.role === 'admin' || session.me.agent.role === 'supervisor';
-  const page = (el: ReactNode, allowed = true) => (allowed ? <Suspense fallback={<FullPageSpin />}>{el}</Suspense> : <Forbidden />);
   return (
     <Routes>
       <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
@@ -94,6 +105,10 @@ function AppRoutes() {
         <Route path="admin/groups" element={page(<SkillGroupsPage />, lead)} />
         <Route path="admin/hours" element={page(<CalendarsPage />, lead)} />
         <Route path="admin/inboxes" element={page(<InboxesPage />, lead)} />
+        <Route path="admin/nlp-lab" element={page(<NlpLabPage />, session.me.agent.role === 'admin')} />
+        <Route path="admin/qa-lab" element={page(<QaLabPage />, lead)} />
+        {/* 知识库: admins edit, every agent reads (the bot's answers, suggested answers) */}
+        <Route path="admin/knowledge" element={page(<KnowledgePage />)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

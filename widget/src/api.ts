@@ -82,6 +82,16 @@ export class Api {
     return (await this.call<{ conversationId: number | null }>('POST', `/invitations/${invitationId}/reply`, { auth: true, body: { accept } })).conversationId;
   }
 
+  /** The visitor picked one of the bot's "您是不是想问" choices: the bot's answer comes back (and over the socket). */
+  choose(conversationId: number, articleId: number): Promise<Message> {
+    return this.call('POST', `/conversations/${conversationId}/bot/choose`, { auth: true, body: { articleId } });
+  }
+
+  /** 有帮助 / 没帮助 on a bot answer (a second rating replaces the first). */
+  async feedback(conversationId: number, messageId: number, helpful: boolean): Promise<void> {
+    await this.call('POST', `/conversations/${conversationId}/bot/feedback`, { auth: true, body: { messageId, helpful } });
+  }
+
   send(conversationId: number, body: SendBody): Promise<Message> {
     return this.call('POST', `/conversations/${conversationId}/messages`, { body, auth: true });
   }

@@ -118,6 +118,8 @@ export class Chat {
       leaveQueue: () => void this.leaveQueue(),
       toHuman: () => this.toHuman(),
       invite: (accept) => this.answerInvite(accept),
+      choose: (conv, articleId) => void this.choose(conv, articleId),
+      feedback: (conv, messageId, helpful) => this.feedback(conv, messageId, helpful),
     }, (id) => this.convs.get(id)?.status);
     this.outbox = new Outbox(
       {
@@ -584,6 +586,25 @@ export class Chat {
       this.queued(null);
     } catch {
       this.view.notice(this.t.error);
+    }
+  }
+
+  /** A "您是不是想问" choice: the bot answers with that article (shown when it comes back, or over the socket). */
+  private async choose(conv: number, articleId: number): Promise<void> {
+    try {
+      this.receive(await this.guard(this.api.choose(conv, articleId)), true);
+    } catch {
+      this.view.notice(this.t.error);
+    }
+  }
+
+  private async feedback(conv: number, messageId: number, helpful: boolean): Promise<boolean> {
+    try {
+      await this.guard(this.api.feedback(conv, messageId, helpful));
+      return true;
+    } catch {
+      this.view.notice(this.t.error);
+      return false;
     }
   }
 

@@ -3,7 +3,8 @@ import type { Locale } from './types';
 /** The widget's words, in the trade's own terms (在线客服, 留言, 会话已结束 …). */
 const zh = {
   launcher: '在线咨询',
-  openLabel: '打开在线客服',
+  /** The launcher's accessible name starts with its visible text (WCAG 2.5.3, label in name). */
+  launcherUnread: (n: number) => `在线咨询（${n} 条未读消息）`,
   close: '关闭',
   title: '在线客服',
   online: '客服在线，通常几分钟内回复',
@@ -45,6 +46,11 @@ const zh = {
   bot: '智能助手',
   botServing: '智能助手为您服务',
   toHuman: '转人工',
+  didYouMean: '您是不是想问',
+  helpfulQuestion: '这个回答有帮助吗？',
+  helpful: '有帮助',
+  notHelpful: '没帮助',
+  thanksForFeedback: '感谢您的反馈！',
   queue: (ahead: number, min: number) => `您前面还有 ${ahead} 位，预计等待 ${min} 分钟`,
   queueNext: '您是下一位，请稍候',
   leaveQueue: '结束排队',
@@ -68,7 +74,7 @@ export type Texts = typeof zh;
 
 const en: Texts = {
   launcher: 'Chat with us',
-  openLabel: 'Open chat',
+  launcherUnread: (n) => `Chat with us (${n} unread message${n === 1 ? '' : 's'})`,
   close: 'Close',
   title: 'Customer service',
   online: 'We typically reply in a few minutes',
@@ -109,6 +115,11 @@ const en: Texts = {
   bot: 'Virtual assistant',
   botServing: 'Virtual assistant',
   toHuman: 'Talk to a person',
+  didYouMean: 'Did you mean',
+  helpfulQuestion: 'Was this helpful?',
+  helpful: 'Helpful',
+  notHelpful: 'Not helpful',
+  thanksForFeedback: 'Thanks for your feedback!',
   queue: (ahead, min) => `${ahead} ${ahead === 1 ? 'person' : 'people'} ahead of you, about ${min} min`,
   queueNext: "You're next, please hold on",
   leaveQueue: 'Leave queue',

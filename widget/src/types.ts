@@ -56,7 +56,10 @@ export type { AttachmentRef } from '../../src/core/model';
 export type Message = Pick<
   CoreMessage,
   'id' | 'conversationId' | 'seq' | 'senderType' | 'senderName' | 'content' | 'attachments' | 'clientMessageId' | 'createdAt'
->;
+> & {
+  /** The bot's structured data: "您是不是想问" choices, an answer to rate. Optional: an older server sends none. */
+  meta?: CoreMessage['meta'];
+};
 
 export type Assignee = PublicAgent;
 

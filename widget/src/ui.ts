@@ -1,3 +1,4 @@
+import { readableOn } from '../../src/core/contrast';
 import { MAX_MESSAGE_CHARS } from '../../src/core/limits';
 import { codePointLength } from '../../src/core/text';
 import { h, icon, linkify } from './dom';
@@ -27,6 +28,10 @@ export interface ViewHandlers {
   leaveQueue(): void;
   toHuman(): void;
   invite(accept: boolean): void;
+  /** The visitor picked one of the bot's "您是不是想问" choices. */
+  choose(conversationId: number, articleId: number): void;
+  /** 有帮助 / 没帮助 on one of the bot's answers; resolves false when it was not recorded. */
+  feedback(conversationId: number, messageId: number, helpful: boolean): Promise<boolean>;
 }
 
 /** A local file shown before its upload finished. */
@@ -47,12 +52,6 @@ interface Row {
 
 const INF = Number.POSITIVE_INFINITY;
 const LIMIT_HINT_FROM = MAX_MESSAGE_CHARS - 500;
-
-export function readableOn(hex: string): { fg: string; tint: string } {
-  const n = parseInt(hex.slice(1), 16);
-  const y = ((n >> 16) & 255) * 0.299 + ((n >> 8) & 255) * 0.587 + (n & 255) * 0.114;
-  return y > 170 ? { fg: '#1f2329', tint: 'rgba(0,0,0,.08)' } : { fg: '#fff', tint: 'rgba(255,255,255,.2)' };
-}
 
 const pad = (n: number) => (n < 10 ? '0' : '') + n;
 
@@ -143,7 +142,7 @@ export class View {
     this.badgeEl = h('span', { class: 'bd', 'data-zk': 'badge', 'aria-hidden': 'true', hidden: true });
     this.launcher = h(
       'button',
-      { class: 'l', type: 'button', 'data-zk': 'launcher', 'aria-label': t.openLabel, 'aria-expanded': 'false', onclick: () => this.toggle() },
+      { class: 'l', type: 'button', 'data-zk': 'launcher', 'aria-expanded': 'false', onclick: () => this.toggle() },
       icon('chat', 22),
       h('span', null, t.launcher),
       this.badgeEl,
@@ -295,9 +294,10 @@ export class View {
   config(cfg: WidgetConfig): void {
     this.cfg = cfg;
     const color = /^#[0-9a-f]{6}$/i.test(cfg.color) ? cfg.color : '#1677ff';
-    const { fg, tint } = readableOn(color);
+    // the inbox colour, darkened if white text on it would miss WCAG AA (or dark text on a light one)
+    const { bg, fg, tint } = readableOn(color);
     const s = this.root.style;
-    s.setProperty('--c', color);
+    s.setProperty('--c', bg);
     s.setProperty('--f', fg);
     s.setProperty('--t', tint);
     const title = cfg.title || this.t.title;
@@ -443,7 +443,9 @@ export class View {
   badge(n: number): void {
     this.badgeEl.hidden = n === 0;
     this.badgeEl.textContent = n > 99 ? '99+' : String(n);
-    this.launcher.setAttribute('aria-label', n ? `${this.t.openLabel} (${this.t.unread(n)})` : this.t.openLabel);
+    // no unread: the visible text is the name; with unread, a name that starts with it
+    if (n) this.launcher.setAttribute('aria-label', this.t.launcherUnread(n));
+    else this.launcher.removeAttribute('aria-label');
   }
 
   earlier(show: boolean): void {
@@ -513,6 +515,7 @@ export class View {
       return 'own';
     }
     const el = this.message(m.senderType, m.senderName, m.content, m.attachments, m.createdAt);
+    if (m.senderType === 'bot' && m.meta?.bot) this.botExtras(el, m);
     el.dataset.seq = String(m.seq);
     if (m.senderType === 'customer') this.setState(el, 'sent');
     const row: Row = { el, conv: 0, seq: 0 };
@@ -596,6 +599,34 @@ export class View {
     if (sender === 'agent' || sender === 'bot') el.append(h('div', { class: 'nm' }, name || (sender === 'bot' ? this.t.bot : this.t.agent)));
     el.append(this.bubble(content, atts, preview), h('div', { class: 'mt' }, h('time', null, timeOf(at))));
     return el;
+  }
+
+  /**
+   * Under a bot message: its "您是不是想问" choices as buttons (one click answers), or 有帮助 /
+   * 没帮助 under an answer from the knowledge base (pressed state shown; changeable).
+   */
+  private botExtras(el: HTMLElement, m: Message): void {
+    const bot = m.meta!.bot!;
+    const time = el.lastElementChild;
+    if (bot.kind === 'choices' && bot.choices?.length) {
+      const group = h('div', { class: 'chs', role: 'group', 'aria-label': this.t.didYouMean, 'data-zk': 'choices' });
+      for (const c of bot.choices) {
+        group.append(h('button', { type: 'button', class: 'chip', 'data-zk': 'choice', onclick: () => this.on.choose(m.conversationId, c.articleId) }, c.question));
+      }
+      time?.before(group);
+    } else if (bot.kind === 'answer') {
+      const label = h('span', null, this.t.helpfulQuestion);
+      const rate = (helpful: boolean) => async () => {
+        const ok = await this.on.feedback(m.conversationId, m.id, helpful);
+        if (!ok) return;
+        yes.setAttribute('aria-pressed', String(helpful));
+        no.setAttribute('aria-pressed', String(!helpful));
+        label.textContent = this.t.thanksForFeedback;
+      };
+      const yes: HTMLButtonElement = h('button', { type: 'button', class: 'fbb', 'data-zk': 'helpful', 'aria-pressed': 'false', onclick: rate(true) }, this.t.helpful);
+      const no: HTMLButtonElement = h('button', { type: 'button', class: 'fbb', 'data-zk': 'not-helpful', 'aria-pressed': 'false', onclick: rate(false) }, this.t.notHelpful);
+      time?.before(h('div', { class: 'fb', role: 'group', 'aria-label': this.t.helpfulQuestion, 'data-zk': 'feedback' }, label, yes, no));
+    }
   }
 
   private bubble(content: string, atts: AttachmentRef[], preview?: Preview): HTMLElement {

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../../test/helpers/api.js';
 import { DB_KINDS } from '../../../test/helpers/env.js';
+import { useTestApp } from '../../../test/helpers/suite.js';
 
 describe.each(DB_KINDS)('client API (widget) on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-  });
-  afterAll(() => t.close());
+  const { t, a } = useTestApp(kind);
 
   it('serves the inbox’s public config with open CORS', async () => {
     const r = await a.inject('GET', `${a.widgetBase}/config`, { headers: { origin: 'https://shop.example' } });

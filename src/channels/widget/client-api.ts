@@ -8,10 +8,13 @@ import { groupForTopic, messagesFor, titleFor, toLocale, topicFromLabel, topicLa
 import { createConversation } from '../../commands/conversations.js';
 import { abandonQueue } from '../../commands/queue.js';
 import { createMessage } from '../../commands/messages.js';
+import { giveFeedback } from '../../commands/knowledge.js';
+import { answerChoice } from '../../reception/bot.js';
 import { DomainError, notFound } from '../../core/errors.js';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, PHONE_PATTERN } from '../../core/limits.js';
 import { nameText, text } from '../../core/text-schema.js';
 import type { Contact, Inbox } from '../../core/model.js';
+import { forCustomer } from '../../core/realtime/frames.js';
 import { getConversation, listMessages } from '../../storage/conversations.js';
 import type { Sql } from '../../storage/db.js';
 import { receptionFacts } from '../../storage/reception.js';
@@ -41,9 +44,9 @@ declare module 'fastify' {
 }
 
 const tags = ['client API (widget)'];
-// Optional in the schema so a missing token gets the clear 401 below rather than a generic 400.
-const contactHeader = z.object({ 'x-contact-token': text({ max: 200 }).optional().describe('Required: the token from POST …/contacts, kept by the client') });
-const inboxParams = z.object({ inboxToken: text({ max: 100 }) });
+// X-Contact-Token is the contactToken security scheme of the routes that need it (http/contract.ts):
+// a missing or unknown token is the clear 401 below.
+const inboxParams = z.object({ inboxToken: text({ min: 1, max: 100 }) });
 const convParams = inboxParams.extend({ id: z.coerce.number().int().positive() });
 
 const publicAssignee = z.object({ id: z.number(), name: z.string(), agentNo: z.string().nullable() }).nullable();
@@ -115,10 +118,10 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Public settings of an inbox (title, greeting, colour, language)',
+        operationId: 'getWidgetConfig', summary: 'Public settings of an inbox (title, greeting, colour, language)',
         description: 'Texts come in the language asked for (?locale=en), else in the inbox’s own.',
         params: inboxParams,
-        querystring: z.object({ locale: z.string().max(35).optional().describe('The widget’s language (data-locale): en or zh-CN') }),
+        querystring: z.object({ locale: text({ max: 35 }).optional().describe('The widget’s language (data-locale): en or zh-CN') }),
         response: {
           200: z.object({
             title: z.string(),
@@ -161,7 +164,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Create a contact (a visitor) and get the token that identifies them',
+        operationId: 'createWidgetContact', summary: 'Create a contact (a visitor) and get the token that identifies them',
         description: 'Keep contactToken (the widget keeps it in localStorage) and send it as X-Contact-Token.',
         params: inboxParams,
         body: z
@@ -194,9 +197,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The visitor tells us their name, e-mail or phone',
+        operationId: 'updateWidgetContact', summary: 'The visitor tells us their name, e-mail or phone',
         params: inboxParams,
-        headers: contactHeader,
         body: z
           .object({
             name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
@@ -219,9 +221,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The contact’s conversations, newest first',
+        operationId: 'listWidgetConversations', summary: 'The contact’s conversations, newest first',
         params: inboxParams,
-        headers: contactHeader,
         response: { 200: z.object({ conversations: z.array(customerConversation) }), 401: errorSchema },
       },
     },
@@ -233,13 +234,12 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Start a conversation (with the pre-chat form’s answers, when the inbox asks)',
+        operationId: 'createWidgetConversation', summary: 'Start a conversation (with the pre-chat form’s answers, when the inbox asks)',
         description:
           'The topic (one of /config preChat.topics) picks the skill group; name and phone are saved on the contact. ' +
           'A contact has one conversation at a time per inbox: while one is open or pending it comes back (200) instead of a new one (201). ' +
           'A new conversation waits for the customer’s first message before it takes an agent or a queue place.',
         params: inboxParams,
-        headers: contactHeader,
         body: z
           .object({
             topic: nameText({ max: 30 }).optional(),
@@ -283,12 +283,11 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Send a message as the customer',
+        operationId: 'createWidgetMessage', summary: 'Send a message as the customer',
         description:
           'Answers only after the message is stored. Always send a clientMessageId and resend with the same id when unsure: the original comes back (200) instead of a copy (201). ' +
           'A resolved conversation answers 409 conversation_resolved: start a new one.',
         params: convParams,
-        headers: contactHeader,
         body: z.object({ content: messageContent.default(''), clientMessageId, attachmentIds: attachmentIds.optional() }),
         response: { 200: customerMessageSchema, 201: customerMessageSchema, 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
       },
@@ -307,8 +306,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
         attachmentIds: req.body.attachmentIds,
         channel: 'web',
       });
-      const { private: _p, ...visible } = message;
-      return reply.code(duplicate ? 200 : 201).send(visible);
+      return reply.code(duplicate ? 200 : 201).send(forCustomer(message));
     },
   );
 
@@ -317,9 +315,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Messages of one of the contact’s conversations (no private notes)',
+        operationId: 'listWidgetMessages', summary: 'Messages of one of the contact’s conversations (no private notes)',
         params: convParams,
-        headers: contactHeader,
         querystring: messagesQuery,
         response: { 200: z.object({ conversation: customerConversation, messages: z.array(customerMessageSchema) }), 401: errorSchema, 404: errorSchema },
       },
@@ -330,7 +327,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       if (!conv) throw notFound('conversation');
       const [conversation] = await customerConversations(ctx.db, contact.id, conv.id);
       const messages = await listMessages(ctx.db, { conversationId: conv.id, ...req.query, includePrivate: false });
-      return { conversation, messages: messages.map(({ private: _p, ...m }) => m) };
+      return { conversation, messages: messages.map(forCustomer) };
     },
   );
 
@@ -339,9 +336,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The customer stops waiting in the queue (放弃排队); the conversation ends and is recorded as abandoned',
+        operationId: 'leaveWidgetQueue', summary: 'The customer stops waiting in the queue (放弃排队); the conversation ends and is recorded as abandoned',
         params: convParams,
-        headers: contactHeader,
         response: { 200: z.object({ abandoned: z.boolean().describe('false when no longer queued (an agent took it, or it ended)') }), 401: errorSchema, 404: errorSchema },
       },
     },
@@ -356,10 +352,9 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Accept or dismiss an invitation (also possible over the WebSocket)',
+        operationId: 'replyWidgetInvitation', summary: 'Accept or dismiss an invitation (also possible over the WebSocket)',
         description: 'Accepting an agent’s invitation opens a conversation with that agent; its id comes back.',
         params: convParams,
-        headers: contactHeader,
         body: z.object({ accept: z.boolean() }),
         response: { 200: z.object({ conversationId: z.number().nullable() }), 401: errorSchema, 404: errorSchema },
       },
@@ -370,10 +365,45 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     },
   );
 
+  r.post(
+    '/widget/:inboxToken/conversations/:id/bot/choose',
+    {
+      schema: {
+        tags,
+        operationId: 'chooseWidgetBotArticle', summary: 'The customer picks one of the bot’s "您是不是想问" choices: the bot answers with that article',
+        description: 'The choices are in a bot message’s meta.bot.choices. The answer comes back (and over the WebSocket); a repeated click returns it again (200).',
+        params: convParams,
+        body: z.object({ articleId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) }).strict(),
+        response: { 200: customerMessageSchema, 201: customerMessageSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const contact = contactOf(req);
+      const { message, duplicate } = await answerChoice(ctx, { workspaceId: contact.workspaceId, contactId: contact.id }, req.params.id, req.body.articleId);
+      return reply.code(duplicate ? 200 : 201).send(forCustomer(message));
+    },
+  );
+
+  r.post(
+    '/widget/:inboxToken/conversations/:id/bot/feedback',
+    {
+      schema: {
+        tags,
+        operationId: 'giveWidgetBotFeedback', summary: '有帮助 / 没帮助 on one of the bot’s answers (once per message; a second rating replaces the first)',
+        params: convParams,
+        body: z.object({ messageId: z.number().int().positive().max(Number.MAX_SAFE_INTEGER), helpful: z.boolean() }).strict(),
+        response: { 200: z.object({ messageId: z.number(), articleId: z.number(), helpful: z.boolean() }), 400: errorSchema, 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const contact = contactOf(req);
+      return giveFeedback(ctx, { workspaceId: contact.workspaceId, contactId: contact.id, conversationId: req.params.id }, req.body.messageId, req.body.helpful);
+    },
+  );
+
   uploadRoute(app, '/widget/:inboxToken/attachments', {
-    summary: 'Upload an image or file as the customer',
+    operationId: 'uploadWidgetAttachment', summary: 'Upload an image or file as the customer',
     params: inboxParams,
-    headers: contactHeader,
     uploader: (req) => {
       const contact = contactOf(req);
       return { workspaceId: contact.workspaceId, uploaderType: 'customer', uploaderId: contact.id };

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../../test/helpers/api.js';
 import { DB_KINDS } from '../../../test/helpers/env.js';
 import { WsClient } from '../../../test/helpers/ws.js';
+import { useTestApp } from '../../../test/helpers/suite.js';
 
 /** Issue 12 item 6: CORS only on the client API; a contact token works in its own inbox only. */
 describe.each(DB_KINDS)('client API isolation on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
-    await t.listen();
-  });
-  afterAll(() => t.close());
+  const { t, a } = useTestApp(kind, { listen: true });
 
   const preflight = (url: string) =>
     a.inject('OPTIONS', url, {

@@ -118,7 +118,8 @@ describe('client API rate limits', () => {
   it('documents the 429 answer on the client API’s writes', async () => {
     const doc = (await t.app.inject('/api/v1/openapi.json')).json();
     const responses = doc.paths['/api/v1/widget/{inboxToken}/conversations/{id}/messages'].post.responses;
-    expect(JSON.stringify(responses['429'])).toContain('rate_limited');
+    expect(responses['429'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RateLimited' });
+    expect(JSON.stringify(doc.components.schemas.RateLimited)).toContain('rate_limited');
   });
 });
 

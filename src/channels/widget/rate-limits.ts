@@ -12,6 +12,8 @@ const LIMITED: Record<string, { category: LimitCategory; perContact: boolean }> 
   'POST /conversations/:id/leave-queue': { category: 'conversations', perContact: false },
   'POST /conversations/:id/messages': { category: 'messages', perContact: true },
   'POST /attachments': { category: 'uploads', perContact: true },
+  'POST /conversations/:id/bot/choose': { category: 'messages', perContact: true },
+  'POST /conversations/:id/bot/feedback': { category: 'messages', perContact: true },
 };
 
 function categoryOf(req: FastifyRequest) {

@@ -1,3 +1,5 @@
+import type { QaLiveAlert } from '../qa/types.js';
+import type { ConversationInsight, MessageAnalysis } from '../assist/insight.js';
 import type { Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Message } from '../model.js';
 import type { Invitation, LiveVisitor } from '../visitors/types.js';
 
@@ -21,6 +23,12 @@ export type ConversationChange = 'created' | 'assigned' | 'status' | 'handler' |
 /** Customers never receive private notes, so their messages do not carry the flag. */
 export type CustomerMessage = Omit<Message, 'private'>;
 
+/** What a customer sees of a message: everything but the private flag (over HTTP and the WebSocket alike). */
+export function forCustomer(m: Message): CustomerMessage {
+  const { private: _p, ...rest } = m;
+  return rest;
+}
+
 /** What a customer sees of their conversation: who serves them, and whether it ended. */
 export interface CustomerConversation {
   id: number;
@@ -36,6 +44,12 @@ export interface ResponseTimeoutAlert {
   waitedSeconds: number;
   contactName: string | null;
 }
+
+/** 智能质检, live, for the group's supervisors: an agent message broke a rule that cannot wait (禁语, critical). */
+export type QaFindingAlert = { kind: 'qa_finding' } & QaLiveAlert;
+
+/** Something an agent must act on now. */
+export type AgentAlert = ResponseTimeoutAlert | QaFindingAlert;
 
 // ── frames both audiences receive ───────────────────────────────────────
 
@@ -80,7 +94,9 @@ export type AgentFrame =
   | { type: 'queue'; groupId: number | null; length: number }
   /** A visitor's page changed, or they left (null). */
   | { type: 'visitor'; contactId: number; visitor: LiveVisitor | null }
-  | ({ type: 'alert' } & ResponseTimeoutAlert)
+  | ({ type: 'alert' } & AgentAlert)
+  /** A customer message was analysed: its emotion, intent and signals, and the conversation's new picture (agent assist). */
+  | { type: 'analysis'; analysis: MessageAnalysis; insight: ConversationInsight }
   /** The message this connection sent is stored. */
   | { type: 'ack'; ref?: string; message: Message; duplicate: boolean }
   | ErrorFrame;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksForHuman, builtInReply, foldWidth, handoff, receive, renderTemplate, type ReceptionMode } from './reception.js';
+import { asksForHuman, builtInReply, foldWidth, handoff, receive, renderTemplate, statesGrievance, type ReceptionMode } from './reception.js';
 
 const all = (mode: ReceptionMode) => ({
   open: receive({ mode, withinHours: true, agentsOnDuty: true }),
@@ -32,6 +32,10 @@ describe('the customer asking for a person', () => {
       expect(asksForHuman(t), t).toBe(true);
     }
     for (const t of ['人工智能是什么', '你好', '订单查询']) expect(asksForHuman(t), t).toBe(false);
+  });
+  it('a grievance in so many words (with the complaint intent it goes to people even when calm)', () => {
+    for (const t of ['我要投诉你们的快递员', '不给个说法我就给差评', '这得赔偿我', 'I want to complain']) expect(statesGrievance(t), t).toBe(true);
+    for (const t of ['退款的问题', '发票怎么开', '问一下退款的事情']) expect(statesGrievance(t), t).toBe(false);
   });
   it('folds full-width characters', () => {
     expect(foldWidth('ＡＢＣ１２３　！')).toBe('ABC123 !');

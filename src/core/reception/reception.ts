@@ -51,9 +51,31 @@ export function asksForHuman(text: string): boolean {
   return HUMAN_REQUEST.test(foldWidth(text).trim());
 }
 
+const GRIEVANCE = /投诉|举报|差评|索赔|赔偿|赔钱|说法|维权|曝光|太差|太过分|complain|compensat|unacceptable/i;
+
+/**
+ * Does the customer state a grievance in so many words (投诉, 差评, 给个说法, 赔偿…)? With the
+ * complaint intent it hands a conversation to people even when no feeling word shows; without
+ * it and without a feeling, a "complaint" reading of a plain question ("退款的问题") is doubted.
+ */
+export function statesGrievance(text: string): boolean {
+  return GRIEVANCE.test(foldWidth(text));
+}
+
 /** Full-width ASCII (ＡＢＣ１２３) → half-width, ideographic space → space. */
 export function foldWidth(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+/**
+ * A message that is only a greeting or a thank-you (nothing to look up): "你好", "在吗？",
+ * "谢谢！", "hello". "你好，发票怎么开" is a question, not small talk.
+ */
+export function smallTalk(text: string): 'greeting' | 'thanks' | null {
+  const t = foldWidth(text).trim().toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  if (/^(你好|您好|hi|hello|hey|在吗|在不在|在么|哈喽|嗨|早上好|下午好|晚上好|你好呀|您好呀|有人吗)(啊|呀|哈)?$/.test(t)) return 'greeting';
+  if (/^(谢谢|感谢|多谢|谢啦|谢谢你|谢谢您|好的谢谢|好的感谢|thanks|thankyou|thx|ok谢谢)(啦|了|哈)?$/.test(t)) return 'thanks';
+  return null;
 }
 
 /**

@@ -20,7 +20,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/agents',
-    { schema: { tags, summary: 'Agents of the workspace with their status', response: { 200: z.object({ agents: z.array(agentSchema) }) } } },
+    { schema: { tags, operationId: 'listAgents', summary: 'Agents of the workspace with their status', response: { 200: z.object({ agents: z.array(agentSchema) }) } } },
     async (req) => ({ agents: await listAgents(ctx.db, callerOf(req).workspaceId) }),
   );
 
@@ -29,7 +29,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Create an agent (admin only)',
+        operationId: 'createAgent', summary: 'Create an agent (admin only)',
         body: z.object({
           email: z.email().max(MAX_EMAIL_CHARS),
           name: nameText({ min: 1, max: MAX_NAME_CHARS }),
@@ -49,7 +49,7 @@ export const agentsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Change an agent’s name, role, 工号 or password, or deactivate them (admin only)',
+        operationId: 'updateAgent', summary: 'Change an agent’s name, role, 工号 or password, or deactivate them (admin only)',
         description: 'Deactivating ends their sessions and returns their open conversations to the unassigned list.',
         params: idParam,
         body: z

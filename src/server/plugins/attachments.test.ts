@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../../test/helpers/api.js';
 import { DB_KINDS } from '../../../test/helpers/env.js';
+import { useTestApp } from '../../../test/helpers/suite.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -9,8 +9,7 @@ const PNG = Buffer.from(
 );
 
 describe.each(DB_KINDS)('attachments on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
+  const { t, a } = useTestApp(kind);
   let contactToken: string;
   let convId: number;
   const upload = (body: Buffer, type: string, filename = 'x.png', who: { contactToken?: string; token?: string } = { contactToken }) =>
@@ -22,12 +21,9 @@ describe.each(DB_KINDS)('attachments on %s', (kind) => {
     });
 
   beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
     contactToken = (await a.newContact()).contactToken;
     convId = (await a.newConversation(contactToken)).id;
   });
-  afterAll(() => t.close());
 
   it('a customer sends an image: stored in the database, served by its capability URL', async () => {
     const up = await upload(PNG, 'image/png', '截图.png');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { readAttachment } from '../../commands/attachments.js';
 import { text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
+import { errorSchema } from '../../http/schemas.js';
 import { uploadRoute } from '../../http/uploads.js';
 
 /** Agents upload files; anyone holding an attachment's capability URL may download it. */
@@ -11,7 +12,7 @@ export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
   const ctx = app.zhike;
 
   uploadRoute(app, '/attachments', {
-    summary: 'Upload an attachment (agent)',
+    operationId: 'uploadAttachment', summary: 'Upload an attachment (agent)',
     onRequest: requireAgent,
     uploader: (req) => {
       const caller = callerOf(req);
@@ -24,8 +25,15 @@ export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['attachments'],
-        summary: 'Download an attachment by its capability URL',
+        operationId: 'downloadAttachment', summary: 'Download an attachment by its capability URL',
         params: z.object({ key: z.string().regex(/^[A-Za-z0-9_-]{32}$/), filename: text({ max: 300 }) }),
+        response: {
+          200: {
+            description: 'The file, with the Content-Type it was uploaded with (images inline, other files as a download)',
+            content: { '*/*': { schema: z.string().meta({ format: 'binary' }) } },
+          },
+          404: errorSchema,
+        },
       },
     },
     async (req, reply) => {
@@ -39,7 +47,7 @@ export const attachmentsPlugin: FastifyPluginAsync = async (app) => {
         .header('Cross-Origin-Resource-Policy', 'cross-origin')
         .header('Cache-Control', 'private, max-age=31536000, immutable')
         .header('Content-Disposition', `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(file.filename)}`)
-        .send(file.data);
+        .send(file.data as unknown as string); // raw bytes: Fastify sends a Buffer as it is (the schema above documents them)
     },
   );
 };

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../../test/helpers/api.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, DB_KINDS } from '../../../test/helpers/env.js';
+import { useTestApp } from '../../../test/helpers/suite.js';
 
 describe.each(DB_KINDS)('auth on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
-  beforeAll(async () => {
-    t = await createTestApp(kind, { config: { loginRateLimit: 5 } });
-    a = api(t);
-  });
-  afterAll(() => t.close());
+  const { t, a } = useTestApp(kind, { config: { loginRateLimit: 5 } });
 
   it('logs in with e-mail and password: a bearer token and an httpOnly SameSite session cookie', async () => {
     const r = await a.inject('POST', '/api/v1/auth/login', { payload: { email: ADMIN_EMAIL.toUpperCase(), password: ADMIN_PASSWORD } });

@@ -23,7 +23,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['auth'],
-        summary: 'Log in with e-mail and password',
+        operationId: 'login', summary: 'Log in with e-mail and password',
         description: `Returns a session token for \`Authorization: Bearer\` and sets the console's session cookie. After ${ctx.config.loginRateLimit} failed attempts for one account from one address, that pair waits 30 s, then twice as long after each further failure (up to 15 min); a successful login clears it. Other accounts and other addresses are not affected.`,
         body: z.object({ email: text({ min: 3, max: MAX_EMAIL_CHARS }), password: text({ min: 1, max: 200 }) }),
         response: {
@@ -62,7 +62,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
     authed.addHook('onRequest', requireAgent);
     const a = authed.withTypeProvider<ZodTypeProvider>();
 
-    a.post('/auth/logout', { schema: { tags: ['auth'], summary: 'End this session', response: { 204: z.null() } } }, async (req, reply) => {
+    a.post('/auth/logout', { schema: { tags: ['auth'], operationId: 'logout', summary: 'End this session', response: { 204: z.null() } } }, async (req, reply) => {
       const token = tokenOf(req);
       if (token) await logout(ctx.db, token);
       await setAvailability(ctx, callerOf(req), 'offline');
@@ -75,7 +75,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
       {
         schema: {
           tags: ['auth'],
-          summary: 'The logged-in agent and their workspace',
+          operationId: 'getMe', summary: 'The logged-in agent and their workspace',
           response: { 200: z.object({ agent: agentSchema, workspace: z.object({ id: z.number(), name: z.string(), locale: z.string() }) }) },
         },
       },
@@ -91,7 +91,7 @@ export const authPlugin: FastifyPluginAsync = async (app) => {
       {
         schema: {
           tags: ['auth'],
-          summary: 'Set my status: online (在线), away (小休: keeps current chats, takes no new ones) or offline',
+          operationId: 'setMyAvailability', summary: 'Set my status: online (在线), away (小休: keeps current chats, takes no new ones) or offline',
           body: z.object({ availability: z.enum(AVAILABILITIES) }),
           response: { 200: agentSchema },
         },

@@ -14,7 +14,7 @@ export const calendarsPlugin: FastifyPluginAsync = async (app) => {
   const ctx = app.zhike;
   const tags = ['business hours'];
 
-  r.get('/business-calendars', { schema: { tags, summary: 'Business-hours calendars', response: { 200: z.object({ calendars: z.array(calendarSchema) }) } } }, async (req) => ({
+  r.get('/business-calendars', { schema: { tags, operationId: 'listBusinessCalendars', summary: 'Business-hours calendars', response: { 200: z.object({ calendars: z.array(calendarSchema) }) } } }, async (req) => ({
     calendars: await listCalendars(ctx.db, callerOf(req).workspaceId),
   }));
 
@@ -23,7 +23,7 @@ export const calendarsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Open now? When does it next open or close?',
+        operationId: 'getBusinessCalendarStatus', summary: 'Open now? When does it next open or close?',
         params: idParam,
         response: { 200: z.object({ open: z.boolean(), nextOpening: z.string().nullable(), nextClosing: z.string().nullable() }), 404: errorSchema },
       },
@@ -38,13 +38,13 @@ export const calendarsPlugin: FastifyPluginAsync = async (app) => {
 
   r.post(
     '/business-calendars',
-    { schema: { tags, summary: 'Create a calendar (admin)', body: calendarInputSchema, response: { 201: calendarSchema, 400: errorSchema, 403: errorSchema } } },
+    { schema: { tags, operationId: 'createBusinessCalendar', summary: 'Create a calendar (admin)', body: calendarInputSchema, response: { 201: calendarSchema, 400: errorSchema, 403: errorSchema } } },
     async (req, reply) => reply.code(201).send(await createCalendar(ctx, callerOf(req), req.body)),
   );
 
   r.patch(
     '/business-calendars/:id',
-    { schema: { tags, summary: 'Change a calendar (admin)', params: idParam, body: calendarInputSchema.partial().strict(), response: { 200: calendarSchema, 400: errorSchema, 404: errorSchema } } },
+    { schema: { tags, operationId: 'updateBusinessCalendar', summary: 'Change a calendar (admin)', params: idParam, body: calendarInputSchema.partial().strict(), response: { 200: calendarSchema, 400: errorSchema, 404: errorSchema } } },
     async (req) => {
       const cal = await updateCalendar(ctx, callerOf(req), req.params.id, req.body);
       ctx.reception?.invalidateAll();
@@ -54,7 +54,7 @@ export const calendarsPlugin: FastifyPluginAsync = async (app) => {
 
   r.delete(
     '/business-calendars/:id',
-    { schema: { tags, summary: 'Delete a calendar no inbox uses (admin)', params: idParam, response: { 204: z.null(), 404: errorSchema, 409: errorSchema } } },
+    { schema: { tags, operationId: 'deleteBusinessCalendar', summary: 'Delete a calendar no inbox uses (admin)', params: idParam, response: { 204: z.null(), 404: errorSchema, 409: errorSchema } } },
     async (req, reply) => {
       await deleteCalendar(ctx, callerOf(req), req.params.id);
       return reply.code(204).send(null);

@@ -24,7 +24,7 @@ export const contactsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'A contact with their conversations (newest first)',
+        operationId: 'getContact', summary: 'A contact with their conversations (newest first)',
         params: idParam,
         response: { 200: z.object({ contact: contactSchema, conversations: z.array(conversationSchema) }), 404: errorSchema },
       },
@@ -50,7 +50,7 @@ export const contactsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Edit a contact’s name, e-mail or phone (null clears a field)',
+        operationId: 'updateContact', summary: 'Edit a contact’s name, e-mail or phone (null clears a field)',
         params: idParam,
         body: z
           .object({

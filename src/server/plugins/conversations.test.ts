@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { insertAgent } from '../../commands/agents.js';
 import { insertInbox } from '../../commands/inboxes.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { api } from '../../../test/helpers/api.js';
 import { DB_KINDS } from '../../../test/helpers/env.js';
+import { useTestApp } from '../../../test/helpers/suite.js';
 
 describe.each(DB_KINDS)('conversations API on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
+  const { t, a } = useTestApp(kind);
   let agentToken: string;
   let agentId: number;
   beforeAll(async () => {
-    t = await createTestApp(kind);
-    a = api(t);
     const agent = await a.createAgent(t.adminToken, { email: 'xiaowang@zhike.test', name: '小王', agentNo: '1024' });
     agentId = agent.id;
     agentToken = await a.login('xiaowang@zhike.test');
   });
-  afterAll(() => t.close());
 
   it('a customer message arrives in the unassigned list with seq 1 and an unread count', async () => {
     const { contactToken } = await a.newContact({ name: '张三' });

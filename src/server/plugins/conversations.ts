@@ -8,7 +8,9 @@ import { CONVERSATION_STATUSES } from '../../core/model.js';
 import { assertCanReply } from '../../core/permissions.js';
 import { countConversations, getConversation, listConversations, listMessages } from '../../storage/conversations.js';
 import { callerOf, requireAgent } from '../../http/context.js';
-import { attachmentIds, clientMessageId, conversationSchema, errorSchema, idParam, messageContent, messageSchema, messagesQuery } from '../../http/schemas.js';
+import { conversationInsightSchema, messageAnalysisSchema } from '../../assist/schemas.js';
+import { analysesOf, insightsOf } from '../../assist/store.js';
+import { attachmentIds, clientMessageId, conversationSchema, errorSchema, idParam, messageContent, messageSchema, messagesQuery, parseTimeIdCursor, timeIdCursor } from '../../http/schemas.js';
 
 /** Agent API for conversations (会话) and their messages. */
 export const conversationsPlugin: FastifyPluginAsync = async (app) => {
@@ -16,13 +18,16 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const ctx = app.zhike;
   const tags = ['conversations'];
+  // agent assist: the list and the conversation carry its picture, customer messages their analysis
+  const withInsight = conversationSchema.extend({ insight: conversationInsightSchema.nullable().describe('Agent assist: null until a customer message was analysed') });
+  const withAnalysis = messageSchema.extend({ analysis: messageAnalysisSchema.nullable().describe('Agent assist: customer messages once analysed, else null') });
 
   r.get(
     '/conversations',
     {
       schema: {
         tags,
-        summary: 'List conversations, newest activity first',
+        operationId: 'listConversations', summary: 'List conversations, newest activity first',
         querystring: z.object({
           status: z.enum([...CONVERSATION_STATUSES, 'all']).default('open').describe('open (进行中), pending (待处理), resolved (已结束) or all'),
           assignee: z
@@ -33,16 +38,12 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
           contactId: z.coerce.number().int().positive().optional(),
           handler: z.enum(['bot', 'human', 'offline']).optional().describe('offline: 留言 (left when nobody could answer)'),
           queued: z.enum(['true', 'false']).optional().describe('true: only conversations waiting in a queue'),
-          before: z
-            .string()
-            .regex(/^[0-9T:.\-+Z]+_\d+$/, 'use the nextCursor of the previous page')
-            .optional()
-            .describe('Cursor from the previous page (nextCursor)'),
+          before: timeIdCursor.optional().describe('Cursor from the previous page (nextCursor)'),
           limit: z.coerce.number().int().min(1).max(200).default(50),
         }),
         response: {
           200: z.object({
-            conversations: z.array(conversationSchema),
+            conversations: z.array(withInsight),
             counts: z.object({ mine: z.number(), unassigned: z.number(), all: z.number() }).describe('Tab counts under this status filter'),
             nextCursor: z.string().nullable(),
           }),
@@ -52,7 +53,7 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
     async (req) => {
       const caller = callerOf(req);
       const q = req.query;
-      const before = q.before ? { updatedAt: q.before.slice(0, q.before.lastIndexOf('_')), id: Number(q.before.slice(q.before.lastIndexOf('_') + 1)) } : undefined;
+      const before = q.before ? parseTimeIdCursor(q.before) : undefined;
       const [conversations, counts] = await Promise.all([
         listConversations(ctx.db, {
           workspaceId: caller.workspaceId,
@@ -69,17 +70,24 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
         countConversations(ctx.db, caller.workspaceId, caller.agentId, q.status),
       ]);
       const last = conversations.at(-1);
-      return { conversations, counts, nextCursor: conversations.length === q.limit && last ? `${last.updatedAt}_${last.id}` : null };
+      const insights = await insightsOf(ctx.db, caller.workspaceId, conversations.map((c) => c.id));
+      return {
+        conversations: conversations.map((c) => ({ ...c, insight: insights.get(c.id) ?? null })),
+        counts,
+        nextCursor: conversations.length === q.limit && last ? `${last.updatedAt}_${last.id}` : null,
+      };
     },
   );
 
   r.get(
     '/conversations/:id',
-    { schema: { tags, summary: 'One conversation', params: idParam, response: { 200: conversationSchema, 404: errorSchema } } },
+    { schema: { tags, operationId: 'getConversation', summary: 'One conversation', params: idParam, response: { 200: withInsight, 404: errorSchema } } },
     async (req) => {
-      const conv = await getConversation(ctx.db, callerOf(req).workspaceId, req.params.id);
+      const caller = callerOf(req);
+      const conv = await getConversation(ctx.db, caller.workspaceId, req.params.id);
       if (!conv) throw notFound('conversation');
-      return conv;
+      const insights = await insightsOf(ctx.db, caller.workspaceId, [conv.id]);
+      return { ...conv, insight: insights.get(conv.id) ?? null };
     },
   );
 
@@ -88,18 +96,19 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Messages of a conversation, private notes included',
+        operationId: 'listMessages', summary: 'Messages of a conversation, private notes included',
         description: 'With `after`, the messages after that seq, oldest first (use it to resync). Without, the newest `limit` messages.',
         params: idParam,
         querystring: messagesQuery,
-        response: { 200: z.object({ messages: z.array(messageSchema) }), 404: errorSchema },
+        response: { 200: z.object({ messages: z.array(withAnalysis) }), 404: errorSchema },
       },
     },
     async (req) => {
       const conv = await getConversation(ctx.db, callerOf(req).workspaceId, req.params.id);
       if (!conv) throw notFound('conversation');
       const messages = await listMessages(ctx.db, { conversationId: conv.id, ...req.query, includePrivate: true });
-      return { messages };
+      const analyses = await analysesOf(ctx.db, conv.id, messages.filter((m) => m.senderType === 'customer').map((m) => m.id));
+      return { messages: messages.map((m) => ({ ...m, analysis: analyses.get(m.id) ?? null })) };
     },
   );
 
@@ -108,7 +117,7 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Reply to the customer, or add a private note (内部备注)',
+        operationId: 'createMessage', summary: 'Reply to the customer, or add a private note (内部备注)',
         description: 'Answers only after the message is stored. Resending with the same clientMessageId returns the original (200) instead of a copy (201).',
         params: idParam,
         body: z.object({
@@ -146,7 +155,7 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Assign (分配), take (接入) or transfer (转接) a conversation',
+        operationId: 'assignConversation', summary: 'Assign (分配), take (接入) or transfer (转接) a conversation',
         description:
           'assigneeId null returns it to the pool (routing may assign it again). Agents may take unassigned conversations (also from the queue) and hand over their own; ' +
           'supervisors and admins may assign any. The target must have room (接待上限) unless a supervisor forces it: 409 agent_full otherwise.',
@@ -166,7 +175,7 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Resolve (结束会话), reopen (重新打开) or park (待处理) a conversation',
+        operationId: 'setConversationStatus', summary: 'Resolve (结束会话), reopen (重新打开) or park (待处理) a conversation',
         params: idParam,
         body: z.object({ status: z.enum(CONVERSATION_STATUSES) }),
         response: { 200: conversationSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
@@ -177,7 +186,7 @@ export const conversationsPlugin: FastifyPluginAsync = async (app) => {
 
   r.post(
     '/conversations/:id/read',
-    { schema: { tags, summary: 'Mark the customer’s messages as read (clears the unread count)', params: idParam, response: { 200: conversationSchema } } },
+    { schema: { tags, operationId: 'markConversationRead', summary: 'Mark the customer’s messages as read (clears the unread count)', params: idParam, response: { 200: conversationSchema } } },
     async (req) => {
       const caller = callerOf(req);
       const conversation = await markConversationRead(ctx, caller, req.params.id);

@@ -5,6 +5,15 @@ import { MAX_ATTACHMENT_BYTES } from '../../core/limits.js';
 import { isInvalidTextIssue } from '../../core/text-schema.js';
 import { INVALID_TEXT } from '../../core/text.js';
 
+/** Fastify's own refusals, under stable codes documented in the OpenAPI document (http/contract.ts). */
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message?: string }> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'invalid_json', message: 'the body is not valid JSON' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'the body is empty but Content-Type says application/json: send {} or no Content-Type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'invalid_request', message: 'Content-Length does not match the body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'unsupported Content-Type: send application/json' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'unsupported_media_type', message: 'the Content-Type header is not valid: send application/json' },
+};
+
 /**
  * One error shape for the whole API: { error: { code, message, details? } }.
  * Messages say what was wrong and what to do; 5xx never leaks internals.
@@ -16,8 +25,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => {
-        const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.') || err.validationContext || 'request';
-        return `${err.validationContext ?? ''}${v.instancePath ? ' ' + where : ''}: ${v.message}`.trim();
+        const where = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+        return `${err.validationContext ?? 'request'}${where ? ' ' + where : ''}: ${v.message}`;
       });
       // NUL or a lone surrogate in any field: its own code (clients must not retry it)
       const code = err.validation.some((v) => isInvalidTextIssue(v)) ? INVALID_TEXT : 'invalid_request';
@@ -37,6 +46,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.statusCode === 429) {
       return reply.code(429).send({ error: { code: 'rate_limited', message: fe.message || 'too many requests; wait a minute and try again' } });
     }
+    const known = fe.code ? FASTIFY_ERRORS[fe.code] : undefined;
+    if (known) return reply.code(known.status).send({ error: { code: known.code, message: known.message ?? fe.message } });
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.code(fe.statusCode).send({ error: { code: (fe.code ?? 'bad_request').toLowerCase(), message: fe.message } });
     }

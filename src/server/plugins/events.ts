@@ -11,6 +11,7 @@ import { parsePosition, positionKey, readBatch } from '../../storage/consumers.j
 import { readEvents } from '../../storage/events.js';
 
 const tags = ['events'];
+const XID8_MAX = 18_446_744_073_709_551_615n;
 
 const consumerSchema = z.object({
   name: z.string().describe('e.g. reception.bot, routing.drain'),
@@ -46,7 +47,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Read the domain event log (admin)',
+        operationId: 'listEvents', summary: 'Read the domain event log (admin)',
         description:
           'Append-only; docs/events.md lists the types and their data. To follow the log without missing an event, page with ' +
           '`cursor`: events come in the order consumers see them (in order per conversation), only once every transaction ' +
@@ -54,7 +55,13 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
           'an event whose transaction commits late can land behind an id already read.',
         querystring: z
           .object({
-            cursor: z.string().regex(/^\d{1,20}\.\d{1,15}$/).optional().describe('`next` from the previous page; omit to start at the beginning'),
+            cursor: text({ max: 40 })
+              .regex(/^(0|[1-9]\d{0,19})\.(0|[1-9]\d{0,14})$/, 'use `next` from the previous page')
+              // no leading zeros: the server never gives them, and PGlite reads 0-prefixed transaction ids as octal
+              // a transaction id is a 64-bit unsigned number (xid8): larger is 400, not a database error
+              .refine((c) => !/^\d{1,20}\./.test(c) || BigInt(c.slice(0, c.indexOf('.'))) <= XID8_MAX, 'this cursor is not one the server gave: use `next` from the previous page')
+              .optional()
+              .describe('`next` from the previous page; omit to start at the beginning'),
             after: z.coerce.number().int().min(0).optional().describe('Instead of cursor: events with a larger id, in id order'),
             limit: z.coerce.number().int().min(1).max(1000).default(200),
           })
@@ -103,7 +110,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The durable consumers: how far behind the log each is, and what it parked (admin)',
+        operationId: 'listEventConsumers', summary: 'The durable consumers: how far behind the log each is, and what it parked (admin)',
         description:
           'Consumers run for the whole installation, so lag counts every workspace’s events; parked events and errors are this workspace’s only.',
         response: { 200: z.object({ consumers: z.array(consumerSchema) }), 403: errorSchema },
@@ -122,7 +129,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Run a consumer’s parked events of this workspace again (admin)',
+        operationId: 'retryParkedEvents', summary: 'Run a consumer’s parked events of this workspace again (admin)',
         description: 'Oldest first, once each (up to 1,000 per call): those that succeed leave the parking, the others stay with their new error.',
         params: z.object({ name: text({ max: 100 }) }),
         response: {

@@ -16,7 +16,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/inboxes',
-    { schema: { tags, summary: 'The workspace’s inboxes with their public token', response: { 200: z.object({ inboxes: z.array(inboxSchema) }) } } },
+    { schema: { tags, operationId: 'listInboxes', summary: 'The workspace’s inboxes with their public token', response: { 200: z.object({ inboxes: z.array(inboxSchema) }) } } },
     async (req) => ({ inboxes: await listInboxes(ctx.db, callerOf(req).workspaceId) }),
   );
 
@@ -25,7 +25,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Create a web inbox (admin only)',
+        operationId: 'createInbox', summary: 'Create a web inbox (admin only)',
         body: z.object({ name: nameText({ min: 1, max: MAX_NAME_CHARS }), settings: inboxSettingsSchema.default({}) }),
         response: { 201: inboxSchema, 403: errorSchema },
       },
@@ -38,7 +38,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Rename an inbox or change its widget settings (admin only)',
+        operationId: 'updateInbox', summary: 'Rename an inbox or change its widget settings (admin only)',
         params: idParam,
         body: z.object({ name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(), settings: inboxSettingsSchema.optional() }).strict(),
         response: { 200: inboxSchema, 403: errorSchema, 404: errorSchema },
@@ -49,7 +49,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/inboxes/:id/reception',
-    { schema: { tags, summary: 'How the inbox receives customers (defaults filled in)', params: idParam, response: { 200: receptionSchema, 404: errorSchema } } },
+    { schema: { tags, operationId: 'getInboxReception', summary: 'How the inbox receives customers (defaults filled in)', params: idParam, response: { 200: receptionSchema, 404: errorSchema } } },
     async (req) => getInboxReception(ctx.db, callerOf(req).workspaceId, req.params.id),
   );
 
@@ -58,7 +58,7 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Change reception: mode, business hours, skill groups, pre-chat form, automatic replies, timeouts, invitations (admin)',
+        operationId: 'updateInboxReception', summary: 'Change reception: mode, business hours, skill groups, pre-chat form, automatic replies, timeouts, invitations (admin)',
         description: 'Nested objects merge with what is stored; lists (topics, invitations) replace. Effective without a restart.',
         params: idParam,
         body: receptionPatchSchema,

@@ -22,7 +22,7 @@ export const routingPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['conversations'],
-        summary: 'Transfer (转接) to an agent or a skill group, or escalate (升级) to the group leader',
+        operationId: 'transferConversation', summary: 'Transfer (转接) to an agent or a skill group, or escalate (升级) to the group leader',
         description:
           'The note reaches the receiver as a private note. An agent must have room (接待上限); a group routes the conversation (it may queue). ' +
           'Escalation to the 组长 may exceed their limit: the leader decides.',
@@ -59,7 +59,7 @@ export const routingPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['routing'],
-        summary: 'Live queues and agent load per skill group (all agents: group null)',
+        operationId: 'listQueues', summary: 'Live queues and agent load per skill group (all agents: group null)',
         description: 'Supervisors and admins see every group; agents see the groups they belong to and the all-agents pool.',
         response: {
           200: z.object({

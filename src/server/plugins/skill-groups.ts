@@ -22,13 +22,13 @@ export const skillGroupsPlugin: FastifyPluginAsync = async (app) => {
   const ctx = app.zhike;
   const tags = ['skill groups'];
 
-  r.get('/skill-groups', { schema: { tags, summary: 'Skill groups with their members', response: { 200: z.object({ groups: z.array(skillGroupSchema) }) } } }, async (req) => ({
+  r.get('/skill-groups', { schema: { tags, operationId: 'listSkillGroups', summary: 'Skill groups with their members', response: { 200: z.object({ groups: z.array(skillGroupSchema) }) } } }, async (req) => ({
     groups: await listSkillGroups(ctx.db, callerOf(req).workspaceId),
   }));
 
   r.post(
     '/skill-groups',
-    { schema: { tags, summary: 'Create a skill group (admin)', body: groupInput, response: { 201: skillGroupSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema } } },
+    { schema: { tags, operationId: 'createSkillGroup', summary: 'Create a skill group (admin)', body: groupInput, response: { 201: skillGroupSchema, 400: errorSchema, 403: errorSchema, 409: errorSchema } } },
     async (req, reply) => reply.code(201).send(await createSkillGroup(ctx, callerOf(req), req.body)),
   );
 
@@ -37,7 +37,7 @@ export const skillGroupsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Change a skill group: name, strategy, stickiness, leader, members (admin)',
+        operationId: 'updateSkillGroup', summary: 'Change a skill group: name, strategy, stickiness, leader, members (admin)',
         params: idParam,
         body: z.object({
           name: nameText({ min: 1, max: MAX_NAME_CHARS }).optional(),
@@ -55,7 +55,7 @@ export const skillGroupsPlugin: FastifyPluginAsync = async (app) => {
 
   r.delete(
     '/skill-groups/:id',
-    { schema: { tags, summary: 'Delete a skill group; its conversations go to the all-agents pool (admin)', params: idParam, response: { 204: z.null(), 404: errorSchema } } },
+    { schema: { tags, operationId: 'deleteSkillGroup', summary: 'Delete a skill group; its conversations go to the all-agents pool (admin)', params: idParam, response: { 204: z.null(), 404: errorSchema } } },
     async (req, reply) => {
       await deleteSkillGroup(ctx, callerOf(req), req.params.id);
       return reply.code(204).send(null);

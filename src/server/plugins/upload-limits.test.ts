@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { api } from '../../../test/helpers/api.js';
-import { createTestApp, type TestApp } from '../../../test/helpers/app.js';
 import { DB_KINDS } from '../../../test/helpers/env.js';
 import { waitFor } from '../../../test/helpers/reception.js';
 import { loadConfig } from '../../config.js';
+import { useTestApp } from '../../../test/helpers/suite.js';
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -17,8 +17,8 @@ const pdf = (bytes: number) => Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.
  * of files and bytes; agents have no quota but their stray uploads expire too.
  */
 describe.each(DB_KINDS)('upload limits on %s', (kind) => {
-  let t: TestApp;
-  let a: ReturnType<typeof api>;
+  // 3 s to live, 3 files or 400 bytes a day per visitor
+  const { t, a } = useTestApp(kind, { config: { timerPollMs: 50, uploadExpiryMinutes: 0.05, uploadDailyFiles: 3, uploadDailyBytes: 400 } });
   const upload = (body: Buffer, type: string, who: { contactToken?: string; token?: string }) =>
     t.app.inject({
       method: 'POST',
@@ -27,13 +27,6 @@ describe.each(DB_KINDS)('upload limits on %s', (kind) => {
       payload: body,
     });
   const exists = async (id: number) => (await t.db.query('SELECT 1 FROM attachments WHERE id = $1', [id])).length > 0;
-
-  beforeAll(async () => {
-    // 3 s to live, 3 files or 400 bytes a day per visitor
-    t = await createTestApp(kind, { config: { timerPollMs: 50, uploadExpiryMinutes: 0.05, uploadDailyFiles: 3, uploadDailyBytes: 400 } });
-    a = api(t);
-  });
-  afterAll(() => t.close());
 
   it('an upload no message took is deleted when its timer fires (GET 404); an attached one stays', async () => {
     const { contactToken } = await a.newContact();

@@ -35,7 +35,7 @@ export const visitorsPlugin: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/visitors',
-    { schema: { tags, summary: 'Visitors with a page open now: current page, source, search keyword, landing page', response: { 200: z.object({ visitors: z.array(liveVisitor) }) } } },
+    { schema: { tags, operationId: 'listVisitors', summary: 'Visitors with a page open now: current page, source, search keyword, landing page', response: { 200: z.object({ visitors: z.array(liveVisitor) }) } } },
     async (req) => ({ visitors: await app.visitors.live(callerOf(req).workspaceId) }),
   );
 
@@ -44,7 +44,7 @@ export const visitorsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'A contact’s browsing trail: recent visits with their pages and time on each',
+        operationId: 'listContactVisits', summary: 'A contact’s browsing trail: recent visits with their pages and time on each',
         params: idParam,
         response: {
           200: z.object({
@@ -79,7 +79,7 @@ export const visitorsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Invite a browsing or queued visitor to chat (主动邀请); accepting opens a conversation with you',
+        operationId: 'inviteVisitor', summary: 'Invite a browsing or queued visitor to chat (主动邀请); accepting opens a conversation with you',
         params: idParam.describe('The visitor’s contact id'),
         body: z.object({ message: text({ trim: true, min: 1, max: MAX_INVITATION_CHARS }).default('您好，有什么可以帮您的吗？') }),
         response: {

@@ -16,6 +16,9 @@ import type {
   Inbox,
   InboxSettings,
   Invitation,
+  KnowledgeArticle,
+  KnowledgeArticleInput,
+  KnowledgeImportReport,
   LiveVisitor,
   Me,
   Message,
@@ -26,6 +29,7 @@ import type {
   SkillGroup,
   SkillGroupInput,
   TransferTarget,
+  UnansweredQuestion,
   Visit,
 } from './types';
 
@@ -102,6 +106,17 @@ export const api = {
   createGroup: (body: SkillGroupInput) => request<SkillGroup>('/skill-groups', { body }),
   updateGroup: (id: number, patch: Partial<SkillGroupInput>) => request<SkillGroup>(`/skill-groups/${id}`, { method: 'PATCH', body: patch }),
   deleteGroup: (id: number) => request<void>(`/skill-groups/${id}`, { method: 'DELETE' }),
+
+  // ── 知识库 ──
+  listArticles: (q: { q?: string; category?: string; limit: number; offset: number }) =>
+    request<{ articles: KnowledgeArticle[]; total: number }>('/knowledge/articles', { query: q }),
+  knowledgeCategories: () => request<{ categories: { name: string; count: number }[] }>('/knowledge/categories'),
+  createArticle: (body: KnowledgeArticleInput) => request<KnowledgeArticle>('/knowledge/articles', { body }),
+  updateArticle: (id: number, patch: Partial<KnowledgeArticleInput>) => request<KnowledgeArticle>(`/knowledge/articles/${id}`, { method: 'PATCH', body: patch }),
+  deleteArticle: (id: number) => request<void>(`/knowledge/articles/${id}`, { method: 'DELETE' }),
+  importArticles: (csv: string) => request<KnowledgeImportReport>('/knowledge/import', { body: { csv }, timeoutMs: 60_000 }),
+  listUnanswered: (q: { limit: number; offset: number }) => request<{ questions: UnansweredQuestion[]; total: number }>('/knowledge/unanswered', { query: q }),
+  articleFromUnanswered: (id: number, body: KnowledgeArticleInput) => request<KnowledgeArticle>(`/knowledge/unanswered/${id}/article`, { body }),
 
   // ── business hours (工作时间) ──
   listCalendars: () => request<{ calendars: BusinessCalendar[] }>('/business-calendars'),

@@ -205,3 +205,20 @@ export const LIMITS = {
   minPassword: MIN_PASSWORD_LENGTH,
   allowedTypes: Object.keys(ALLOWED_ATTACHMENT_TYPES) as readonly string[],
 };
+
+/** 知识库 (GET/POST /knowledge/articles): the server's shapes. */
+export type { ArticleView as KnowledgeArticle, UnansweredQuestion } from '../../../src/core/knowledge/types';
+export interface KnowledgeArticleInput {
+  question: string;
+  similarQuestions: string[];
+  answer: string;
+  category?: string | null;
+  enabled?: boolean;
+}
+export interface KnowledgeImportReport {
+  rows: number;
+  created: number;
+  updated: number;
+  errors: { row: number; message: string }[];
+}
+export { KNOWLEDGE_LIMITS } from '../../../src/core/knowledge/limits';

@@ -56,8 +56,21 @@ export function AppHeader() {
               <NavLink to="/admin/inboxes" data-testid="nav-inboxes" className={({ isActive }) => navClass(isActive)}>
                 {t('nav.inboxes')}
               </NavLink>
+              {me.role === 'admin' ? (
+                <NavLink to="/admin/nlp-lab" data-testid="nav-nlp-lab" className={({ isActive }) => navClass(isActive)}>
+                  {t('nav.nlpLab')}
+                </NavLink>
+              ) : null}
+              <NavLink to="/admin/qa-lab" data-testid="nav-qa-lab" className={({ isActive }) => navClass(isActive)}>
+                {t('nav.qaLab')}
+              </NavLink>
             </>
-          ) : null}
+          ) : (
+            <span className="app-nav-sep" aria-hidden />
+          )}
+          <NavLink to="/admin/knowledge" data-testid="nav-knowledge" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.knowledge')}
+          </NavLink>
         </nav>
       </div>
       <div className="app-header-right">
@@ -89,13 +102,13 @@ export function AppHeader() {
         >
           <button type="button" className="user-button" data-testid="user-menu">
             <span className="user-avatar-wrap">
-              <Avatar size={26} style={{ background: '#1677ff' }}>
+              <Avatar size={26} style={{ background: 'var(--primary)' }}>
                 {me.name.slice(0, 1)}
               </Avatar>
               <span className="user-avatar-dot" style={{ background: availabilityColor[me.availability] }} />
             </span>
             <span className="user-name">{me.name}</span>
-            <DownOutlined style={{ fontSize: 10, color: '#8c8c8c' }} />
+            <DownOutlined style={{ fontSize: 10, color: 'var(--text-3)' }} />
           </button>
         </Dropdown>
       </div>

@@ -22,7 +22,7 @@ export function NotifyToggle() {
         size="small"
         data-testid="notify-toggle"
         aria-label={title}
-        icon={permission === 'granted' ? <BellFilled style={{ color: '#1677ff' }} /> : <BellOutlined />}
+        icon={permission === 'granted' ? <BellFilled style={{ color: 'var(--primary)' }} /> : <BellOutlined />}
         className={permission === 'default' ? 'notify-attention' : undefined}
         onClick={async () => {
           if (permission === 'default') setPermission(await notifier.requestPermission());

@@ -29,6 +29,7 @@ export function PresenceSelect() {
   return (
     <Select<Availability>
       data-testid="presence-select"
+      aria-label={t('header.presence')}
       size="small"
       value={availability}
       loading={busy}

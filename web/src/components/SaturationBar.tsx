@@ -10,7 +10,7 @@ export function SaturationBar({ load, max, width = 120 }: { load: number; max: n
   return (
     <Tooltip title={t('monitor.saturationTip', { load, max, pct })}>
       <span className="saturation" data-testid="saturation" data-load={load} data-max={max}>
-        <Progress percent={Math.min(100, pct)} size={[width, 8]} showInfo={false} strokeColor={color} />
+        <Progress percent={Math.min(100, pct)} size={[width, 8]} showInfo={false} strokeColor={color} aria-label={t('monitor.saturation')} />
         <span className="saturation-text">
           {load}/{max}
         </span>

@@ -1,5 +1,4 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { en } from './en';
 import { zhCN, type MessageKey } from './zh-CN';
 
 export type UiLocale = 'zh-CN' | 'en';
@@ -7,8 +6,19 @@ export type { MessageKey };
 export type Vars = Record<string, string | number>;
 export type Translate = (key: MessageKey, vars?: Vars) => string;
 
-const dictionaries: Record<UiLocale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+type Dictionary = Record<MessageKey, string>;
 const STORAGE_KEY = 'zhike.console.locale';
+
+// zh-CN, the default, comes with the console; English is fetched when chosen (one language's
+// strings stay out of everybody's first load).
+const dictionaries: Partial<Record<UiLocale, Dictionary>> = { 'zh-CN': zhCN };
+const loading: Partial<Record<UiLocale, Promise<Dictionary>>> = {};
+function loadDictionary(l: UiLocale): Promise<Dictionary> {
+  const have = dictionaries[l];
+  if (have) return Promise.resolve(have);
+  loading[l] ??= import('./en').then((m) => (dictionaries[l] = m.en));
+  return loading[l];
+}
 
 function initialLocale(): UiLocale {
   try {
@@ -39,20 +49,27 @@ interface I18nValue {
 const I18nContext = createContext<I18nValue | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [locale, setLocaleState] = useState<UiLocale>(initialLocale);
+  const [wanted] = useState<UiLocale>(initialLocale);
+  // the language shown: its strings are here (a saved English waits for them, a moment)
+  const [locale, setLocaleState] = useState<UiLocale | null>(() => (dictionaries[wanted] ? wanted : null));
+  useEffect(() => {
+    if (locale === null) void loadDictionary(wanted).then(() => setLocaleState(wanted), () => setLocaleState('zh-CN'));
+  }, [locale, wanted]);
   const setLocale = useCallback((l: UiLocale) => {
-    setLocaleState(l);
     try {
       window.localStorage.setItem(STORAGE_KEY, l);
     } catch {
       /* storage disabled */
     }
+    // switched once its strings are here; if they cannot be fetched, the language stays
+    void loadDictionary(l).then(() => setLocaleState(l), () => undefined);
   }, []);
   useEffect(() => {
-    document.documentElement.lang = locale;
+    if (locale) document.documentElement.lang = locale;
   }, [locale]);
-  const t = useCallback<Translate>((key, vars) => format(dictionaries[locale][key] ?? key, vars), [locale]);
-  const value = useMemo(() => ({ locale, setLocale, t }), [locale, setLocale, t]);
+  const t = useCallback<Translate>((key, vars) => format((locale && dictionaries[locale]?.[key]) ?? zhCN[key] ?? key, vars), [locale]);
+  const value = useMemo(() => (locale ? { locale, setLocale, t } : null), [locale, setLocale, t]);
+  if (!value) return null;
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

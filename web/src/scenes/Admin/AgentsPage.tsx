@@ -10,6 +10,7 @@ import { errorText } from '../../lib/errors';
 import { selectAgentList } from '../../stores/workspace/selectors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 const roleColor: Record<Role, string> = { admin: 'red', supervisor: 'gold', agent: 'blue' };
 const AGENT_NO = /^[0-9A-Za-z-]{1,20}$/;
@@ -90,6 +91,7 @@ export default function AgentsPage() {
             style={{ width: 120 }}
             disabled={busyId === a.id}
             data-testid="agent-role-select"
+            aria-label={t('agents.roleOf', { name: a.name })}
             onChange={(r) => void patch(a, { role: r }, t('agents.roleChanged', { name: a.name, role: t(`role.${r}`) }))}
             options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
             optionRender={(option) => <span data-testid={`role-${option.value}`}>{option.label}</span>}
@@ -114,7 +116,7 @@ export default function AgentsPage() {
       width: 110,
       render: (max: number, a) =>
         isAdmin && a.active ? (
-          <MaxInput value={max} disabled={busyId === a.id} onCommit={(v) => void patch(a, { maxConcurrent: v }, t('agents.maxChanged', { name: a.name, n: v }))} />
+          <MaxInput label={t('agents.maxOf', { name: a.name })} value={max} disabled={busyId === a.id} onCommit={(v) => void patch(a, { maxConcurrent: v }, t('agents.maxChanged', { name: a.name, n: v }))} />
         ) : (
           <span data-testid="agent-max">{max}</span>
         ),
@@ -166,7 +168,7 @@ export default function AgentsPage() {
     <div className="admin-page">
       <div className="admin-head">
         <div>
-          <h2>{t('agents.title')}</h2>
+          <h1>{t('agents.title')}</h1>
           <div className="muted">{t('agents.subtitle')}</div>
         </div>
         <Space>
@@ -227,7 +229,7 @@ export default function AgentsPage() {
  * Enter saves, the field is disabled while saving, and that takes the focus away (a
  * blur), which must not save (and toast) the same value a second time.
  */
-function MaxInput({ value, disabled, onCommit }: { value: number; disabled: boolean; onCommit: (v: number) => void }) {
+function MaxInput({ label, value, disabled, onCommit }: { label: string; value: number; disabled: boolean; onCommit: (v: number) => void }) {
   const [draft, setDraft] = useState<number | null>(value);
   const sent = useRef<number | null>(null);
   useEffect(() => {
@@ -258,6 +260,7 @@ function MaxInput({ value, disabled, onCommit }: { value: number; disabled: bool
       onBlur={commit}
       onPressEnter={commit}
       style={{ width: 72 }}
+      aria-label={label}
       data-testid="agent-max-input"
     />
   );
@@ -274,6 +277,7 @@ interface CreateValues {
 
 /** Mounted per opening: a fresh form every time. */
 function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreated: (a: Agent) => void }) {
+  useReturnFocus();
   const t = useT();
   const [form] = Form.useForm<CreateValues>();
   const [busy, setBusy] = useState(false);
@@ -369,6 +373,7 @@ function CreateAgentModal({ onClose, onCreated }: { onClose: () => void; onCreat
 }
 
 function ResetPasswordModal({ agent, onClose, onDone }: { agent: Agent; onClose: () => void; onDone: (a: Agent) => void }) {
+  useReturnFocus();
   const t = useT();
   const [form] = Form.useForm<{ password: string }>();
   const [busy, setBusy] = useState(false);

@@ -8,6 +8,7 @@ import { zonedTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 /** Common IANA zones; a calendar's own zone is added when it is not among them. */
 export const TIME_ZONES = [
@@ -149,7 +150,7 @@ export default function CalendarsPage() {
     <div className="admin-page">
       <div className="admin-head">
         <div>
-          <h2>{t('hours.title')}</h2>
+          <h1>{t('hours.title')}</h1>
           <div className="muted">{t('hours.subtitle')}</div>
         </div>
         {isAdmin ? (
@@ -314,6 +315,7 @@ function toInput(d: Draft): CalendarInput {
 }
 
 function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar | 'new'; onClose: () => void; onSaved: (c: BusinessCalendar, created: boolean) => void }) {
+  useReturnFocus();
   const t = useT();
   const { locale } = useI18n();
   const isNew = target === 'new';
@@ -370,6 +372,7 @@ function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar
   return (
     <Drawer
       open
+      autoFocus
       size={680}
       title={isNew ? t('hours.create') : `${t('inboxes.edit')} · ${target.name}`}
       onClose={onClose}
@@ -425,8 +428,11 @@ function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar
           />
           {nameMissing && !draft.name.trim() ? <div className="field-error">{t('agents.required')}</div> : null}
         </div>
-        <label className="form-label">{t('hours.timezone')}</label>
+        <label className="form-label" htmlFor="calendar-timezone">
+          {t('hours.timezone')}
+        </label>
         <Select
+          id="calendar-timezone"
           data-testid="calendar-form-timezone"
           value={draft.timezone}
           showSearch
@@ -467,6 +473,7 @@ function CalendarEditor({ target, onClose, onSaved }: { target: BusinessCalendar
                 onChange={(open) => setDay(d, { open })}
                 checkedChildren={t('hours.openShort')}
                 unCheckedChildren={t('hours.closedShort')}
+                aria-label={t(`weekday.${d}`)}
                 data-testid="calendar-day-open"
               />
               <div className="weekly-ranges">

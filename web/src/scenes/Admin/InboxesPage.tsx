@@ -1,6 +1,7 @@
 import { CopyOutlined, CustomerServiceOutlined, EditOutlined, ExportOutlined, GlobalOutlined, PlusOutlined } from '@ant-design/icons';
 import { Alert, App, Button, ColorPicker, Empty, Form, Input, Modal, Select, Spin, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { readableOn } from '../../../../src/core/contrast';
 import { api } from '../../api';
 import { MAX_NAME_CHARS, type Inbox, type InboxSettings, type Locale } from '../../api/types';
 import { useT } from '../../i18n';
@@ -9,6 +10,7 @@ import { errorText } from '../../lib/errors';
 import { useWorkspace } from '../../stores/workspace/context';
 import { ReceptionDrawer } from './ReceptionDrawer';
 import { charLimit } from '../../lib/charLimit';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
 
@@ -57,7 +59,7 @@ export default function InboxesPage() {
     <div className="admin-page">
       <div className="admin-head">
         <div>
-          <h2>{t('inboxes.title')}</h2>
+          <h1>{t('inboxes.title')}</h1>
           <div className="muted">{t('inboxes.subtitle')}</div>
         </div>
         {isAdmin ? (
@@ -80,12 +82,12 @@ export default function InboxesPage() {
         </div>
       ) : (
         <div className="inboxes-layout">
-          <div className="admin-card inbox-list" role="list">
+          <div className="admin-card inbox-list" role="group" aria-label={t('inboxes.title')}>
             {inboxes.map((inbox) => (
               <button
                 key={inbox.id}
                 type="button"
-                role="listitem"
+                aria-current={selected?.id === inbox.id ? 'true' : undefined}
                 className={`inbox-item${selected?.id === inbox.id ? ' active' : ''}`}
                 onClick={() => setSelectedId(inbox.id)}
                 data-testid="inbox-item"
@@ -135,6 +137,8 @@ function InboxDetail({ inbox, canEdit, onEdit, onReception }: DetailProps) {
   const snippet = embedSnippet(inbox.token);
   const s = inbox.settings;
   const color = s.color ?? '#1677ff';
+  // the preview paints as the widget does (darkened if white text on the colour would miss AA)
+  const paint = readableOn(color);
 
   const copy = async () => {
     try {
@@ -197,13 +201,13 @@ function InboxDetail({ inbox, canEdit, onEdit, onReception }: DetailProps) {
             <dd>{fullTime(inbox.createdAt)}</dd>
           </dl>
           <div className="widget-preview" aria-hidden>
-            <div className="widget-preview-head" style={{ background: color }}>
+            <div className="widget-preview-head" style={{ background: paint.bg, color: paint.fg }}>
               {s.title ?? inbox.name}
             </div>
             <div className="widget-preview-body">
               {s.greeting ? <div className="widget-preview-bubble">{s.greeting}</div> : null}
             </div>
-            <div className="widget-preview-launcher" style={{ background: color }} />
+            <div className="widget-preview-launcher" style={{ background: paint.bg }} />
           </div>
         </div>
       </div>
@@ -236,6 +240,7 @@ interface FormValues {
 
 /** Mounted per opening (keyed by target), so the form always starts from the inbox's current values. */
 function InboxModal({ target, onClose, onSaved }: { target: Inbox | 'new'; onClose: () => void; onSaved: (i: Inbox) => void }) {
+  useReturnFocus();
   const t = useT();
   const [form] = Form.useForm<FormValues>();
   const [busy, setBusy] = useState(false);

@@ -7,6 +7,7 @@ import { useT } from '../../i18n';
 import { errorText } from '../../lib/errors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 /** Select value for "no calendar" (全天) and "no group" (全部客服): antd Selects treat null as empty. */
 const NONE = 0;
@@ -125,6 +126,7 @@ const ruleId = () => `r${Date.now().toString(36)}${Math.random().toString(36).sl
  * replies, timeouts and automatic invitations. PATCHed whole; effective at once.
  */
 export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () => void }) {
+  useReturnFocus();
   const t = useT();
   const controller = useController();
   const isAdmin = useWorkspace((s) => s.me.role === 'admin');
@@ -187,6 +189,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
   return (
     <Drawer
       open
+      autoFocus
       size={720}
       onClose={onClose}
       destroyOnHidden
@@ -213,7 +216,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
         )
       ) : (
         <Form<FormValues> form={form} layout="vertical" initialValues={initial} disabled={!isAdmin} className="reception-form" data-testid="reception-form">
-          <h4 className="form-section">{t('reception.sectionRouting')}</h4>
+          <h2 className="form-section">{t('reception.sectionRouting')}</h2>
           <Form.Item name="mode" label={t('reception.mode')} extra={<ModeHint />}>
             <Radio.Group
               data-testid="reception-mode"
@@ -231,7 +234,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
             </Form.Item>
           </div>
 
-          <h4 className="form-section">{t('reception.sectionPreChat')}</h4>
+          <h2 className="form-section">{t('reception.sectionPreChat')}</h2>
           <Space size={24} wrap>
             <Form.Item name={['preChat', 'enabled']} valuePropName="checked" noStyle>
               <Checkbox data-testid="prechat-enabled">{t('reception.preChatEnabled')}</Checkbox>
@@ -278,7 +281,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
             )}
           </Form.List>
 
-          <h4 className="form-section">{t('reception.sectionMessages')}</h4>
+          <h2 className="form-section">{t('reception.sectionMessages')}</h2>
           <div className="muted small form-hint">{t('reception.localesHint')}</div>
           <Form.Item label={t('reception.titleEn')} extra={t('reception.titleEnHint')}>
             <Form.Item name={['en', 'title']} noStyle>
@@ -286,7 +289,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
             </Form.Item>
           </Form.Item>
           {MESSAGE_KEYS.map((k) => (
-            <Form.Item key={k} label={t(MESSAGE_LABELS[k])} extra={MESSAGE_HINTS[k] ? t(MESSAGE_HINTS[k]!) : undefined}>
+            <Form.Item key={k} label={t(MESSAGE_LABELS[k])} htmlFor={`messages_${k}`} extra={MESSAGE_HINTS[k] ? t(MESSAGE_HINTS[k]!) : undefined}>
               <div className="locale-pair">
                 <Form.Item name={['messages', k]} noStyle>
                   <Input.TextArea count={charLimit(1000)} autoSize={{ minRows: 1, maxRows: 4 }} data-testid={`reception-msg-${TEST_IDS[k]}`} />
@@ -304,19 +307,19 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
             </Form.Item>
           ))}
 
-          <h4 className="form-section">{t('reception.sectionTimeouts')}</h4>
+          <h2 className="form-section">{t('reception.sectionTimeouts')}</h2>
           <div className="timeouts-grid">
             <Form.Item name={['timeouts', 'agentResponseSeconds']} label={t('reception.agentResponse')} extra={t('reception.agentResponseHint')}>
-              <OptionalNumber min={10} max={86_400} unit={t('reception.unitSeconds')} fallback={60} testId="reception-agent-response" />
+              <OptionalNumber label={t('reception.agentResponse')} min={10} max={86_400} unit={t('reception.unitSeconds')} fallback={60} testId="reception-agent-response" />
             </Form.Item>
             <Form.Item name={['timeouts', 'reassignAfterSeconds']} label={t('reception.reassign')} extra={t('reception.reassignHint')}>
-              <OptionalNumber min={10} max={86_400} unit={t('reception.unitSeconds')} fallback={120} testId="reception-reassign" />
+              <OptionalNumber label={t('reception.reassign')} min={10} max={86_400} unit={t('reception.unitSeconds')} fallback={120} testId="reception-reassign" />
             </Form.Item>
             <Form.Item name={['timeouts', 'idleCheckinMinutes']} label={t('reception.idleCheckinAfter')} extra={t('reception.idleCheckinHint')}>
-              <OptionalNumber min={1} max={1440} unit={t('reception.unitMinutes')} fallback={5} testId="reception-idle-checkin" />
+              <OptionalNumber label={t('reception.idleCheckinAfter')} min={1} max={1440} unit={t('reception.unitMinutes')} fallback={5} testId="reception-idle-checkin" />
             </Form.Item>
             <Form.Item name={['timeouts', 'idleCloseMinutes']} label={t('reception.idleCloseAfter')} extra={t('reception.idleCloseHint')}>
-              <OptionalNumber min={1} max={1440} unit={t('reception.unitMinutes')} fallback={5} testId="reception-idle-close" />
+              <OptionalNumber label={t('reception.idleCloseAfter')} min={1} max={1440} unit={t('reception.unitMinutes')} fallback={5} testId="reception-idle-close" />
             </Form.Item>
             <Form.Item
               name={['timeouts', 'queueAbandonSeconds']}
@@ -328,7 +331,7 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
             </Form.Item>
           </div>
 
-          <h4 className="form-section">{t('reception.sectionInvitations')}</h4>
+          <h2 className="form-section">{t('reception.sectionInvitations')}</h2>
           <div className="muted small form-hint">{t('reception.invitationsHint')}</div>
           <Form.List name="invitations">
             {(fields, { add, remove }) => (
@@ -407,6 +410,8 @@ function ModeHint() {
 
 /** A number that can be switched off (null): 超时后自动转接 / 客户无响应询问 … */
 function OptionalNumber({
+  id,
+  label,
   value,
   onChange,
   min,
@@ -416,6 +421,10 @@ function OptionalNumber({
   testId,
   disabled,
 }: {
+  /** From the Form.Item: its label points at the number. */
+  id?: string;
+  /** The field's label, the switch's name too. */
+  label: string;
   value?: number | null;
   onChange?: (v: number | null) => void;
   min: number;
@@ -431,9 +440,10 @@ function OptionalNumber({
   return (
     <Space size={8}>
       <Tooltip title={on ? t('reception.turnOff') : t('reception.turnOn')}>
-        <Switch size="small" checked={on} disabled={disabled} onChange={(c) => onChange?.(c ? last : null)} data-testid={`${testId}-on`} />
+        <Switch size="small" checked={on} disabled={disabled} onChange={(c) => onChange?.(c ? last : null)} aria-label={label} data-testid={`${testId}-on`} />
       </Tooltip>
       <InputNumber
+        id={id}
         min={min}
         max={max}
         precision={0}

@@ -9,6 +9,7 @@ import { errorText } from '../../lib/errors';
 import { selectAgentList } from '../../stores/workspace/selectors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 const strategyColor: Record<Strategy, string> = { load_balanced: 'blue', round_robin: 'cyan', manual: 'orange' };
 
@@ -122,7 +123,7 @@ export default function SkillGroupsPage() {
     <div className="admin-page">
       <div className="admin-head">
         <div>
-          <h2>{t('groups.title')}</h2>
+          <h1>{t('groups.title')}</h1>
           <div className="muted">{t('groups.subtitle')}</div>
         </div>
         {isAdmin ? (
@@ -169,6 +170,7 @@ interface Props {
 }
 
 function GroupModal({ target, agents, onClose, onSaved }: Props) {
+  useReturnFocus();
   const t = useT();
   const [form] = Form.useForm<SkillGroupInput>();
   const [busy, setBusy] = useState(false);

@@ -47,7 +47,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
   };
 
   return (
-    <div className="login-page">
+    <main className="login-page">
       <div className="login-top">
         <LangSwitch />
       </div>
@@ -89,6 +89,6 @@ export function LoginPage({ expired }: { expired: boolean }) {
         </Form>
       </div>
       <div className="login-foot">© Zhike 知客 · Apache-2.0</div>
-    </div>
+    </main>
   );
 }

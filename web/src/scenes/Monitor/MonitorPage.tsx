@@ -13,6 +13,7 @@ import { contactLabel, formatDuration, fullTime, hhmm } from '../../i18n/format'
 import { errorText } from '../../lib/errors';
 import { isLead } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 const REFRESH_EVERY_MS = 10_000;
 /** Frames come in bursts (one transfer: assigned + queue + presence): one refresh for the burst. */
@@ -94,7 +95,7 @@ export default function MonitorPage() {
     <div className="admin-page wide">
       <div className="admin-head">
         <div>
-          <h2>{t('monitor.title')}</h2>
+          <h1>{t('monitor.title')}</h1>
           <div className="muted">{lead ? t('monitor.subtitle') : t('monitor.subtitleAgent')}</div>
         </div>
         <span className="muted small">
@@ -314,6 +315,7 @@ function QueueCard({ queue: q, lead, meId, onAssign, onChanged }: CardProps) {
 
 /** 分配 from the queue: pick an agent (full ones only with 强制分配). */
 function AssignModal({ entry, group, allAgents, onClose, onDone }: { entry: QueueEntry; group: QueueGroup; allAgents: AgentLoad[]; onClose: () => void; onDone: () => void }) {
+  useReturnFocus();
   const t = useT();
   const controller = useController();
   const { message } = App.useApp();

@@ -1,6 +1,6 @@
 import { CrownFilled, MessageOutlined, SearchOutlined, SendOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Drawer, Empty, Input, Modal, Space, Table, Tag, Tooltip, type TableColumnsType } from 'antd';
-import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
+import { useEffect, useMemo, useState, type HTMLAttributes, type KeyboardEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../../api';
 import { codePointLength, MAX_INVITATION_CHARS, type LiveVisitor } from '../../api/types';
@@ -13,6 +13,7 @@ import { contactLabel, fullTime, shortUrl } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
+import { useReturnFocus } from '../../lib/useReturnFocus';
 
 
 /** 访客: who is on the site now, where they came from, and 主动邀请. Live through `visitor` frames. */
@@ -157,7 +158,7 @@ export default function VisitorsPage() {
     <div className="admin-page wide">
       <div className="admin-head">
         <div>
-          <h2>{t('visitors.title')}</h2>
+          <h1>{t('visitors.title')}</h1>
           <div className="muted">
             <span data-testid="visitor-count">{t('visitors.subtitle', { n: Object.keys(visitorsById).length, chatting })}</span>
           </div>
@@ -189,12 +190,18 @@ export default function VisitorsPage() {
               'data-contact-id': v.contactId,
               className: `clickable-row${trailOf === v.contactId ? ' selected-row' : ''}`,
               onClick: () => setTrailOf(v.contactId),
+              // the trail opens from the keyboard too (Enter on the focused row)
+              tabIndex: 0,
+              onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+                if (e.key === 'Enter' && e.target === e.currentTarget) setTrailOf(v.contactId);
+              },
             }) as HTMLAttributes<HTMLElement>
           }
         />
       </div>
       <Drawer
         open={trailOf !== null}
+        autoFocus
         onClose={() => setTrailOf(null)}
         size={420}
         destroyOnHidden
@@ -221,6 +228,7 @@ export default function VisitorsPage() {
 
 /** 主动邀请: the visitor's widget opens with this message; accepting starts a conversation with me. */
 function InviteModal({ visitor, onClose }: { visitor: LiveVisitor; onClose: () => void }) {
+  useReturnFocus();
   const t = useT();
   const { message } = App.useApp();
   const [text, setText] = useState(() => t('visitors.inviteDefault'));
@@ -254,9 +262,13 @@ function InviteModal({ visitor, onClose }: { visitor: LiveVisitor; onClose: () =
       okButtonProps={{ disabled: !text.trim() || codePointLength(text) > MAX_INVITATION_CHARS, ...({ 'data-testid': 'invite-send' } as object) }}
       destroyOnHidden
     >
-      <p className="muted">{t('visitors.inviteHint')}</p>
+      <p className="muted" id="invite-hint">
+        {t('visitors.inviteHint')}
+      </p>
       <Input.TextArea
         data-testid="invite-message-input"
+        aria-label={t('visitors.inviteMessage')}
+        aria-describedby="invite-hint"
         value={text}
         onChange={(e) => setText(e.target.value)}
         count={charLimit(MAX_INVITATION_CHARS)}

@@ -1,6 +1,8 @@
-import { CloseOutlined, FileOutlined, LoadingOutlined, LockOutlined, PaperClipOutlined, SendOutlined, WarningFilled } from '@ant-design/icons';
+import { CloseOutlined, FileOutlined, LoadingOutlined, LockOutlined, PaperClipOutlined, SendOutlined, ThunderboltOutlined, WarningFilled } from '@ant-design/icons';
 import { Alert, App, Button, Input, Tooltip } from 'antd';
-import { useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
+import { renderCannedReply, type CannedReply } from '../../../../src/core/assist/canned';
+import { applyRewrite } from '../../../../src/core/assist/rewrite';
 import { api } from '../../api';
 import { codePointLength, LIMITS, type AttachmentRef, type Conversation } from '../../api/types';
 import { useT } from '../../i18n';
@@ -9,6 +11,13 @@ import { errorText } from '../../lib/errors';
 import { EmojiPicker } from '../../components/EmojiPicker';
 import { canChangeStatus, canReply } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import type { ForbiddenFinding } from '../../api/assist';
+import { useCannedReplies } from './assist/cannedStore';
+import { ForbiddenWarning, useForbiddenCheck } from './assist/ForbiddenWarning';
+import { QUICK_REPLY_LIST_ID, QuickReplies, quickReplyOptionId, slashQueryAt, visibleReplies, type SlashQuery } from './assist/QuickReplies';
+
+// 快捷回复 management: its form parts load when the agent first opens it
+const CannedRepliesDrawer = lazy(() => import('./assist/CannedRepliesDrawer'));
 
 type Mode = 'reply' | 'note';
 
@@ -67,6 +76,13 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const [reopening, setReopening] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const textarea = useRef<HTMLTextAreaElement | null>(null);
+  // 快捷回复: the `/` query being typed, the highlighted option, the management drawer
+  const [slash, setSlash] = useState<SlashQuery | null>(null);
+  const [activeReply, setActiveReply] = useState(0);
+  const [cannedOpen, setCannedOpen] = useState(false);
+  const [cannedLoaded, setCannedLoaded] = useState(false);
+  const cannedReplies = useCannedReplies(slash !== null || cannedLoaded);
+  const shownReplies = slash ? visibleReplies(cannedReplies, slash.query) : [];
 
   // The parent keys this component by conversation: keep the unsent text when the agent switches away.
   const latest = useRef({ text, mode, staged });
@@ -93,6 +109,8 @@ export function Composer({ conversation }: { conversation: Conversation }) {
   const uploading = staged.some((s) => s.status === 'uploading');
   const ready = staged.filter((s) => s.status === 'done' && s.ref);
   const canSend = !replyBlocked && !uploading && !tooLong && (text.trim() !== '' || ready.length > 0);
+  // 服务禁语 in the reply being written (not in internal notes): a warning, never a gate
+  const forbidden = useForbiddenCheck(text, !isNote && !replyBlocked, conversation.locale);
 
   const focus = () => window.setTimeout(() => textarea.current?.focus(), 0);
 
@@ -123,7 +141,48 @@ export function Composer({ conversation }: { conversation: Conversation }) {
     focus();
   };
 
+  /** Inserts a 快捷回复 in place of the `/query`, its variables filled for this agent and customer. */
+  const pickReply = (r: CannedReply) => {
+    const at = slash ?? { start: textarea.current?.selectionStart ?? text.length, end: textarea.current?.selectionEnd ?? text.length };
+    const content = renderCannedReply(r.content, { agentNo: me.agentNo, name: me.name, customerName: conversation.contactName });
+    const next = text.slice(0, at.start) + content + text.slice(at.end);
+    setText(next);
+    setSlash(null);
+    requestAnimationFrame(() => {
+      const ta = textarea.current;
+      ta?.focus();
+      ta?.setSelectionRange(at.start + content.length, at.start + content.length);
+    });
+  };
+
+  /** Replaces the sentence with the finding by its polite rewrite. */
+  const applyFinding = (f: ForbiddenFinding) => {
+    setText(applyRewrite(text, [f.span[0], f.span[1]], f.suggestion));
+    focus();
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (slash && !(e.nativeEvent.isComposing || e.keyCode === 229)) {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        setSlash(null);
+        return;
+      }
+      if (shownReplies.length > 0) {
+        if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          e.preventDefault();
+          const d = e.key === 'ArrowDown' ? 1 : -1;
+          setActiveReply((i) => (i + d + shownReplies.length) % shownReplies.length);
+          return;
+        }
+        if ((e.key === 'Enter' && !e.shiftKey) || e.key === 'Tab') {
+          e.preventDefault();
+          pickReply(shownReplies[Math.min(activeReply, shownReplies.length - 1)]);
+          return;
+        }
+      }
+    }
     if (e.key !== 'Enter') return;
     // An Enter that confirms an IME candidate (中文输入法) must not send.
     if (e.nativeEvent.isComposing || e.keyCode === 229) return;
@@ -230,7 +289,6 @@ export function Composer({ conversation }: { conversation: Conversation }) {
           type="button"
           role="tab"
           aria-selected={isNote}
-          aria-pressed={isNote}
           className={`composer-tab note${isNote ? ' active' : ''}`}
           data-testid="note-toggle"
           data-mode={effectiveMode}
@@ -303,17 +361,40 @@ export function Composer({ conversation }: { conversation: Conversation }) {
         variant="borderless"
         value={text}
         disabled={replyBlocked}
-        placeholder={isNote ? t('composer.notePlaceholder') : t('composer.replyPlaceholder')}
+        placeholder={isNote ? t('composer.notePlaceholder') : t('composer.assistPlaceholder')}
+        aria-controls={slash && shownReplies.length > 0 ? QUICK_REPLY_LIST_ID : undefined}
+        aria-activedescendant={slash && shownReplies.length > 0 ? quickReplyOptionId(shownReplies[Math.min(activeReply, shownReplies.length - 1)].id) : undefined}
+        aria-autocomplete="list"
         autoSize={{ minRows: 3, maxRows: 10 }}
         onChange={(e) => {
           setText(e.target.value);
+          const q = isNote ? null : slashQueryAt(e.target.value, e.target.selectionStart ?? e.target.value.length);
+          if (q?.query !== slash?.query || !q !== !slash) setActiveReply(0);
+          setSlash(q);
           if (error && !tooLong) setError(null);
           if (!isNote && e.target.value) controller.typing(id);
         }}
         onKeyDown={onKeyDown}
         onPaste={onPaste}
-        onBlur={() => controller.stopTyping()}
+        onBlur={() => {
+          controller.stopTyping();
+          setSlash(null);
+        }}
       />
+      {slash ? (
+        <QuickReplies
+          replies={cannedReplies}
+          shown={shownReplies}
+          active={Math.min(activeReply, Math.max(0, shownReplies.length - 1))}
+          onPick={pickReply}
+          onHover={setActiveReply}
+          onManage={() => {
+            setSlash(null);
+            setCannedOpen(true);
+          }}
+        />
+      ) : null}
+      <ForbiddenWarning findings={forbidden.findings} onApply={applyFinding} onDismiss={forbidden.dismiss} />
 
       <div className="composer-footer">
         <EmojiPicker disabled={replyBlocked} onPick={insertAtCursor} />
@@ -327,6 +408,23 @@ export function Composer({ conversation }: { conversation: Conversation }) {
             aria-label={t('composer.attach')}
           />
         </Tooltip>
+        <Tooltip title={t('canned.manage')}>
+          <Button
+            type="text"
+            icon={<ThunderboltOutlined />}
+            onClick={() => {
+              setCannedLoaded(true);
+              setCannedOpen(true);
+            }}
+            data-testid="canned-manage"
+            aria-label={t('canned.manage')}
+          />
+        </Tooltip>
+        {cannedOpen ? (
+          <Suspense fallback={null}>
+            <CannedRepliesDrawer open={cannedOpen} onClose={() => setCannedOpen(false)} isAdmin={me.role === 'admin'} />
+          </Suspense>
+        ) : null}
         <input
           ref={fileInput}
           type="file"

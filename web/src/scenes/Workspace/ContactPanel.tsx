@@ -7,7 +7,7 @@ import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, PHONE_PATTERN, type C
 import { ContactAvatar } from '../../components/ContactAvatar';
 import { InlineEdit } from '../../components/InlineEdit';
 import { SafeLink } from '../../components/SafeLink';
-import { VisitTrail } from '../../components/VisitTrail';
+import { VisitTrail } from '../../components/Deferred';
 import { StatusTag } from '../../components/StatusTag';
 import { useT } from '../../i18n';
 import { contactLabel, fullTime } from '../../i18n/format';

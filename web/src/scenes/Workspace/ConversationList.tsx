@@ -6,6 +6,7 @@ import type { Agent, Conversation, ConversationStatus } from '../../api/types';
 import { CONVERSATION_STATUSES } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
 import { ConversationBadges } from '../../components/ConversationBadges';
+import { ConversationInsightBadges } from '../../components/InsightBadges';
 import { useI18n, useT } from '../../i18n';
 import { contactLabel, fullTime, relativeTime } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
@@ -65,11 +66,11 @@ export function ConversationList({ activeId }: { activeId: number | null }) {
             }))}
           />
           <Tooltip title={t('common.retry')}>
-            <Button size="small" type="text" icon={<ReloadOutlined spin={list.loading} />} onClick={() => void controller.refreshList('merge')} />
+            <Button size="small" type="text" icon={<ReloadOutlined spin={list.loading} />} aria-label={t('common.retry')} onClick={() => void controller.refreshList('merge')} />
           </Tooltip>
         </div>
       </div>
-      <div className="conv-list" data-testid="conv-list" role="list">
+      <div className="conv-list" data-testid="conv-list">
         {list.error && conversations.length === 0 ? (
           <div className="conv-list-empty">
             <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={`${t('conv.listError')}: ${errorText(list.error, t)}`}>
@@ -102,18 +103,21 @@ export function ConversationList({ activeId }: { activeId: number | null }) {
           )
         ) : (
           <>
-            {conversations.map((c) => (
-              <ConversationItem
-                key={c.id}
-                conversation={c}
-                active={c.id === activeId}
-                assignee={c.assigneeId ? agents[c.assigneeId] : undefined}
-                mine={c.assigneeId === meId}
-                vip={contacts[c.contactId]?.vip ?? c.priority > 0}
-                now={now}
-                onOpen={(id) => navigate(`/conversations/${id}`)}
-              />
-            ))}
+            {/* the list holds only its items: the empty state's picture and "load more" sit outside it */}
+            <div role="list" aria-label={t(`conv.tab.${list.tab}`)}>
+              {conversations.map((c) => (
+                <ConversationItem
+                  key={c.id}
+                  conversation={c}
+                  active={c.id === activeId}
+                  assignee={c.assigneeId ? agents[c.assigneeId] : undefined}
+                  mine={c.assigneeId === meId}
+                  vip={contacts[c.contactId]?.vip ?? c.priority > 0}
+                  now={now}
+                  onOpen={(id) => navigate(`/conversations/${id}`)}
+                />
+              ))}
+            </div>
             <div className="conv-list-more">
               {list.floor ? (
                 <Button size="small" type="link" loading={list.loadingMore} onClick={() => void controller.loadMore()} data-testid="conv-load-more">
@@ -193,6 +197,7 @@ const ConversationItem = memo(function ConversationItem({ conversation: c, activ
           )}
           <span className="conv-item-badges">
             <ConversationBadges conversation={c} vip={vip} />
+            <ConversationInsightBadges conversationId={c.id} hideNeutral />
           </span>
           <span className="conv-item-id">#{c.id}</span>
         </div>

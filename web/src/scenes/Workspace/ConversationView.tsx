@@ -5,6 +5,7 @@ import { ApiError } from '../../api';
 import type { Conversation, ConversationStatus } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
 import { ConversationBadges } from '../../components/ConversationBadges';
+import { ConversationInsightBadges } from '../../components/InsightBadges';
 import { StatusTag } from '../../components/StatusTag';
 import { useT } from '../../i18n';
 import { contactLabel, formatDuration, secondsSince } from '../../i18n/format';
@@ -12,6 +13,7 @@ import { errorText } from '../../lib/errors';
 import { canChangeStatus, canReply, canTake, canTransfer } from '../../lib/permissions';
 import { useNow } from '../../lib/useNow';
 import { useController, useWorkspace } from '../../stores/workspace/context';
+import { AssistPanel } from './AssistPanel';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { TransferControl } from './TransferDialog';
@@ -39,6 +41,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
       <MessageList conversation={conversation} />
       <TypingLine conversationId={conversation.id} />
       <ApologyHint conversation={conversation} />
+      <AssistPanel key={`assist-${conversation.id}`} conversation={conversation} />
       <Composer key={conversation.id} conversation={conversation} />
     </section>
   );
@@ -115,6 +118,7 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
             </span>
             <StatusTag status={c.status} />
             <ConversationBadges conversation={c} vip={vip} />
+            <ConversationInsightBadges conversationId={c.id} />
           </div>
           <div className="conv-header-sub">
             <span>

@@ -2,13 +2,15 @@ import { ExclamationCircleFilled, LoadingOutlined, LockOutlined, RobotOutlined }
 import { Avatar, Button, Tooltip } from 'antd';
 import { memo } from 'react';
 import type { Agent, Message } from '../../api/types';
-import { Attachments } from '../../components/Attachments';
+import { Attachments } from '../../components/Deferred';
 import { ContactAvatar } from '../../components/ContactAvatar';
+import { MessageInsight } from '../../components/InsightBadges';
 import { LinkifiedText } from '../../components/LinkifiedText';
 import { useT } from '../../i18n';
 import { contactLabel, fullTime, hhmm } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
 import type { PendingMessage } from '../../stores/workspace/state';
+import { BotMetaTag } from '../../components/BotMetaTag';
 
 interface Props {
   message: Message;
@@ -64,6 +66,7 @@ export const MessageItem = memo(function MessageItem({ message: m, contactId, co
         <div className="msg-meta">
           <span className="msg-sender">{name}</span>
           {agentNo ? <span className="msg-agent-no">{agentNo}</span> : null}
+          {isBot ? <BotMetaTag meta={m.meta} /> : null}
           <Tooltip title={fullTime(m.createdAt)}>
             <span className="msg-time">{hhmm(time)}</span>
           </Tooltip>
@@ -81,9 +84,10 @@ export const MessageItem = memo(function MessageItem({ message: m, contactId, co
           ) : null}
           <Attachments items={m.attachments} />
         </div>
+        {isCustomer ? <MessageInsight messageId={m.id} /> : null}
       </div>
       {!left ? (
-        <Avatar size={32} style={{ background: m.private ? '#d4a106' : '#1677ff', flex: 'none' }}>
+        <Avatar size={32} style={{ background: m.private ? '#d4a106' : 'var(--primary)', flex: 'none' }}>
           {name.slice(0, 1)}
         </Avatar>
       ) : null}
@@ -149,7 +153,7 @@ export function PendingItem({
           </div>
         </div>
       </div>
-      <Avatar size={32} style={{ background: p.private ? '#d4a106' : '#1677ff', flex: 'none' }}>
+      <Avatar size={32} style={{ background: p.private ? '#d4a106' : 'var(--primary)', flex: 'none' }}>
         {meName.slice(0, 1)}
       </Avatar>
     </div>

@@ -24,6 +24,7 @@ export function WorkspacePage() {
 
   return (
     <div className="workspace">
+      <h1 className="sr-only">{t('nav.workspace')}</h1>
       <ConversationList activeId={activeId} />
       {activeId ? (
         <ConversationView conversationId={activeId} />

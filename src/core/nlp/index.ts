@@ -1,0 +1,10 @@
+export * from './types.js';
+export { normalize, type Normalized } from './normalize.js';
+export { nlpPackSchema, parsePack, expandPattern, compilePattern, type NlpPack, type NlpPackInput } from './pack.js';
+export { Segmenter, features, wordTokenizer } from './tokenize.js';
+export { NaiveBayes, type Prediction } from './classifier.js';
+export { EmotionAnalyzer } from './emotion.js';
+export { SignalDetector } from './signals.js';
+export { ForbiddenDetector } from './forbidden.js';
+export { NlpEngine, createNlp, type NlpEngineOptions, type IntentExample } from './engine.js';
+export { evaluate, evaluateDetection, type EvalReport, type DetectionReport, type LabelledLine } from './evaluate.js';

@@ -1,0 +1,5 @@
+export * from './types.js';
+export * from './pack.js';
+export * from './inspect.js';
+export * from './score.js';
+export * from './transcript-text.js';

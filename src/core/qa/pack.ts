@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { EMOTIONS, FORBIDDEN_CATEGORIES, INTENTS } from '../nlp/types.js';
+import { expandPattern } from '../nlp/pack.js';
+import { QA_ROLES, SEVERITIES } from './types.js';
+
+/**
+ * A 质检 rule pack (docs/quality-inspection.md): data an admin can edit, versioned. Patterns
+ * read normalised text (half-width punctuation, lower case, simplified characters) and may
+ * use the pack's {CONCEPTS} and gaps (".{0,6}": "不是.{0,6}负责").
+ */
+export type Condition =
+  | { phrases: string }
+  | { pattern: string }
+  | { keywords: string[]; mode?: 'any' | 'all' | 'none'; atLeast?: number }
+  | { emotion: (typeof EMOTIONS)[number][]; minIntensity?: number }
+  | { intent: (typeof INTENTS)[number][]; minConfidence?: number }
+  | { allOf: Condition[] }
+  | { anyOf: Condition[] }
+  | { not: Condition };
+
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    z.object({ phrases: z.string() }).strict(),
+    z.object({ pattern: z.string() }).strict(),
+    z.object({ keywords: z.array(z.string().min(1)).min(1), mode: z.enum(['any', 'all', 'none']).optional(), atLeast: z.number().int().min(1).optional() }).strict(),
+    z.object({ emotion: z.array(z.enum(EMOTIONS)).min(1), minIntensity: z.number().min(0).max(1).optional() }).strict(),
+    z.object({ intent: z.array(z.enum(INTENTS)).min(1), minConfidence: z.number().min(0).max(1).optional() }).strict(),
+    z.object({ allOf: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ anyOf: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ not: conditionSchema }).strict(),
+  ]),
+);
+
+/** Which messages a rule reads: a role, a position (first/last N of that role), after an anchor. */
+const scopeSchema = z
+  .object({
+    role: z.enum(QA_ROLES),
+    first: z.number().int().min(1).optional(),
+    last: z.number().int().min(1).optional(),
+    /** Only messages after the first message (any role) that matches this. */
+    after: conditionSchema.optional(),
+  })
+  .strict();
+export type Scope = z.infer<typeof scopeSchema>;
+
+const base = {
+  id: z.string().regex(/^[a-z_]+\.[a-z_.]+$/, 'a rule id is category.name, e.g. forbidden.blame'),
+  severity: z.enum(SEVERITIES),
+  enabled: z.boolean().default(true),
+  /** What to say instead, shown with the finding. */
+  suggestion: z.string().optional(),
+  description: z.string().optional(),
+};
+
+export const ruleSchema = z.discriminatedUnion('kind', [
+  /** Each message in scope that matches `when` (once: only the first). */
+  z.object({ ...base, kind: z.literal('message'), scope: scopeSchema, when: conditionSchema, once: z.boolean().default(false) }).strict(),
+  /** No message in scope matches `when`: the conversation misses it. `appliesIf`: only where some message matches one of these. `closedOnly`: only ended conversations. */
+  z
+    .object({
+      ...base,
+      kind: z.literal('absence'),
+      scope: scopeSchema,
+      when: conditionSchema,
+      appliesIf: z.array(z.object({ role: z.enum(QA_ROLES), first: z.number().int().min(1).optional(), when: conditionSchema }).strict()).min(1).optional(),
+      closedOnly: z.boolean().default(false),
+      /** A platform line of this kind satisfies the rule (the agent's joined line names them). */
+      satisfiedBySystem: z.enum(['joined', 'welcome_after_joined']).optional(),
+    })
+    .strict(),
+  /** 服务禁语 found by the NLP core's detector (the composer's warning), one finding per agent message. */
+  z.object({ ...base, kind: z.literal('forbidden'), category: z.enum(FORBIDDEN_CATEGORIES) }).strict(),
+  /** Built-in checks with parameters (docs/quality-inspection.md names each). */
+  z
+    .object({
+      ...base,
+      kind: z.literal('builtin'),
+      check: z.enum([
+        'first_response',
+        'reply_gap',
+        'wait_apology',
+        'unanswered_at_close',
+        'identity_refused',
+        'empathy_first',
+        'complaint_steps',
+        'order_confirm',
+        'closed_question',
+        'unrelated_handling',
+      ]),
+      seconds: z.number().int().min(1).optional(),
+    })
+    .strict(),
+]);
+export type QaRule = z.infer<typeof ruleSchema>;
+export type BuiltinCheck = Extract<QaRule, { kind: 'builtin' }>['check'];
+
+/** The phrase lists each built-in check reads: a pack that enables the check must define them. */
+export const BUILTIN_PHRASES: Record<BuiltinCheck, string[]> = {
+  first_response: [],
+  reply_gap: [],
+  wait_apology: ['wait_apology'],
+  unanswered_at_close: ['customer_done'],
+  identity_refused: ['asks_identity', 'identify'],
+  empathy_first: ['upset', 'empathy'],
+  complaint_steps: ['complaint', 'empathy', 'fact_question', 'remedy', 'thanks_end'],
+  order_confirm: ['order_request', 'confirm_details'],
+  closed_question: ['question', 'closed_question'],
+  unrelated_handling: ['customer_hello', 'unrelated', 'ask_purpose', 'anything_else', 'farewell'],
+};
+
+export const qaPackSchema = z
+  .object({
+    $comment: z.string().optional(),
+    locale: z.string(),
+    version: z.string(),
+    concepts: z.record(z.string(), z.array(z.string())).default({}),
+    /** Named lists of patterns the rules refer to ({phrases: "greeting"}). */
+    phrases: z.record(z.string(), z.array(z.string().min(1)).min(1)),
+    rules: z.array(ruleSchema),
+  })
+  .strict()
+  .superRefine((pack, ctx) => {
+    const ids = new Set<string>();
+    for (const r of pack.rules) {
+      if (ids.has(r.id)) ctx.addIssue({ code: 'custom', message: `two rules are named ${r.id}` });
+      ids.add(r.id);
+    }
+  });
+export type QaPack = z.infer<typeof qaPackSchema>;
+
+/** A pack with its patterns compiled (once per version). */
+export interface CompiledQaPack {
+  pack: QaPack;
+  phrases: Map<string, RegExp[]>;
+  /** Inline patterns of conditions, by source. */
+  patterns: Map<string, RegExp>;
+}
+
+export function compileQaPack(input: unknown): CompiledQaPack {
+  const pack = qaPackSchema.parse(input);
+  const compile = (source: string, where: string): RegExp => {
+    try {
+      return new RegExp(expandPattern(source, pack.concepts), 'g');
+    } catch (err) {
+      throw new Error(`质检 pack ${where}: pattern "${source}": ${(err as Error).message}`);
+    }
+  };
+  const phrases = new Map<string, RegExp[]>();
+  for (const [name, list] of Object.entries(pack.phrases)) phrases.set(name, list.map((p) => compile(p, `phrases.${name}`)));
+  const patterns = new Map<string, RegExp>();
+  const visit = (c: Condition, where: string): void => {
+    if ('phrases' in c && !phrases.has(c.phrases)) throw new Error(`质检 pack ${where}: no phrase list named "${c.phrases}"`);
+    if ('pattern' in c && !patterns.has(c.pattern)) patterns.set(c.pattern, compile(c.pattern, where));
+    if ('allOf' in c) c.allOf.forEach((x) => visit(x, where));
+    if ('anyOf' in c) c.anyOf.forEach((x) => visit(x, where));
+    if ('not' in c) visit(c.not, where);
+  };
+  for (const r of pack.rules) {
+    if (r.kind === 'message' || r.kind === 'absence') {
+      visit(r.when, r.id);
+      if (r.scope.after) visit(r.scope.after, r.id);
+    }
+    if (r.kind === 'absence') for (const a of r.appliesIf ?? []) visit(a.when, r.id);
+    if (r.kind === 'builtin') {
+      for (const name of BUILTIN_PHRASES[r.check]) if (!phrases.has(name)) throw new Error(`质检 pack ${r.id}: the ${r.check} check needs a phrase list named "${name}"`);
+    }
+  }
+  return { pack, phrases, patterns };
+}

@@ -1,0 +1,76 @@
+import type { Analysis } from '../nlp/types.js';
+
+/**
+ * 智能质检's vocabulary (docs/quality-inspection.md). Pure: the inspector reads a transcript
+ * with each message's shared analysis (the NLP core's, the same one agent assist shows) and
+ * the rule pack; storage, consumers and routes live in src/qa.
+ */
+export const QA_ROLES = ['customer', 'agent', 'bot', 'system'] as const;
+export type QaRole = (typeof QA_ROLES)[number];
+
+export const SEVERITIES = ['minor', 'major', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A line the platform wrote: the agent joined ("工号 1024 小王 为您服务"), the inbox's welcome, anything else. */
+export type SystemKind = 'joined' | 'welcome' | 'other';
+
+export interface QaMessage {
+  role: QaRole;
+  content: string;
+  /** Server timestamp (ISO 8601); timing rules skip messages without one. */
+  at?: string | null;
+  kind?: SystemKind | null;
+}
+
+/** What the inspector reads: the messages, each with its normalised text and (customer and agent lines) its analysis. */
+export interface QaTranscript {
+  messages: QaMessage[];
+  /** Normalised text of each message (same length as its content: spans carry over). */
+  texts: string[];
+  analyses: (Analysis | null)[];
+  /** The agent ended the conversation (false: it is still going on, or was cut off). */
+  closed: boolean;
+}
+
+export interface QaFinding {
+  /** Stable rule id, e.g. forbidden.blame, opening.identify. */
+  rule: string;
+  /** The id's first part: forbidden, opening, closing, … */
+  category: string;
+  severity: Severity;
+  /** Position in the transcript of the message the finding is about; null: the conversation as a whole (something missing). */
+  messageIndex: number | null;
+  /** The words at fault, or the message's start. */
+  excerpt: string;
+  /** [start, end) in that message's content. */
+  span: [number, number] | null;
+  /** What to say instead (the pack's wording). */
+  suggestion: string | null;
+  /** Why, in a sentence (a wait in seconds, the missing complaint steps…). */
+  detail?: string;
+}
+
+/** One inspection of a conversation: a version per resolution, every version kept. */
+export interface Inspection {
+  id: number;
+  conversationId: number;
+  version: number;
+  agentId: number | null;
+  groupId: number | null;
+  packVersion: string;
+  score: number;
+  vetoed: boolean;
+  findings: QaFinding[];
+  dimensions: { category: string; deducted: number; findings: number }[];
+  messageCount: number;
+  inspectedAt: string;
+}
+
+/** A live alert: an agent message with findings that cannot wait (禁语, critical). */
+export interface QaLiveAlert {
+  conversationId: number;
+  messageId: number;
+  agentId: number | null;
+  agentName: string | null;
+  findings: Pick<QaFinding, 'rule' | 'severity' | 'excerpt' | 'suggestion'>[];
+}

@@ -1,0 +1,16 @@
+// npm run eval:qa [-- --errors]: 质检 precision and recall per rule on both halves of qa/eval/zh-CN.
+// The tune half is what the pack was adjusted on; the held-out half was never used to change anything.
+import { evaluateQa, loadQaHalf, QA_HALVES } from './qa-evaluation.js';
+
+const showErrors = process.argv.includes('--errors');
+const pct = (x: number) => (x * 100).toFixed(1).padStart(5) + '%';
+console.log('targets on held-out: 禁语 precision ≥ 90% and recall ≥ 85%; opening/closing/identity rules ≥ 90% both\n');
+for (const half of QA_HALVES) {
+  const started = performance.now();
+  const r = evaluateQa(loadQaHalf(half));
+  console.log(`── ${half} ── ${r.conversations} conversations, ${(performance.now() - started).toFixed(0)} ms`);
+  for (const g of Object.values(r.groups)) console.log(`${g.rule.padEnd(28)} precision ${pct(g.precision)}  recall ${pct(g.recall)}   (tp ${g.tp}, fp ${g.fp}, fn ${g.fn})`);
+  for (const f of r.perRule) console.log(`  ${f.rule.padEnd(26)} precision ${pct(f.precision)}  recall ${pct(f.recall)}   (tp ${f.tp}, fp ${f.fp}, fn ${f.fn})`);
+  if (showErrors) for (const e of r.errors) console.log(`  ${e.kind.padEnd(11)} ${e.rule.padEnd(26)} ${e.id} #${e.messageIndex ?? '-'}  ${e.text.slice(0, 90)}`);
+  console.log('');
+}

@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../config.js';
+import { compileQaPack, inspectTranscript, scoreFindings, type CompiledQaPack, type QaFinding, type QaMessage, type Score } from '../core/qa/index.js';
+import { nlpFor, packLocale } from '../nlp/engines.js';
+
+/** Where the shipped 质检 packs live: qa/packs/<locale>.json (versioned, admin-editable). */
+export function qaPacksDir(): string {
+  return path.join(projectRoot(), 'qa', 'packs');
+}
+
+const packs = new Map<string, CompiledQaPack>();
+
+/** The shipped pack of a locale (zh-CN for Chinese and, until an English pack ships, for every locale), compiled once. */
+export function qaPackFor(locale: string | null | undefined): CompiledQaPack {
+  const key = packLocale(locale);
+  let compiled = packs.get(key);
+  if (!compiled) {
+    const own = path.join(qaPacksDir(), `${key}.json`);
+    const file = fs.existsSync(own) ? own : path.join(qaPacksDir(), 'zh-CN.json');
+    let data: unknown;
+    try {
+      data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new Error(`质检 pack ${file} could not be read: ${(err as Error).message}`);
+    }
+    compiled = compileQaPack(data);
+    packs.set(key, compiled);
+  }
+  return compiled;
+}
+
+export interface Inspection {
+  findings: QaFinding[];
+  score: Score;
+  packVersion: string;
+}
+
+/**
+ * Inspects a transcript: each customer and agent line read once by the NLP engine of the
+ * conversation's language (the shared analysis: emotion, intent, 禁语), then the pack's rules.
+ */
+export function inspectMessages(messages: QaMessage[], opts: { locale?: string | null; closed?: boolean; pack?: CompiledQaPack } = {}): Inspection {
+  const engine = nlpFor(opts.locale);
+  const pack = opts.pack ?? qaPackFor(opts.locale);
+  const texts = messages.map((m) => engine.normalize(m.content).text);
+  const analyses = messages.map((m) => (m.role === 'customer' || m.role === 'agent' ? engine.analyze(m.content, m.role) : null));
+  const findings = inspectTranscript({ messages, texts, analyses, closed: opts.closed ?? true }, pack);
+  return { findings, score: scoreFindings(findings), packVersion: pack.pack.version };
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateQa, loadQaHalf } from '../evaluation/qa-evaluation.js';
+
+/**
+ * The 质检 figures of `npm run eval:qa` (qa/eval/zh-CN), kept: a floor a little below what it
+ * printed when committed, so a change that makes inspection worse on either half fails here.
+ * Tune half: the pack was adjusted on its errors. Held-out half: written by someone who read
+ * only docs/quality-inspection.md and METHOD.md, run once, never tuned on.
+ */
+describe('质检 evaluation (qa/eval/zh-CN)', () => {
+  it('keeps the measured figures on both halves', () => {
+    const tune = evaluateQa(loadQaHalf('tune'));
+    const heldout = evaluateQa(loadQaHalf('heldout'));
+    expect(tune.conversations).toBeGreaterThanOrEqual(24);
+    expect(heldout.conversations).toBeGreaterThanOrEqual(24);
+    // committed at: tune 禁语 P 91.7% R 91.7%, opening/closing/identity P 94.6% R 100%;
+    // held-out 禁语 P 80.0% R 92.3%, opening/closing/identity P 93.3% R 100%
+    expect(tune.groups.forbidden.precision).toBeGreaterThanOrEqual(0.9);
+    expect(tune.groups.forbidden.recall).toBeGreaterThanOrEqual(0.9);
+    expect(tune.groups.opening_closing_identity.precision).toBeGreaterThanOrEqual(0.92);
+    expect(tune.groups.opening_closing_identity.recall).toBeGreaterThanOrEqual(0.97);
+    expect(heldout.groups.forbidden.precision).toBeGreaterThanOrEqual(0.78);
+    expect(heldout.groups.forbidden.recall).toBeGreaterThanOrEqual(0.9);
+    expect(heldout.groups.opening_closing_identity.precision).toBeGreaterThanOrEqual(0.9);
+    expect(heldout.groups.opening_closing_identity.recall).toBeGreaterThanOrEqual(0.97);
+  });
+});
