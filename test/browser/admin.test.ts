@@ -25,6 +25,11 @@ describe('browser: administration', () => {
     await page.getByTestId('agent-form-agent-no').fill('2048');
     await page.getByTestId('agent-form-password').fill('agent-pass-123');
     await page.getByTestId('agent-form-submit').click();
+    // the toast opens below the header: over the navigation it took the next click (and, hovered, never closed)
+    const toast = page.locator('.ant-message-notice', { hasText: '小周' });
+    await toast.waitFor();
+    const header = (await page.locator('.app-header').boundingBox())!;
+    await expect.poll(async () => (await toast.boundingBox())?.y, { timeout: 5_000 }).toBeGreaterThanOrEqual(header.y + header.height);
     await expect.poll(() => page.getByTestId('agent-row').filter({ hasText: '小周' }).count(), { timeout: 15_000 }).toBe(1);
     const login = await server.json('POST', '/api/v1/auth/login', { body: { email: 'xiaozhou@shop.test', password: 'agent-pass-123' } });
     expect(login.status).toBe(200);

@@ -40,11 +40,20 @@ export function App() {
   );
 }
 
+/**
+ * Toasts and notifications open below the 52 px header, never over it: a toast
+ * over the navigation swallowed the click an agent made right after saving (and,
+ * hovered, stayed open), which is how 渠道管理 once seemed not to open.
+ */
+const BELOW_HEADER = { top: 60 };
+
 function Themed({ children }: { children: ReactNode }) {
   const { locale } = useI18n();
   return (
     <ConfigProvider locale={locale === 'en' ? enUS : zhCN} theme={theme}>
-      <AntApp className="app-root">{children}</AntApp>
+      <AntApp className="app-root" message={BELOW_HEADER} notification={BELOW_HEADER}>
+        {children}
+      </AntApp>
     </ConfigProvider>
   );
 }
