@@ -53,6 +53,8 @@ export interface Config {
   allowedOrigins: string[];
   /** An upload no message refers to is deleted after this many minutes. */
   uploadExpiryMinutes: number;
+  /** 申诉: an agent appeals a 质检 finding within this many days of the inspection (or its review), and takes a rejected appeal further within as many. */
+  qaAppealDays: number;
   /** Bytes a contact (visitor) may upload per UTC day; 0: no quota. */
   uploadDailyBytes: number;
   /** Files a contact (visitor) may upload per UTC day; 0: no quota. */
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     wsFrameBurst: count('ZHIKE_WS_FRAME_BURST', env.ZHIKE_WS_FRAME_BURST, WS_FRAME_BURST, 1),
     allowedOrigins: origins('ZHIKE_ALLOWED_ORIGINS', env.ZHIKE_ALLOWED_ORIGINS),
     uploadExpiryMinutes: positive('ZHIKE_UPLOAD_EXPIRY_MINUTES', env.ZHIKE_UPLOAD_EXPIRY_MINUTES, 60, 'a positive number of minutes'),
+    qaAppealDays: positive('ZHIKE_QA_APPEAL_DAYS', env.ZHIKE_QA_APPEAL_DAYS, 7, 'a positive number of days'),
     uploadDailyBytes: count('ZHIKE_UPLOAD_DAILY_BYTES', env.ZHIKE_UPLOAD_DAILY_BYTES, 50 * 1024 * 1024, 0),
     uploadDailyFiles: count('ZHIKE_UPLOAD_DAILY_FILES', env.ZHIKE_UPLOAD_DAILY_FILES, 50, 0),
     llm: env.ZHIKE_LLM_URL

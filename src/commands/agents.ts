@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../core/errors.js';
 import { pendingEvent, type PendingEvent } from '../core/events.js';
 import { MIN_PASSWORD_LENGTH } from '../core/limits.js';
 import type { Agent, Availability, Role } from '../core/model.js';
-import { assertAdmin, type Caller } from '../core/permissions.js';
+import { assertAdmin, servesCustomers, type Caller } from '../core/permissions.js';
 import { isUniqueViolation, maybeOne, one, type Sql } from '../storage/db.js';
 import { toAgent, toConversation } from '../storage/rows.js';
 import { runCommand, type CommandContext } from './context.js';
@@ -106,6 +106,23 @@ export async function updateAgent(ctx: CommandContext, caller: Caller, agentId: 
         [caller.workspaceId, agentId],
       );
       if (others.n === 0) throw new DomainError('last_admin', 'the workspace needs at least one active administrator', 409);
+    }
+    if (patch.role && !servesCustomers(patch.role) && servesCustomers(current.role)) {
+      // a 质检 account never serves customers: nothing of theirs may be left waiting on them
+      const ties = await one(
+        sql,
+        `SELECT (SELECT count(*) FROM conversations WHERE assignee_id = $1 AND status <> 'resolved') AS open,
+                (SELECT count(*) FROM skill_group_members WHERE agent_id = $1) + (SELECT count(*) FROM skill_groups WHERE leader_id = $1) AS groups`,
+        [agentId],
+      );
+      if (ties.open > 0 || ties.groups > 0) {
+        throw new DomainError(
+          'agent_still_serving',
+          `${current.name} still has ${ties.open} open conversations and ${ties.groups} skill group places: transfer them and take them out of their groups first`,
+          409,
+          { openConversations: Number(ties.open), skillGroups: Number(ties.groups) },
+        );
+      }
     }
     let row;
     try {

@@ -13,6 +13,7 @@ export async function reserveSeat(sql: Sql, workspaceId: number, agentId: number
   const [seat] = await lockSeats(sql, workspaceId, { agentIds: [agentId] });
   if (!seat) throw notFound('agent');
   if (!seat.active) throw new DomainError('agent_inactive', 'that agent is deactivated and cannot receive conversations', 409);
+  if (!seat.serving) throw new DomainError('agent_not_serving', `${seat.name} has a 质检 role and does not serve customers`, 409);
   if (!opts.force && isFull(seat)) {
     throw new DomainError('agent_full', `${seat.name} is at their limit (接待上限 ${seat.load}/${seat.max}); choose someone else or raise the limit`, 409, {
       load: seat.load,

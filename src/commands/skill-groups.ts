@@ -1,7 +1,7 @@
 import { DomainError, notFound } from '../core/errors.js';
 import { pendingEvent } from '../core/events.js';
 import type { SkillGroup } from '../core/model.js';
-import { assertAdmin, type Caller } from '../core/permissions.js';
+import { assertAdmin, servesCustomers, type Caller } from '../core/permissions.js';
 import type { Strategy } from '../core/routing/routing.js';
 import { isUniqueViolation, maybeOne, one, type Sql } from '../storage/db.js';
 import { runCommand, type CommandContext } from './context.js';
@@ -37,11 +37,13 @@ export async function getSkillGroup(sql: Sql, workspaceId: number, id: number): 
   return row ? toGroup(row) : null;
 }
 
-/** Members and leader must be agents of the workspace. */
+/** Members and leader must be agents of the workspace who serve customers (not 质检 accounts). */
 async function checkAgents(sql: Sql, workspaceId: number, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  const found = await sql.query('SELECT id FROM agents WHERE workspace_id = $1 AND id = ANY($2::bigint[])', [workspaceId, ids]);
+  const found = await sql.query('SELECT id, name, role FROM agents WHERE workspace_id = $1 AND id = ANY($2::bigint[])', [workspaceId, ids]);
   if (found.length !== new Set(ids).size) throw new DomainError('agent_not_found', 'a member or the leader is not an agent of this workspace', 400);
+  const inspector = found.find((a) => !servesCustomers(a.role));
+  if (inspector) throw new DomainError('agent_not_serving', `${inspector.name} has a 质检 role: skill groups are for agents who serve customers`, 400);
 }
 
 async function setMembers(sql: Sql, groupId: number, memberIds: number[]): Promise<void> {

@@ -4,6 +4,7 @@ import type { CannedReply } from './assist/canned.js';
 import type { Intent } from './nlp/types.js';
 import type { Invitation } from './visitors/types.js';
 import type { Inspection, QaLiveAlert } from './qa/types.js';
+import type { Appeal, AppealAction, AppealStage, AppealStatus } from './qa/review.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
@@ -85,6 +86,13 @@ export interface EventMap {
   };
   /** 智能质检, live: an agent message broke a rule that cannot wait (禁语, critical): the group's supervisors are alerted. */
   'qa.alert_raised': { data: { messageId: number; agentId: number | null; rules: string[]; recipients: number[] }; subject: QaLiveAlert };
+  /** 复核 or 申诉 changed what counts of an inspection: its adjusted score (the automatic one is kept). */
+  'qa.inspection_adjusted': {
+    data: { inspectionId: number; reason: 'review' | 'appeal'; score: number; adjustedScore: number; agentId: number | null };
+    subject: Inspection;
+  };
+  /** 申诉: an agent appealed a finding, a supervisor or 质检主管 decided, or the agent took it further; `notify` are told live. */
+  'qa.appeal_changed': { data: { appealId: number; inspectionId: number; action: AppealAction; stage: AppealStage; status: AppealStatus; notify: number[] }; subject: Appeal };
   /** The bot could not answer a question: counted in 未解决问题 (or one was turned into an article: articleId). */
   'knowledge.unanswered_recorded': { data: { unansweredId: number; count: number; articleId: number | null }; subject: { id: number; question: string; count: number } };
 }
@@ -121,6 +129,8 @@ export const EVENT_TYPES = [
   'knowledge.unanswered_recorded',
   'conversation.inspected',
   'qa.alert_raised',
+  'qa.inspection_adjusted',
+  'qa.appeal_changed',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -131,7 +141,13 @@ export const EVENT_TYPES = [
  * Writing them does not lock the conversation, so the analysis of a busy
  * conversation never holds up its messages (docs/events.md, "Order and delivery").
  */
-export const DERIVED_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['message.analyzed', 'conversation.inspected', 'qa.alert_raised']);
+export const DERIVED_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  'message.analyzed',
+  'conversation.inspected',
+  'qa.alert_raised',
+  'qa.inspection_adjusted',
+  'qa.appeal_changed',
+]);
 
 /** An event as the log stores it: what durable consumers receive. */
 export interface StoredEvent<T extends EventType = EventType> {

@@ -3,8 +3,12 @@
  * so the console, the widget and later listeners (QA, analytics) share one vocabulary.
  * Times are ISO-8601 strings in UTC.
  */
-export type Role = 'admin' | 'supervisor' | 'agent';
-export const ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
+/**
+ * 管理员, 主管, 客服 serve customers; 质检员 (qa) and 质检主管 (qa_lead) inspect their
+ * conversations and never receive one (src/core/permissions.ts).
+ */
+export type Role = 'admin' | 'supervisor' | 'agent' | 'qa' | 'qa_lead';
+export const ROLES: readonly Role[] = ['admin', 'supervisor', 'agent', 'qa', 'qa_lead'];
 
 /** 进行中 / 待处理 / 已结束 */
 export type ConversationStatus = 'open' | 'pending' | 'resolved';

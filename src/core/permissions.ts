@@ -19,8 +19,16 @@ type Assigned = Pick<Conversation, 'assigneeId'>;
 /** 主管 and 管理员: they see the monitor, assign anything, force past a limit. */
 export const isLead = (role: Role) => role === 'admin' || role === 'supervisor';
 
-/** Agents take an unassigned conversation for themselves (接入); leads assign anything to anyone. */
+/** The roles that serve customers: routing gives them conversations; 质检员 and 质检主管 only read them. */
+export const SERVING_ROLES: readonly Role[] = ['admin', 'supervisor', 'agent'];
+export const servesCustomers = (role: Role) => SERVING_ROLES.includes(role);
+
+/** 质检: 质检员 and 质检主管 (and leads, who watch their teams) review inspections and use the 规则实验室. */
+export const canReview = (role: Role) => role === 'qa' || role === 'qa_lead' || isLead(role);
+
+/** Agents take an unassigned conversation for themselves (接入); leads assign anything to anyone; 质检 roles neither. */
 export function canAssign(who: Who, conv: Assigned, to: number | null): boolean {
+  if (!servesCustomers(who.role)) return false;
   if (isLead(who.role)) return true;
   return conv.assigneeId === who.agentId || (conv.assigneeId === null && to === who.agentId);
 }
@@ -32,12 +40,12 @@ export function canTake(who: Who, conv: Assigned): boolean {
 
 /** 转接 / 升级: the serving agent hands over their own; leads move anything. */
 export function canTransfer(who: Who, conv: Assigned): boolean {
-  return isLead(who.role) || conv.assigneeId === who.agentId;
+  return servesCustomers(who.role) && (isLead(who.role) || conv.assigneeId === who.agentId);
 }
 
 /** Resolving, reopening and parking: the assignee, anyone for unassigned chats, or a lead. */
 export function canChangeStatus(who: Who, conv: Assigned): boolean {
-  return isLead(who.role) || conv.assigneeId === null || conv.assigneeId === who.agentId;
+  return servesCustomers(who.role) && (isLead(who.role) || conv.assigneeId === null || conv.assigneeId === who.agentId);
 }
 
 /** Public replies need the conversation (or a free one, or a lead role); private notes are always allowed. */
@@ -49,12 +57,19 @@ export function assertAdmin(caller: Caller): void {
   if (caller.role !== 'admin') throw forbidden('only an administrator (管理员) can do this');
 }
 
+export function assertCanReview(caller: Caller): void {
+  if (!canReview(caller.role)) throw forbidden('only 质检员, 质检主管, supervisors and administrators can do this');
+}
+
 export function assertSupervisor(caller: Caller): void {
   if (!isLead(caller.role)) throw forbidden('only a supervisor (主管) or administrator can do this');
 }
 
+const QA_READ_ONLY = '质检 accounts read conversations; they do not serve customers';
+
 export function assertCanAssign(caller: Caller, conv: Assigned, to: number | null): void {
   if (canAssign(caller, conv, to)) return;
+  if (!servesCustomers(caller.role)) throw forbidden(QA_READ_ONLY);
   throw forbidden(
     conv.assigneeId === null
       ? 'agents can only take an unassigned conversation for themselves; ask a supervisor to assign it to someone else'
@@ -64,15 +79,18 @@ export function assertCanAssign(caller: Caller, conv: Assigned, to: number | nul
 
 export function assertCanTransfer(caller: Caller, conv: Assigned): void {
   if (canTransfer(caller, conv)) return;
+  if (!servesCustomers(caller.role)) throw forbidden(QA_READ_ONLY);
   throw forbidden(conv.assigneeId === null ? 'take the conversation (接入) before transferring it' : 'only the serving agent or a supervisor can transfer this conversation');
 }
 
 export function assertCanChangeStatus(caller: Caller, conv: Assigned): void {
   if (canChangeStatus(caller, conv)) return;
+  if (!servesCustomers(caller.role)) throw forbidden(QA_READ_ONLY);
   throw forbidden('this conversation belongs to another agent; only they or a supervisor can change its status');
 }
 
 export function assertCanReply(caller: Caller, conv: Assigned, isPrivate: boolean): void {
   if (canReply(caller, conv, isPrivate)) return;
+  if (!servesCustomers(caller.role)) throw forbidden(`${QA_READ_ONLY}: add a private note instead`);
   throw forbidden('this conversation is assigned to another agent; add a private note or ask for a transfer');
 }

@@ -35,6 +35,7 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'invitation.created',
       'message.analyzed',
       'qa.alert_raised',
+      'qa.appeal_changed',
     ],
     async handle(e) {
       if (isEvent(e, 'message.created')) {
@@ -65,6 +66,11 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       } else if (isEvent(e, 'qa.alert_raised')) {
         // 智能质检, live: the group's supervisors see the finding as the agent sends
         for (const agentId of e.data.recipients) await bus.publish({ t: 'alert', workspaceId: e.workspaceId, agentId, alert: { kind: 'qa_finding', ...e.subject } });
+      } else if (isEvent(e, 'qa.appeal_changed')) {
+        // 申诉: the deciders learn of an appeal to decide, the agent of the decision
+        const a = e.subject;
+        const alert = { kind: 'qa_appeal' as const, appealId: a.id, inspectionId: a.inspectionId, conversationId: a.conversationId, findingKey: a.findingKey, action: e.data.action, stage: a.stage, status: a.status, final: a.final };
+        for (const agentId of e.data.notify) await bus.publish({ t: 'alert', workspaceId: e.workspaceId, agentId, alert });
       } else if (isEvent(e, 'invitation.created') && e.data.kind === 'agent') {
         // 主动邀请: to the visitor's open widgets (an automatic one goes to the page that armed it)
         await bus.publish({ t: 'invite', workspaceId: e.workspaceId, contactId: e.data.contactId, invitation: e.subject });

@@ -1,4 +1,4 @@
-import type { Inspection, QaFinding, QaMessage, SystemKind } from '../core/qa/index.js';
+import type { Adjustments, Appeal, AppealStep, Inspection, QaFinding, QaMessage, SystemKind } from '../core/qa/index.js';
 import type { Row, Sql } from '../storage/db.js';
 import { isoReq as iso } from '../storage/rows.js';
 
@@ -54,6 +54,11 @@ export function toInspection(r: Row): Inspection {
     dimensions: r.dimensions,
     messageCount: Number(r.message_count),
     inspectedAt: iso(r.inspected_at),
+    adjustedScore: r.adjusted_score === null || r.adjusted_score === undefined ? null : Number(r.adjusted_score),
+    adjustedVetoed: r.adjusted_vetoed ?? null,
+    adjustments: (r.adjustments as Adjustments | null) ?? null,
+    reviewedBy: r.reviewed_by === null || r.reviewed_by === undefined ? null : Number(r.reviewed_by),
+    reviewedAt: r.reviewed_at ? iso(r.reviewed_at) : null,
   };
 }
 
@@ -63,7 +68,7 @@ export function toInspection(r: Row): Inspection {
  */
 export async function insertInspection(
   sql: Sql,
-  i: Omit<Inspection, 'id' | 'version' | 'inspectedAt'> & { workspaceId: number; sourceEventId: number },
+  i: Omit<Inspection, 'id' | 'version' | 'inspectedAt' | 'adjustedScore' | 'adjustedVetoed' | 'adjustments' | 'reviewedBy' | 'reviewedAt'> & { workspaceId: number; sourceEventId: number },
 ): Promise<Inspection | null> {
   const rows = await sql.query(
     `INSERT INTO inspections (workspace_id, conversation_id, version, source_event_id, agent_id, group_id, pack_version, score, vetoed, findings, dimensions, message_count)
@@ -102,5 +107,114 @@ export async function alertRecipients(sql: Sql, workspaceId: number, groupId: nu
      ORDER BY id`,
     [workspaceId, groupId],
   );
+  return rows.map((r) => Number(r.id));
+}
+
+// ── review (复核) and appeals (申诉), migration 012 ─────────────────────────
+
+/** One inspection of the workspace, its row locked for the rest of the transaction when `lock`. */
+export async function findInspection(sql: Sql, workspaceId: number, id: number, opts: { lock?: boolean } = {}): Promise<Inspection | null> {
+  const rows = await sql.query(`SELECT * FROM inspections WHERE id = $1 AND workspace_id = $2${opts.lock ? ' FOR UPDATE' : ''}`, [id, workspaceId]);
+  return rows[0] ? toInspection(rows[0]) : null;
+}
+
+/** Stores what review and appeals changed, and the score it leaves; `reviewer` when a review did it. */
+export async function saveAdjustments(
+  sql: Sql,
+  id: number,
+  adj: Adjustments,
+  score: { score: number; vetoed: boolean },
+  reviewer: number | null,
+): Promise<Inspection> {
+  const rows = await sql.query(
+    `UPDATE inspections SET adjustments = $2::jsonb, adjusted_score = $3, adjusted_vetoed = $4,
+       reviewed_by = COALESCE($5, reviewed_by), reviewed_at = CASE WHEN $5::bigint IS NULL THEN reviewed_at ELSE now() END
+     WHERE id = $1 RETURNING *`,
+    [id, JSON.stringify(adj), score.score, score.vetoed, reviewer],
+  );
+  return toInspection(rows[0]!);
+}
+
+export function toAppeal(r: Row): Appeal {
+  return {
+    id: Number(r.id),
+    inspectionId: Number(r.inspection_id),
+    conversationId: Number(r.conversation_id),
+    findingKey: r.finding_key,
+    agentId: Number(r.agent_id),
+    reason: r.reason,
+    stage: r.stage,
+    status: r.status,
+    final: r.final,
+    history: r.history as AppealStep[],
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+export async function findAppeal(sql: Sql, workspaceId: number, id: number, opts: { lock?: boolean } = {}): Promise<Appeal | null> {
+  const rows = await sql.query(`SELECT * FROM qa_appeals WHERE id = $1 AND workspace_id = $2${opts.lock ? ' FOR UPDATE' : ''}`, [id, workspaceId]);
+  return rows[0] ? toAppeal(rows[0]) : null;
+}
+
+export async function appealOfFinding(sql: Sql, inspectionId: number, findingKey: string): Promise<Appeal | null> {
+  const rows = await sql.query('SELECT * FROM qa_appeals WHERE inspection_id = $1 AND finding_key = $2', [inspectionId, findingKey]);
+  return rows[0] ? toAppeal(rows[0]) : null;
+}
+
+/** Files an appeal; null when the finding was appealed at the same moment by another request. */
+export async function insertAppeal(sql: Sql, workspaceId: number, a: Omit<Appeal, 'id' | 'createdAt' | 'updatedAt'>): Promise<Appeal | null> {
+  const rows = await sql.query(
+    `INSERT INTO qa_appeals (workspace_id, inspection_id, conversation_id, finding_key, agent_id, reason, stage, status, final, history)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
+     ON CONFLICT (inspection_id, finding_key) DO NOTHING RETURNING *`,
+    [workspaceId, a.inspectionId, a.conversationId, a.findingKey, a.agentId, a.reason, a.stage, a.status, a.final, JSON.stringify(a.history)],
+  );
+  return rows[0] ? toAppeal(rows[0]) : null;
+}
+
+export async function saveAppeal(sql: Sql, a: Appeal): Promise<Appeal> {
+  const rows = await sql.query(
+    `UPDATE qa_appeals SET stage = $2, status = $3, final = $4, history = $5::jsonb, updated_at = $6 WHERE id = $1 RETURNING *`,
+    [a.id, a.stage, a.status, a.final, JSON.stringify(a.history), a.updatedAt],
+  );
+  return toAppeal(rows[0]!);
+}
+
+export async function appealsOfInspections(sql: Sql, inspectionIds: number[]): Promise<Appeal[]> {
+  if (inspectionIds.length === 0) return [];
+  const rows = await sql.query('SELECT * FROM qa_appeals WHERE inspection_id = ANY($1::bigint[]) ORDER BY id', [inspectionIds]);
+  return rows.map(toAppeal);
+}
+
+/**
+ * Appeals of the workspace, the most recently changed first: all of them, or one agent's
+ * (`agentId`), or those waiting at a stage (`status`, `stage`); `before` pages by id.
+ */
+export async function listAppeals(
+  sql: Sql,
+  workspaceId: number,
+  f: { agentId?: number; status?: Appeal['status']; stage?: Appeal['stage']; limit: number; before?: number },
+): Promise<Appeal[]> {
+  const rows = await sql.query(
+    `SELECT * FROM qa_appeals WHERE workspace_id = $1 AND ($2::bigint IS NULL OR agent_id = $2) AND ($3::text IS NULL OR status = $3)
+       AND ($4::text IS NULL OR stage = $4) AND ($5::bigint IS NULL OR id < $5)
+     ORDER BY id DESC LIMIT $6`,
+    [workspaceId, f.agentId ?? null, f.status ?? null, f.stage ?? null, f.before ?? null, f.limit],
+  );
+  return rows.map(toAppeal);
+}
+
+/** The leader (组长) of a skill group of the workspace, if it has one. */
+export async function groupLeaderOf(sql: Sql, workspaceId: number, groupId: number | null): Promise<number | null> {
+  if (groupId === null) return null;
+  const rows = await sql.query('SELECT leader_id FROM skill_groups WHERE id = $1 AND workspace_id = $2', [groupId, workspaceId]);
+  return rows[0]?.leader_id === null || rows[0]?.leader_id === undefined ? null : Number(rows[0].leader_id);
+}
+
+/** Who decides an appeal at a stage, and is told of it: the group's leader, supervisors and admins; or 质检主管 and admins. */
+export async function appealDeciders(sql: Sql, workspaceId: number, stage: Appeal['stage'], groupId: number | null): Promise<number[]> {
+  if (stage === 'supervisor') return alertRecipients(sql, workspaceId, groupId);
+  const rows = await sql.query(`SELECT id FROM agents WHERE workspace_id = $1 AND active AND role IN ('qa_lead', 'admin') ORDER BY id`, [workspaceId]);
   return rows.map((r) => Number(r.id));
 }

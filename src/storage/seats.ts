@@ -1,16 +1,22 @@
+import { SERVING_ROLES } from '../core/permissions.js';
 import type { Candidate } from '../core/routing/routing.js';
 import type { Sql } from './db.js';
 
+/** Roles that serve customers (质检员 and 质检主管 never receive a conversation), as SQL. */
+const SERVING = `a.role IN (${SERVING_ROLES.map((r) => `'${r}'`).join(', ')})`;
+
 /**
- * An agent can take new conversations: active, 在线 (not 小休), and with a console
- * connected somewhere (the gateway refreshes last_seen_at every 20 s).
+ * An agent can take new conversations: a role that serves customers, active, 在线 (not
+ * 小休), and with a console connected somewhere (the gateway refreshes last_seen_at every 20 s).
  */
-export const AGENT_AVAILABLE = `(a.active AND a.availability = 'online' AND a.last_seen_at > now() - interval '60 seconds')`;
+export const AGENT_AVAILABLE = `(a.active AND ${SERVING} AND a.availability = 'online' AND a.last_seen_at > now() - interval '60 seconds')`;
 
 /** An agent's seats as routing and assignment see them: availability, load (open conversations) and 接待上限. */
 export interface Seat extends Candidate {
   name: string;
   active: boolean;
+  /** False for 质检 accounts: they are never given a conversation. */
+  serving: boolean;
 }
 
 /**
@@ -22,9 +28,9 @@ export interface Seat extends Candidate {
 export async function lockSeats(sql: Sql, workspaceId: number, who: { groupId: number | null } | { agentIds: number[] }): Promise<Seat[]> {
   const byIds = 'agentIds' in who;
   const agents = await sql.query(
-    `SELECT a.id, a.name, a.active, ${AGENT_AVAILABLE} AS available, a.max_concurrent, a.last_assigned_at FROM agents a
+    `SELECT a.id, a.name, a.active, ${SERVING} AS serving, ${AGENT_AVAILABLE} AS available, a.max_concurrent, a.last_assigned_at FROM agents a
      WHERE a.workspace_id = $1
-       AND ${byIds ? 'a.id = ANY($2::bigint[])' : `a.active AND ($2::bigint IS NULL OR a.id IN (SELECT agent_id FROM skill_group_members WHERE group_id = $2))`}
+       AND ${byIds ? 'a.id = ANY($2::bigint[])' : `a.active AND ${SERVING} AND ($2::bigint IS NULL OR a.id IN (SELECT agent_id FROM skill_group_members WHERE group_id = $2))`}
      ORDER BY a.id FOR UPDATE`,
     [workspaceId, byIds ? who.agentIds : who.groupId],
   );
@@ -38,6 +44,7 @@ export async function lockSeats(sql: Sql, workspaceId: number, who: { groupId: n
     id: a.id,
     name: a.name,
     active: a.active,
+    serving: a.serving,
     available: a.available,
     load: load.get(a.id) ?? 0,
     max: a.max_concurrent,

@@ -3,6 +3,7 @@ import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Link, Navigate, Route, Routes, useLocation } from 'react-router';
+import { canReview } from './lib/permissions';
 import { errorText } from './lib/errors';
 import { I18nProvider, useI18n } from './i18n';
 import { Loading } from './components/Loading';
@@ -101,6 +102,7 @@ function AppRoutes() {
     );
   }
   const lead = session.me.agent.role === 'admin' || session.me.agent.role === 'supervisor';
+  const reviewer = canReview(session.me.agent.role);
   return (
     <Routes>
       <Route path="/login" element={<Navigate to={(location.state as { from?: string } | null)?.from ?? '/'} replace />} />
@@ -115,7 +117,7 @@ function AppRoutes() {
         <Route path="admin/hours" element={page(<CalendarsPage />, lead)} />
         <Route path="admin/inboxes" element={page(<InboxesPage />, lead)} />
         <Route path="admin/nlp-lab" element={page(<NlpLabPage />, session.me.agent.role === 'admin')} />
-        <Route path="admin/qa-lab" element={page(<QaLabPage />, lead)} />
+        <Route path="admin/qa-lab" element={page(<QaLabPage />, reviewer)} />
         {/* 知识库: admins edit, every agent reads (the bot's answers, suggested answers) */}
         <Route path="admin/knowledge" element={page(<KnowledgePage />)} />
         <Route path="*" element={<NotFound />} />

@@ -1,4 +1,5 @@
 import type { Analysis } from '../nlp/types.js';
+import type { Adjustments } from './review.js';
 
 /**
  * 智能质检's vocabulary (docs/quality-inspection.md). Pure: the inspector reads a transcript
@@ -64,6 +65,13 @@ export interface Inspection {
   dimensions: { category: string; deducted: number; findings: number }[];
   messageCount: number;
   inspectedAt: string;
+  /** The score after review (复核) and accepted appeals (申诉), with the veto it leaves; null until then. `score` never changes. */
+  adjustedScore: number | null;
+  adjustedVetoed: boolean | null;
+  /** The review's verdicts and manual findings, and the findings appeals removed (review.ts). */
+  adjustments: Adjustments | null;
+  reviewedBy: number | null;
+  reviewedAt: string | null;
 }
 
 /** A live alert: an agent message with findings that cannot wait (禁语, critical). */

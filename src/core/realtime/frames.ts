@@ -1,4 +1,5 @@
 import type { QaLiveAlert } from '../qa/types.js';
+import type { AppealAction, AppealStage, AppealStatus } from '../qa/review.js';
 import type { ConversationInsight, MessageAnalysis } from '../assist/insight.js';
 import type { Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Message } from '../model.js';
 import type { Invitation, LiveVisitor } from '../visitors/types.js';
@@ -48,8 +49,21 @@ export interface ResponseTimeoutAlert {
 /** 智能质检, live, for the group's supervisors: an agent message broke a rule that cannot wait (禁语, critical). */
 export type QaFindingAlert = { kind: 'qa_finding' } & QaLiveAlert;
 
+/** 申诉: an appeal to decide (supervisors, 质检主管) or a decision on one's own appeal (the agent). */
+export interface QaAppealAlert {
+  kind: 'qa_appeal';
+  appealId: number;
+  inspectionId: number;
+  conversationId: number;
+  findingKey: string;
+  action: AppealAction;
+  stage: AppealStage;
+  status: AppealStatus;
+  final: boolean;
+}
+
 /** Something an agent must act on now. */
-export type AgentAlert = ResponseTimeoutAlert | QaFindingAlert;
+export type AgentAlert = ResponseTimeoutAlert | QaFindingAlert | QaAppealAlert;
 
 // ── frames both audiences receive ───────────────────────────────────────
 

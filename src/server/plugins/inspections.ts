@@ -3,13 +3,14 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../core/limits.js';
 import { forbidden, notFound } from '../../core/errors.js';
-import { assertSupervisor, isLead } from '../../core/permissions.js';
-import { QA_ROLES, SEVERITIES } from '../../core/qa/index.js';
+import { assertCanReview, canReview, type Caller } from '../../core/permissions.js';
+import { QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS, VERDICTS, type Inspection } from '../../core/qa/index.js';
 import { text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam } from '../../http/schemas.js';
 import { inspectMessages } from '../../qa/inspector.js';
-import { inspectionsOf } from '../../qa/store.js';
+import { decideAppeal, escalateAppeal, fileAppeal, reviewInspection } from '../../qa/review.js';
+import { appealsOfInspections, findInspection, inspectionsOf, listAppeals } from '../../qa/store.js';
 import { findConversation } from '../../storage/conversations.js';
 
 /** The longest transcript one preview takes: messages, and characters in all. */
@@ -28,6 +29,71 @@ const findingSchema = z.object({
 });
 
 const dimensionSchema = z.object({ category: z.string(), deducted: z.number(), findings: z.number().int() });
+
+/** Finding keys: `a3` the automatic finding at index 3, `m0` a reviewer's first manual finding. */
+const findingKey = z.string().regex(/^[am][0-9]{1,4}$/, 'a finding key: a0, a1… (automatic) or m0, m1… (manual)');
+const manualFindingInput = z
+  .object({
+    key: z.string().regex(/^m[0-9]{1,4}$/).optional().describe('Keep (and edit) this manual finding of the previous review; without: a new one'),
+    category: z.string().regex(/^[a-z][a-z_]{0,39}$/).describe('forbidden, opening, closing, service, … (the rule categories)'),
+    severity: z.enum(SEVERITIES),
+    messageIndex: z.number().int().min(0).max(100_000).nullable().describe('Position in the transcript; null: the conversation as a whole'),
+    note: text({ min: 1, max: 500, trim: true }),
+  })
+  .strict();
+const adjustmentsSchema = z.object({
+  verdicts: z.record(z.string(), z.enum(VERDICTS)).describe('Finding key → correct / wrong'),
+  manual: z.array(manualFindingInput.extend({ key: z.string(), note: z.string() })),
+  nextManual: z.number().int(),
+  removed: z.array(z.string()).describe('Findings accepted appeals removed'),
+});
+const inspectionSchema = z.object({
+  id: z.number(),
+  conversationId: z.number(),
+  version: z.number().int(),
+  agentId: z.number().nullable(),
+  groupId: z.number().nullable(),
+  packVersion: z.string().describe('The rule pack version that made the automatic findings and score'),
+  score: z.number().describe('The automatic score; never changed by review or appeals'),
+  vetoed: z.boolean(),
+  findings: z.array(findingSchema).describe('The automatic findings; finding a3 is findings[3]'),
+  dimensions: z.array(dimensionSchema),
+  messageCount: z.number().int(),
+  inspectedAt: z.string(),
+  adjustedScore: z.number().nullable().describe('After 复核 and accepted 申诉; null until then'),
+  adjustedVetoed: z.boolean().nullable(),
+  adjustments: adjustmentsSchema.nullable(),
+  reviewedBy: z.number().nullable(),
+  reviewedAt: z.string().nullable(),
+  finalScore: z.number().describe('adjustedScore when there is one, else score'),
+  standing: z.array(z.string()).describe('Keys of the findings that count now'),
+});
+const appealSchema = z.object({
+  id: z.number(),
+  inspectionId: z.number(),
+  conversationId: z.number(),
+  findingKey: z.string(),
+  agentId: z.number(),
+  reason: z.string(),
+  stage: z.enum(['supervisor', 'lead']).describe('supervisor: the group’s leader, a supervisor or an admin decides; lead: a 质检主管 (终审)'),
+  status: z.enum(['pending', 'accepted', 'rejected']),
+  final: z.boolean(),
+  history: z.array(z.object({ at: z.string(), by: z.number(), action: z.enum(['filed', 'accepted', 'rejected', 'escalated']), note: z.string().nullable() })),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+const present = (i: Inspection) => ({
+  ...i,
+  finalScore: i.adjustedScore ?? i.score,
+  standing: standingFindings(i.findings, i.adjustments ?? NO_ADJUSTMENTS).map((f) => f.key),
+});
+
+/** 质检 results are for reviewers (质检员, 质检主管, leads) and for the agent who served the conversation. */
+function assertCanSee(caller: Caller, inspection: Pick<Inspection, 'agentId'>): void {
+  if (canReview(caller.role) || inspection.agentId === caller.agentId) return;
+  throw forbidden('only 质检, supervisors, administrators and the agent who served it see its 质检 results');
+}
 
 /**
  * 智能质检 (docs/quality-inspection.md). `POST /inspections/preview`: a transcript in, the
@@ -84,7 +150,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      assertSupervisor(callerOf(req));
+      assertCanReview(callerOf(req));
       const { messages, closed, locale } = req.body;
       const result = inspectMessages(messages, { locale, closed });
       return { score: result.score.score, vetoed: result.score.vetoed, packVersion: result.packVersion, dimensions: result.score.dimensions, findings: result.findings };
@@ -98,26 +164,12 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         tags,
         operationId: 'listConversationInspections',
         summary: 'A conversation’s 质检 results: one version per time it was resolved, the newest first',
-        description: 'Supervisors and admins see every conversation’s; an agent sees those of conversations they served.',
+        description: '质检员, 质检主管, supervisors and admins see every conversation’s; an agent sees those of conversations they served.',
         params: idParam,
         response: {
           200: z.object({
-            inspections: z.array(
-              z.object({
-                id: z.number(),
-                conversationId: z.number(),
-                version: z.number().int(),
-                agentId: z.number().nullable(),
-                groupId: z.number().nullable(),
-                packVersion: z.string(),
-                score: z.number(),
-                vetoed: z.boolean(),
-                findings: z.array(findingSchema),
-                dimensions: z.array(dimensionSchema),
-                messageCount: z.number().int(),
-                inspectedAt: z.string(),
-              }),
-            ),
+            inspections: z.array(inspectionSchema),
+            appeals: z.array(appealSchema).describe('Appeals of these inspections’ findings'),
           }),
           403: errorSchema,
           404: errorSchema,
@@ -129,10 +181,145 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
       const conv = await findConversation(app.zhike.db, req.params.id, { workspaceId: caller.workspaceId });
       if (!conv) throw notFound('conversation');
       const inspections = await inspectionsOf(app.zhike.db, caller.workspaceId, conv.id);
-      if (!isLead(caller.role) && conv.assigneeId !== caller.agentId && !inspections.some((i) => i.agentId === caller.agentId)) {
-        throw forbidden('only a supervisor, an administrator or the agent who served it can see its 质检 results');
+      if (!canReview(caller.role) && conv.assigneeId !== caller.agentId && !inspections.some((i) => i.agentId === caller.agentId)) {
+        throw forbidden('only 质检, supervisors, administrators and the agent who served it see its 质检 results');
       }
-      return { inspections };
+      return { inspections: inspections.map(present), appeals: await appealsOfInspections(app.zhike.db, inspections.map((i) => i.id)) };
+    },
+  );
+
+  r.get(
+    '/inspections/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'getInspection',
+        summary: 'One 质检 result with its review and appeals',
+        description: '质检员, 质检主管, supervisors and admins; the agent who served the conversation.',
+        params: idParam,
+        response: { 200: z.object({ inspection: inspectionSchema, appeals: z.array(appealSchema) }), 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const inspection = await findInspection(app.zhike.db, caller.workspaceId, req.params.id);
+      if (!inspection) throw notFound('inspection');
+      assertCanSee(caller, inspection);
+      return { inspection: present(inspection), appeals: await appealsOfInspections(app.zhike.db, [inspection.id]) };
+    },
+  );
+
+  r.put(
+    '/inspections/:id/review',
+    {
+      schema: {
+        tags,
+        operationId: 'reviewInspection',
+        summary: '复核: mark each finding correct or wrong and add manual findings; the adjusted score replaces the automatic one, which is kept',
+        description:
+          'Replaces the previous review. A manual finding sent with its `key` is kept, one without gets a new key, one left out is dropped; findings accepted appeals removed stay removed. 质检员, 质检主管, supervisors and admins, never on their own conversations.',
+        params: idParam,
+        body: z
+          .object({
+            verdicts: z
+              .record(findingKey, z.enum(VERDICTS))
+              .default({})
+              .refine((v) => Object.keys(v).length <= 500, 'at most 500 verdicts')
+              .describe('Finding key → correct / wrong; findings without one count as found'),
+            manual: z.array(manualFindingInput).max(50).default([]),
+          })
+          .strict(),
+        response: { 200: z.object({ inspection: inspectionSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const inspection = await reviewInspection(app.zhike, callerOf(req), req.params.id, { verdicts: req.body.verdicts, manual: req.body.manual });
+      return { inspection: present(inspection) };
+    },
+  );
+
+  r.post(
+    '/inspections/:id/appeals',
+    {
+      schema: {
+        tags,
+        operationId: 'createAppeal',
+        summary: '申诉: the agent who served the conversation contests one finding, with a reason',
+        description:
+          'Within ZHIKE_QA_APPEAL_DAYS (7) days of the inspection or its last review; one appeal per finding. The group’s leader, supervisors and admins are told (`alert` frame, `kind: "qa_appeal"`).',
+        params: idParam,
+        body: z.object({ finding: findingKey, reason: text({ min: 1, max: 1000, trim: true }) }).strict(),
+        response: { 201: z.object({ appeal: appealSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const appeal = await fileAppeal(app.zhike, callerOf(req), req.params.id, req.body, app.zhike.config.qaAppealDays);
+      return reply.code(201).send({ appeal });
+    },
+  );
+
+  r.get(
+    '/appeals',
+    {
+      schema: {
+        tags,
+        operationId: 'listAppeals',
+        summary: 'Appeals: an agent’s own; for 质检, supervisors and admins every one of the workspace',
+        description: 'The most recently filed first; `before` (an appeal id) pages.',
+        querystring: z.object({
+          status: z.enum(['pending', 'accepted', 'rejected']).optional(),
+          stage: z.enum(['supervisor', 'lead']).optional(),
+          mine: z.enum(['true', 'false']).optional().describe('true: only the caller’s own appeals'),
+          before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+          limit: z.coerce.number().int().min(1).max(200).default(50),
+        }),
+        response: { 200: z.object({ appeals: z.array(appealSchema) }) },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const { status, stage, mine, before, limit } = req.query;
+      const own = mine === 'true' || !canReview(caller.role);
+      return { appeals: await listAppeals(app.zhike.db, caller.workspaceId, { agentId: own ? caller.agentId : undefined, status, stage, before, limit }) };
+    },
+  );
+
+  r.post(
+    '/appeals/:id/decision',
+    {
+      schema: {
+        tags,
+        operationId: 'decideAppeal',
+        summary: 'Accept or reject an appeal: accepting removes the finding and the score is computed again',
+        description:
+          'At the first stage the group’s leader, a supervisor or an admin decides; an escalated appeal a 质检主管 or an admin (终审, final). Never one’s own. The agent is told (`alert` frame, `kind: "qa_appeal"`).',
+        params: idParam,
+        body: z.object({ accept: z.boolean(), note: text({ max: 1000, trim: true }).optional() }).strict(),
+        response: { 200: z.object({ appeal: appealSchema, inspection: inspectionSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => {
+      const { appeal, inspection } = await decideAppeal(app.zhike, callerOf(req), req.params.id, { accept: req.body.accept, note: req.body.note || null });
+      return { appeal, inspection: present(inspection) };
+    },
+  );
+
+  r.post(
+    '/appeals/:id/escalation',
+    {
+      schema: {
+        tags,
+        operationId: 'escalateAppeal',
+        summary: 'Take an appeal the supervisor rejected to a 质检主管, once (终审)',
+        description: 'Only the agent who appealed, within ZHIKE_QA_APPEAL_DAYS days of the rejection. 质检主管 and admins are told.',
+        params: idParam,
+        body: z.object({ note: text({ max: 1000, trim: true }).optional() }).strict(),
+        response: { 200: z.object({ appeal: appealSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => {
+      const appeal = await escalateAppeal(app.zhike, callerOf(req), req.params.id, { note: req.body.note || null }, app.zhike.config.qaAppealDays);
+      return { appeal };
     },
   );
 };

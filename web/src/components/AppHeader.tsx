@@ -1,6 +1,7 @@
 import { DownOutlined, LogoutOutlined } from '@ant-design/icons';
 import { Avatar, Dropdown, Layout } from 'antd';
 import { NavLink, useLocation } from 'react-router';
+import { canReview } from '../lib/permissions';
 import { selectUnreadTotal } from '../stores/workspace/selectors';
 import { useT } from '../i18n';
 import { useSession } from '../stores/session';
@@ -66,7 +67,14 @@ export function AppHeader() {
               </NavLink>
             </>
           ) : (
-            <span className="app-nav-sep" aria-hidden />
+            <>
+              <span className="app-nav-sep" aria-hidden />
+              {canReview(me.role) ? (
+                <NavLink to="/admin/qa-lab" data-testid="nav-qa-lab" className={({ isActive }) => navClass(isActive)}>
+                  {t('nav.qaLab')}
+                </NavLink>
+              ) : null}
+            </>
           )}
           <NavLink to="/admin/knowledge" data-testid="nav-knowledge" className={({ isActive }) => navClass(isActive)}>
             {t('nav.knowledge')}

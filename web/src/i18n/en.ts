@@ -30,6 +30,8 @@ export const en: Record<MessageKey, string> = {
   'role.admin': 'Administrator',
   'role.supervisor': 'Supervisor',
   'role.agent': 'Agent',
+  'role.qa': 'QA reviewer',
+  'role.qa_lead': 'QA lead',
 
   'login.title': 'Log in to the agent console',
   'login.subtitle': 'Omnichannel customer service',

@@ -35,6 +35,8 @@ export const zhCN = {
   'role.admin': '管理员',
   'role.supervisor': '主管',
   'role.agent': '客服',
+  'role.qa': '质检员',
+  'role.qa_lead': '质检主管',
 
   // login
   'login.title': '登录客服工作台',

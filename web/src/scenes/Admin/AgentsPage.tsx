@@ -12,7 +12,7 @@ import { useController, useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
 import { useReturnFocus } from '../../lib/useReturnFocus';
 
-const roleColor: Record<Role, string> = { admin: 'red', supervisor: 'gold', agent: 'blue' };
+const roleColor: Record<Role, string> = { admin: 'red', supervisor: 'gold', agent: 'blue', qa: 'purple', qa_lead: 'magenta' };
 const AGENT_NO = /^[0-9A-Za-z-]{1,20}$/;
 /** The server's range for 接待上限 */
 const MAX_CONCURRENT = { min: 0, max: 200, default: 5 };
