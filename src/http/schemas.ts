@@ -27,6 +27,25 @@ export const timeIdCursor = text({ max: 64 })
     return Number.isFinite(t) && new Date(t).toISOString().slice(0, 19) === at.slice(0, 19) && !at.startsWith('0000');
   }, 'this cursor is not one the server gave: use the nextCursor of the previous page');
 
+/**
+ * A time a client sends (ISO 8601 with an offset), checked to be a real calendar time (no
+ * 30 February, offsets within ±14:00) from year 1 to 9999, so the database never refuses it.
+ * `utc` gives it as UTC for SQL.
+ */
+export const isoTime = z.iso
+  .datetime({ offset: true })
+  .refine((v) => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})T.*?(?:Z|([+-])(\d{2}):(\d{2}))$/.exec(v);
+    if (!m || m[1] === '0000') return false;
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return false;
+    if (m[5] !== undefined && Number(m[5]) * 60 + Number(m[6]) > 14 * 60) return false;
+    const t = Date.parse(v);
+    return Number.isFinite(t) && new Date(t).getUTCFullYear() <= 9999 && new Date(t).getUTCFullYear() >= 1;
+  }, 'not a real time: an ISO 8601 date and time from year 1 to 9999, with Z or an offset within ±14:00');
+
+export const utc = (v: string) => new Date(v).toISOString();
+
 export function parseTimeIdCursor(c: string): { updatedAt: string; id: number } {
   const at = c.lastIndexOf('_');
   return { updatedAt: c.slice(0, at), id: Number(c.slice(at + 1)) };

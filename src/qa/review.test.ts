@@ -100,6 +100,24 @@ describe.each(DB_KINDS)('质检 review and appeals on %s', (kind) => {
     const [adjustedEvent] = await t.db.query(`SELECT data FROM events WHERE type = 'qa.inspection_adjusted' AND data->>'inspectionId' = $1`, [String(inspection.id)]);
     expect(adjustedEvent.data).toMatchObject({ reason: 'review', score: inspection.score, adjustedScore: afterReview.adjustedScore });
 
+    // the 质检工作台's list: filters, and an agent sees only their own
+    const list = async (token: string, query: string) => (await a.inject('GET', `/api/v1/inspections?${query}`, { token })).body.inspections.map((i: { id: number }) => i.id);
+    expect(await list(qa.token, `rule=forbidden.blame&reviewed=true&agentId=${agent.id}`)).toEqual([inspection.id]);
+    expect(await list(qa.token, `reviewed=false&agentId=${agent.id}`)).toEqual([]);
+    expect(await list(qa.token, `minScore=${afterReview.finalScore + 1}&agentId=${agent.id}`)).toEqual([]);
+    expect(await list(qa.token, `maxScore=${afterReview.finalScore}&appealed=false&agentId=${agent.id}`)).toEqual([inspection.id]);
+    const rows = (await a.inject('GET', '/api/v1/inspections?limit=1', { token: agent.token })).body;
+    expect(rows.inspections).toEqual([expect.objectContaining({ id: inspection.id, agentName: '小申', finalScore: afterReview.finalScore, appeals: { pending: 0, total: 0 } })]);
+    const bystander = await a.createAgent(t.adminToken, { email: `qa-bystander-${kind}@example.com`, name: '路人' });
+    expect(await list(await a.login(bystander.email), `agentId=${agent.id}`)).toEqual([]);
+    // the transcript it was inspected on: the finding's messageIndex and span point at the words
+    const detail = (await a.inject('GET', `/api/v1/inspections/${inspection.id}`, { token: qa.token })).body;
+    const blamed = inspection.findings[Number(blame.slice(1))];
+    const line = detail.transcript[blamed.messageIndex];
+    expect(line).toMatchObject({ role: 'agent', content: '这个不归我们管，你去问快递公司吧' });
+    expect(line.content.slice(blamed.span[0], blamed.span[1])).toBe(blamed.excerpt);
+    expect(detail.transcript).toHaveLength(inspection.messageCount);
+
     // 申诉: only the agent who served it, on a finding that stands
     const appeal = (token: string, body: object) => a.inject('POST', `/api/v1/inspections/${inspection.id}/appeals`, { token, payload: body });
     expect((await appeal(qa.token, { finding: blame, reason: '替客服申诉' })).status).toBe(403);

@@ -218,3 +218,67 @@ export async function appealDeciders(sql: Sql, workspaceId: number, stage: Appea
   const rows = await sql.query(`SELECT id FROM agents WHERE workspace_id = $1 AND active AND role IN ('qa_lead', 'admin') ORDER BY id`, [workspaceId]);
   return rows.map((r) => Number(r.id));
 }
+
+/** What the 质检工作台 filters by; scores filter the final score (adjusted when there is one). */
+export interface InspectionFilter {
+  agentId?: number;
+  groupId?: number;
+  rule?: string;
+  from?: string;
+  to?: string;
+  minScore?: number;
+  maxScore?: number;
+  reviewed?: boolean;
+  appealed?: boolean;
+  before?: number;
+  limit: number;
+}
+
+export type InspectionRow = Inspection & { agentName: string | null; contactName: string | null; groupName: string | null; appeals: { pending: number; total: number } };
+
+/** Inspections of the workspace for the 质检工作台, newest first, with the names a list shows and their appeals counted. */
+export async function listInspections(sql: Sql, workspaceId: number, f: InspectionFilter): Promise<InspectionRow[]> {
+  const rows = await sql.query(
+    `SELECT i.*, a.name AS agent_name, ct.name AS contact_name, g.name AS group_name,
+            (SELECT count(*) FROM qa_appeals p WHERE p.inspection_id = i.id AND p.status = 'pending') AS appeals_pending,
+            (SELECT count(*) FROM qa_appeals p WHERE p.inspection_id = i.id) AS appeals_total
+     FROM inspections i
+     JOIN conversations c ON c.id = i.conversation_id
+     LEFT JOIN contacts ct ON ct.id = c.contact_id
+     LEFT JOIN agents a ON a.id = i.agent_id
+     LEFT JOIN skill_groups g ON g.id = i.group_id
+     WHERE i.workspace_id = $1
+       AND ($2::bigint IS NULL OR i.agent_id = $2)
+       AND ($3::bigint IS NULL OR i.group_id = $3)
+       AND ($4::text IS NULL OR i.findings @> jsonb_build_array(jsonb_build_object('rule', $4::text)))
+       AND ($5::timestamptz IS NULL OR i.inspected_at >= $5)
+       AND ($6::timestamptz IS NULL OR i.inspected_at < $6)
+       AND ($7::int IS NULL OR COALESCE(i.adjusted_score, i.score) >= $7)
+       AND ($8::int IS NULL OR COALESCE(i.adjusted_score, i.score) <= $8)
+       AND ($9::boolean IS NULL OR (i.reviewed_at IS NOT NULL) = $9)
+       AND ($10::boolean IS NULL OR EXISTS (SELECT 1 FROM qa_appeals p WHERE p.inspection_id = i.id) = $10)
+       AND ($11::bigint IS NULL OR i.id < $11)
+     ORDER BY i.id DESC LIMIT $12`,
+    [
+      workspaceId,
+      f.agentId ?? null,
+      f.groupId ?? null,
+      f.rule ?? null,
+      f.from ?? null,
+      f.to ?? null,
+      f.minScore ?? null,
+      f.maxScore ?? null,
+      f.reviewed ?? null,
+      f.appealed ?? null,
+      f.before ?? null,
+      f.limit,
+    ],
+  );
+  return rows.map((r) => ({
+    ...toInspection(r),
+    agentName: r.agent_name ?? null,
+    contactName: r.contact_name ?? null,
+    groupName: r.group_name ?? null,
+    appeals: { pending: Number(r.appeals_pending), total: Number(r.appeals_total) },
+  }));
+}

@@ -59,6 +59,16 @@ describe.each(DB_KINDS)('HTTP contract regressions on %s', (kind) => {
     expect(next.body.conversations[0].id).not.toBe(first.body.conversations[0].id);
   });
 
+  it('a time filter that is no real time (30 February, year 0, an offset past ±14:00) is 400, not a database error', async () => {
+    const list = (q: string) => a.inject('GET', `/api/v1/inspections?${q}`, { token: token() });
+    for (const from of ['7600-02-29T15:53:21.24+21:05', '0000-02-29T14:46:27Z', '2023-02-30T00:00:00Z', '2026-01-01T00:00:00+14:30']) {
+      const r = await list(`from=${encodeURIComponent(from)}`);
+      expect(r.status, from).toBe(400);
+      expect(r.body.error.code).toBe('invalid_request');
+    }
+    expect((await list(`from=${encodeURIComponent('2024-02-29T08:00:00+08:00')}&to=${encodeURIComponent('9999-12-31T23:59:59Z')}`)).status).toBe(200);
+  });
+
   it('seq numbers beyond int4 are 400 on the agent and the widget paths; the largest int4 is fine', async () => {
     const paths = [
       { url: `/api/v1/conversations/${conversationId}/messages`, opts: { token: token() } },

@@ -7,10 +7,10 @@ import { assertCanReview, canReview, type Caller } from '../../core/permissions.
 import { QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS, VERDICTS, type Inspection } from '../../core/qa/index.js';
 import { text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
-import { errorSchema, idParam } from '../../http/schemas.js';
+import { errorSchema, idParam, isoTime, utc } from '../../http/schemas.js';
 import { inspectMessages } from '../../qa/inspector.js';
 import { decideAppeal, escalateAppeal, fileAppeal, reviewInspection } from '../../qa/review.js';
-import { appealsOfInspections, findInspection, inspectionsOf, listAppeals } from '../../qa/store.js';
+import { appealsOfInspections, findInspection, inspectionsOf, listAppeals, listInspections, loadTranscript } from '../../qa/store.js';
 import { findConversation } from '../../storage/conversations.js';
 
 /** The longest transcript one preview takes: messages, and characters in all. */
@@ -189,6 +189,59 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
   );
 
   r.get(
+    '/inspections',
+    {
+      schema: {
+        tags,
+        operationId: 'listInspections',
+        summary: '质检工作台: inspections, newest first, by agent, group, rule, date, score, reviewed or appealed',
+        description: '质检员, 质检主管, supervisors and admins see the workspace’s; an agent sees their own (我的质检). Scores filter the final score. `before` (nextBefore) pages.',
+        querystring: z
+          .object({
+            agentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+            groupId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+            rule: z.string().regex(/^[a-z_]{1,40}\.[a-z0-9_.]{1,60}$/).optional().describe('A rule id: forbidden.blame, manual.service…'),
+            from: isoTime.optional().describe('Inspected at or after'),
+            to: isoTime.optional().describe('Inspected before'),
+            minScore: z.coerce.number().int().min(0).max(100).optional(),
+            maxScore: z.coerce.number().int().min(0).max(100).optional(),
+            reviewed: z.enum(['true', 'false']).optional(),
+            appealed: z.enum(['true', 'false']).optional(),
+            before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+            limit: z.coerce.number().int().min(1).max(200).default(50),
+          }),
+        response: {
+          200: z.object({
+            inspections: z.array(
+              inspectionSchema.extend({
+                agentName: z.string().nullable(),
+                contactName: z.string().nullable(),
+                groupName: z.string().nullable(),
+                appeals: z.object({ pending: z.number().int(), total: z.number().int() }),
+              }),
+            ),
+            nextBefore: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const q = req.query;
+      const bool = (v: 'true' | 'false' | undefined) => (v === undefined ? undefined : v === 'true');
+      const rows = await listInspections(app.zhike.db, caller.workspaceId, {
+        ...q,
+        from: q.from && utc(q.from),
+        to: q.to && utc(q.to),
+        agentId: canReview(caller.role) ? q.agentId : caller.agentId,
+        reviewed: bool(q.reviewed),
+        appealed: bool(q.appealed),
+      });
+      return { inspections: rows.map((r) => ({ ...r, ...present(r) })), nextBefore: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
+    },
+  );
+
+  r.get(
     '/inspections/:id',
     {
       schema: {
@@ -197,7 +250,17 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         summary: 'One 质检 result with its review and appeals',
         description: '质检员, 质检主管, supervisors and admins; the agent who served the conversation.',
         params: idParam,
-        response: { 200: z.object({ inspection: inspectionSchema, appeals: z.array(appealSchema) }), 403: errorSchema, 404: errorSchema },
+        response: {
+          200: z.object({
+            inspection: inspectionSchema,
+            appeals: z.array(appealSchema),
+            transcript: z
+              .array(z.object({ index: z.number().int(), messageId: z.number(), role: z.enum(QA_ROLES), content: z.string(), at: z.string() }))
+              .describe('What was inspected: a finding’s messageIndex is a line’s index, its span is in that line’s content'),
+          }),
+          403: errorSchema,
+          404: errorSchema,
+        },
       },
     },
     async (req) => {
@@ -205,7 +268,10 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
       const inspection = await findInspection(app.zhike.db, caller.workspaceId, req.params.id);
       if (!inspection) throw notFound('inspection');
       assertCanSee(caller, inspection);
-      return { inspection: present(inspection), appeals: await appealsOfInspections(app.zhike.db, [inspection.id]) };
+      // the inspected transcript is the conversation's first messageCount public lines (lines are only ever appended)
+      const { messages, ids } = await loadTranscript(app.zhike.db, inspection.conversationId);
+      const transcript = messages.slice(0, inspection.messageCount).map((m, index) => ({ index, messageId: ids[index]!, role: m.role, content: m.content, at: m.at ?? '' }));
+      return { inspection: present(inspection), appeals: await appealsOfInspections(app.zhike.db, [inspection.id]), transcript };
     },
   );
 

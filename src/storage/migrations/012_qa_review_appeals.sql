@@ -34,3 +34,4 @@ CREATE TABLE qa_appeals (
 );
 CREATE INDEX qa_appeals_workspace_idx ON qa_appeals (workspace_id, status, updated_at DESC);
 CREATE INDEX qa_appeals_agent_idx ON qa_appeals (agent_id, updated_at DESC);
+CREATE INDEX inspections_workspace_id_idx ON inspections (workspace_id, id DESC);
