@@ -10,8 +10,8 @@ import { ServerProcess } from './helpers/server-process.js';
 
 /**
  * A committed event survives a SIGKILL that comes before its consumer ran: after
- * the restart the consumer handles it, once. The consumer here is a real feature:
- * the offline reply (离线自动回复) to a customer's first message in a 留言.
+ * the restart the consumer handles it, once. The consumers here are real features:
+ * the offline reply (离线自动回复) to a customer's first message in a 留言, and 质检.
  */
 describe.each<DbKind>(['pglite', 'postgres'])('a durable consumer across a SIGKILL on %s', (kind) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-consumer-crash-'));
@@ -30,9 +30,9 @@ describe.each<DbKind>(['pglite', 'postgres'])('a durable consumer across a SIGKI
       await db.close();
     }
   };
-  /** Another instance holds the offline reply consumer's lease: it does not run here. */
-  const leaseElsewhere = (until: string) =>
-    withDb((db) => db.query(`UPDATE consumers SET owner = 'an-instance-elsewhere', lease_until = now() + $1::interval WHERE name = 'reception.offline_reply'`, [until]));
+  /** Another instance holds a consumer's lease (the offline reply's unless named): it does not run here. */
+  const leaseElsewhere = (until: string, consumer = 'reception.offline_reply') =>
+    withDb((db) => db.query(`UPDATE consumers SET owner = 'an-instance-elsewhere', lease_until = now() + $1::interval WHERE name = $2`, [until, consumer]));
 
   afterAll(async () => {
     await server?.kill();
@@ -74,5 +74,31 @@ describe.each<DbKind>(['pglite', 'postgres'])('a durable consumer across a SIGKI
     await waitFor(() => replies(s), (r) => r.length > 0, 10_000);
     await new Promise((r) => setTimeout(r, 1500)); // no second reply comes later either
     expect(await replies(s)).toHaveLength(1);
+  });
+
+  it('a conversation resolved just before a SIGKILL is inspected (质检) once after the restart', { timeout: 120_000 }, async () => {
+    await server?.stop();
+    await leaseElsewhere('1 hour', 'qa.inspection');
+    server = await ServerProcess.start(env);
+    const token = await server.login();
+    const inbox = (await server.json('GET', '/api/v1/inboxes', { token })).body.inboxes[0];
+    const contactToken = (await server.json('POST', `/api/v1/widget/${inbox.token}/contacts`, { body: {} })).body.contactToken;
+    const conv = (await server.json('POST', `/api/v1/widget/${inbox.token}/conversations`, { contactToken })).body;
+    await server.json('POST', `/api/v1/widget/${inbox.token}/conversations/${conv.id}/messages`, { contactToken, body: { content: '发票什么时候开？', clientMessageId: 'qa-before-kill' } });
+    expect((await server.json('POST', `/api/v1/conversations/${conv.id}/messages`, { token, body: { content: '这个不归我管，你问财务吧' } })).status).toBe(201);
+    expect((await server.json('POST', `/api/v1/conversations/${conv.id}/status`, { token, body: { status: 'resolved' } })).status).toBe(200); // committed
+    const inspections = async (s: ServerProcess) => (await s.json('GET', `/api/v1/conversations/${conv.id}/inspections`, { token: await s.login() })).body.inspections as any[];
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await inspections(server)).toHaveLength(0); // its consumer has not run
+    await server.kill();
+
+    await leaseElsewhere('-1 second', 'qa.inspection');
+    server = await ServerProcess.start(env);
+    const s = server;
+    const [inspection] = await waitFor(() => inspections(s), (r) => r.length > 0, 15_000);
+    expect(inspection).toMatchObject({ version: 1, conversationId: conv.id });
+    expect(inspection.findings.map((f: { rule: string }) => f.rule)).toContain('forbidden.blame');
+    await new Promise((r) => setTimeout(r, 1500)); // and no second version comes later
+    expect(await inspections(s)).toHaveLength(1);
   });
 });

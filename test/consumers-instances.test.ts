@@ -56,6 +56,41 @@ describe('durable consumers on two instances (PostgreSQL + Redis)', () => {
     );
   }
 
+  /**
+   * 质检 (the `qa.inspection` consumer, a real feature): `n` conversations, each with a customer
+   * message and an answer, resolved alternately through each live instance, are each inspected exactly
+   * once (one version, one `conversation.inspected`), whichever instance runs the consumer.
+   */
+  async function inspectedOnce(n: number, via: ServerProcess[]): Promise<void> {
+    const token = await via[0].login();
+    const inboxToken = (await via[0].json('GET', '/api/v1/inboxes', { token })).body.inboxes[0].token;
+    const ids = await Promise.all(
+      Array.from({ length: n }, async (_, i) => {
+        const s = via[i % via.length];
+        const contactToken = (await s.json('POST', `/api/v1/widget/${inboxToken}/contacts`, { body: {} })).body.contactToken;
+        const id = (await s.json('POST', `/api/v1/widget/${inboxToken}/conversations`, { contactToken })).body.id as number;
+        await s.json('POST', `/api/v1/widget/${inboxToken}/conversations/${id}/messages`, { contactToken, body: { content: '我的快递到哪了？', clientMessageId: crypto.randomUUID() } });
+        // an agent answered (a conversation nobody served is not inspected), on the other instance
+        const other = via[(i + 1) % via.length];
+        expect((await other.json('POST', `/api/v1/conversations/${id}/messages`, { token, body: { content: '您好，我马上帮您查一下物流。' } })).status).toBe(201);
+        const resolved = await other.json('POST', `/api/v1/conversations/${id}/status`, { token, body: { status: 'resolved' } });
+        expect(resolved.status).toBe(200);
+        return id;
+      }),
+    );
+    const rows = await waitFor(
+      () => db.query<{ conversation_id: number; versions: number[]; events: number }>(
+        `SELECT i.conversation_id, array_agg(i.version) AS versions,
+                (SELECT count(*)::int FROM events e WHERE e.type = 'conversation.inspected' AND e.conversation_id = i.conversation_id) AS events
+         FROM inspections i WHERE i.conversation_id = ANY($1::bigint[]) GROUP BY i.conversation_id`,
+        [ids],
+      ),
+      (r) => r.length === n,
+      20_000,
+    );
+    expect(rows.filter((r) => r.versions.length !== 1 || r.versions[0] !== 1 || r.events !== 1)).toEqual([]);
+  }
+
   const handled = () =>
     db.query<{ id: number; n: number }>(
       `SELECT e.id, count(c.event_id)::int AS n FROM events e LEFT JOIN test_consumed c ON c.event_id = e.id
@@ -70,6 +105,7 @@ describe('durable consumers on two instances (PostgreSQL + Redis)', () => {
     const owners = await db.query(`SELECT name, owner FROM consumers ORDER BY name`);
     expect(owners.map((o) => o.name)).toEqual(expect.arrayContaining(['reception.bot', 'routing.route', 'test.counter']));
     for (const o of owners) expect(['A', 'B']).toContain(o.owner);
+    await inspectedOnce(12, [servers.get('A')!, servers.get('B')!]);
   });
 
   it('takes over the consumers of an instance that was killed, from where it was', async () => {
@@ -88,5 +124,6 @@ describe('durable consumers on two instances (PostgreSQL + Redis)', () => {
     expect(where.map((r) => r.instance)).toEqual([survivorId]);
     // and every other consumer the dead instance ran
     await waitFor(() => db.query(`SELECT DISTINCT owner FROM consumers`), (rows) => rows.length === 1 && rows[0].owner === survivorId, 10_000);
+    await inspectedOnce(6, [survivor]);
   });
 });
