@@ -5,6 +5,7 @@
  *    (the baseline; the ratio is the figure we track);
  *  - the customer's ack latency with and without a durable consumer that waits 5 ms per
  *    event, and that consumer's lag (PostgreSQL, at the target rate);
+ *  - 质检's lag under that load (part "qa-lag"): resolution → inspection stored, 禁语 → live alert;
  *  - memory per idle widget connection, 5,000 connections;
  *  - the widget's gzipped size;
  *  - the HTTP client API's message path (part "http"): BENCH_CONVERSATIONS conversations each
@@ -20,9 +21,10 @@
  *    /api/v1/knowledge/search over 5,000 imported articles, p50/p99 one at a time and req/s.
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
  * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1), BENCH_HTTP_DATABASES (postgres,pglite), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
- * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, idle,
+ * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, qa-lag, idle,
  * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http; comma-separated; default all).
- * Part "nlp": the zh-CN analysis in-process (bench/nlp.ts), BENCH_NLP_CALLS (20000).
+ * Part "nlp": the zh-CN analysis in-process (bench/nlp.ts), BENCH_NLP_CALLS (20000). Part "qa": messages
+ * inspected per second on one core given their analysis (bench/qa.ts).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -48,7 +50,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -125,7 +127,11 @@ const NO_CLIENT_LIMITS: Record<string, string> = Object.fromEntries(
 const BENCH_APP_NAME = `zhike-bench-${process.pid}`;
 
 /** A fresh server (database, conversations, an agent's console) for `fn`; `main`: another entry point. */
-async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; env?: Record<string, string> }, fn: (ep: Endpoint, server: ServerProcess) => Promise<T>): Promise<T> {
+async function withZhike<T>(
+  kind: 'pglite' | 'postgres',
+  opts: { main?: string; env?: Record<string, string> },
+  fn: (ep: Endpoint, server: ServerProcess, schema: string) => Promise<T>,
+): Promise<T> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-bench-'));
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
@@ -150,7 +156,7 @@ async function withZhike<T>(kind: 'pglite' | 'postgres', opts: { main?: string; 
   await server.start(180_000);
   try {
     const { token, customers, wsUrl } = await prepare(server, CONVERSATIONS, true);
-    return await fn({ wsUrl, agentHello: { token }, customers }, server);
+    return await fn({ wsUrl, agentHello: { token }, customers }, server, schema);
   } finally {
     await server.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -282,6 +288,7 @@ async function main() {
   log(`Zhike benchmark — ${new Date().toISOString()} — ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   if (ONLY.has('delivery')) await delivery();
   if (ONLY.has('consumers')) await consumers();
+  if (ONLY.has('qa-lag')) await qaLag();
   if (ONLY.has('idle')) await idle();
   if (ONLY.has('widget')) {
     const size = widgetSize();
@@ -378,6 +385,68 @@ async function consumers() {
   const lagP50 = quantile(lags, 0.5);
   const lagP99 = quantile(lags, 0.99);
   log(`  the consumer saw ${lags.length} events: lag p50 ${ms(lagP50)}, p99 ${ms(lagP99)}, max ${ms(lags.at(-1) ?? NaN)} (from the event's write to its handler) → target p99 < 50 ms → ${lagP99 < 50 ? 'MET' : 'NOT MET'}`);
+}
+
+/**
+ * 质检 under the delivery load (PostgreSQL): customers send at RATE msg/s for SECONDS while,
+ * in conversations of their own, an agent answers every 100 ms (one answer in four a 禁语) and
+ * resolves each 50 ms later. Then, from the log: how soon after a resolution its inspection was
+ * stored, and after a 禁语 its live alert (the `qa.inspection` consumer's lag, its work included).
+ */
+async function qaLag() {
+  log(`\nqa lag: 质检 while customers send ${RATE} msg/s on PostgreSQL (${CONVERSATIONS} conversations, ${SECONDS} s after 2 s warm-up); an agent answers and resolves 10 other conversations a second\n`);
+  await withZhike('postgres', {}, async (ep, server, schema) => {
+    const token = (ep.agentHello as { token: string }).token;
+    const inboxToken = (await server.json('GET', '/api/v1/inboxes', { token })).body.inboxes[0].token;
+    const n = SECONDS * 10;
+    const extra = await pool(Array.from({ length: n }, (_, i) => i), 16, async (i) => {
+      const contactToken = (await server.json('POST', `/api/v1/widget/${inboxToken}/contacts`, { body: {} })).body.contactToken;
+      const id = (await server.json('POST', `/api/v1/widget/${inboxToken}/conversations`, { contactToken })).body.id as number;
+      await server.json('POST', `/api/v1/widget/${inboxToken}/conversations/${id}/messages`, { contactToken, body: { content: `我的订单 ${i} 怎么还没发货？`, clientMessageId: `qa-lag-${i}` } });
+      return id;
+    });
+    const driver = (async () => {
+      await new Promise((r) => setTimeout(r, 2000)); // the load's warm-up
+      const started = performance.now();
+      await Promise.all(
+        extra.map(async (id, i) => {
+          await new Promise((r) => setTimeout(r, Math.max(0, started + i * 100 - performance.now())));
+          const content = i % 4 === 0 ? '这个不归我管，你自己去问快递' : '您好，我马上帮您查一下，请稍等。';
+          await server.json('POST', `/api/v1/conversations/${id}/messages`, { token, body: { content } });
+          await new Promise((r) => setTimeout(r, 50));
+          await server.json('POST', `/api/v1/conversations/${id}/status`, { token, body: { status: 'resolved' } });
+        }),
+      );
+    })();
+    const load = await runLoad(`customers at ${RATE}/s`, ep, { warmupMs: 2000, durationMs: SECONDS * 1000, rate: RATE });
+    await driver;
+    const db = await openDb({ databaseUrl: DATABASE_URL, schema });
+    try {
+      const lags = async (sqlText: string) => (await db.query<{ ms: number }>(sqlText, [extra])).map((r) => Number(r.ms)).sort((a, b) => a - b);
+      const inspected = await waitForRows(() =>
+        lags(`SELECT EXTRACT(EPOCH FROM (i.created_at - s.created_at)) * 1000 AS ms FROM events s
+              JOIN events i ON i.type = 'conversation.inspected' AND i.conversation_id = s.conversation_id
+              WHERE s.type = 'conversation.status_changed' AND s.data->>'to' = 'resolved' AND s.conversation_id = ANY($1::bigint[])`), n);
+      const alerted = await waitForRows(() =>
+        lags(`SELECT EXTRACT(EPOCH FROM (a.created_at - m.created_at)) * 1000 AS ms FROM qa_live_alerts a JOIN messages m ON m.id = a.message_id
+              WHERE a.conversation_id = ANY($1::bigint[])`), Math.ceil(n / 4));
+      log(`  customers: ${load.perSecond.toFixed(0)} msg/s, delivery p99 ${ms(load.p99)}, ack p99 ${ms(load.ackP99)}, errors ${load.errors}`);
+      log(`  resolution → inspection stored: ${inspected.length} of ${n}, lag p50 ${ms(quantile(inspected, 0.5))}, p99 ${ms(quantile(inspected, 0.99))}, max ${ms(inspected.at(-1) ?? NaN)}`);
+      log(`  禁语 sent → live alert stored: ${alerted.length} of ${Math.ceil(n / 4)}, lag p50 ${ms(quantile(alerted, 0.5))}, p99 ${ms(quantile(alerted, 0.99))}, max ${ms(alerted.at(-1) ?? NaN)} → target (alert within a second) → ${quantile(alerted, 0.99) < 1000 && alerted.length === Math.ceil(n / 4) ? 'MET' : 'NOT MET'}`);
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+/** Polls `fetch` until it has `n` rows (or 30 s pass): the consumers finish what the load left them. */
+async function waitForRows(fetch: () => Promise<number[]>, n: number): Promise<number[]> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const rows = await fetch();
+    if (rows.length >= n || Date.now() > end) return rows;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 const HTTP_MESSAGES = Number(process.env.BENCH_HTTP_MESSAGES ?? 20);
