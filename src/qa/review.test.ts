@@ -168,6 +168,18 @@ describe.each(DB_KINDS)('质检 review and appeals on %s', (kind) => {
     const stranger = await a.createAgent(t.adminToken, { email: `qa-stranger-${kind}@example.com`, name: '旁人' });
     expect((await a.inject('GET', `/api/v1/inspections/${inspection.id}`, { token: await a.login(stranger.email) })).status).toBe(403);
 
+    // 质检报表: the agent's average is the final score; the accepted appeal counted; the blame finding no longer among the failed rules
+    const stats = (await a.inject('GET', `/api/v1/inspections/stats?agentId=${agent.id}`, { token: qaLead.token })).body;
+    expect(stats.agents).toEqual([expect.objectContaining({ agentId: agent.id, name: '小申', inspections: 1, averageScore: final.finalScore, reviewed: 1, appeals: { filed: 1, accepted: 1, rejected: 0, rate: 1 } })]);
+    expect(stats.trend).toEqual([expect.objectContaining({ inspections: 1, averageScore: final.finalScore })]);
+    const ruleIds = stats.topRules.map((r: { rule: string }) => r.rule);
+    expect(ruleIds).not.toContain('forbidden.blame');
+    expect(ruleIds).not.toContain('closing.farewell'); // marked wrong in review
+    expect(stats.topRules.find((r: { rule: string }) => r.rule === 'manual.service')).toMatchObject({ count: 1, examples: [expect.objectContaining({ excerpt: '没有主动提出帮客户联系快递' })] });
+    expect(stats.topRules[0].examples[0]).toMatchObject({ inspectionId: inspection.id, conversationId: conv.id });
+    const own = (await a.inject('GET', '/api/v1/inspections/stats', { token: agent.token })).body;
+    expect(own.agents.map((x: { agentId: number }) => x.agentId)).toEqual([agent.id]);
+
     // appeals are taken within the window (ZHIKE_QA_APPEAL_DAYS, 7 by default)
     await t.db.query(`UPDATE inspections SET inspected_at = now() - interval '8 days', reviewed_at = now() - interval '8 days' WHERE id = $1`, [inspection.id]);
     const late = await appeal(agent.token, { finding: 'm0', reason: '我其实主动提出了' });

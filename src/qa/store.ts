@@ -282,3 +282,91 @@ export async function listInspections(sql: Sql, workspaceId: number, f: Inspecti
     appeals: { pending: Number(r.appeals_pending), total: Number(r.appeals_total) },
   }));
 }
+
+// ── dashboards (质检报表) ───────────────────────────────────────────────────
+
+export interface QaStatsFilter {
+  from: string;
+  to: string;
+  agentId?: number;
+  groupId?: number;
+  /** Minutes east of UTC the days of the trend are counted in (480: 北京时间). */
+  tzOffset: number;
+}
+
+/** The inspections the figures count, as SQL over `inspections i` ($1 workspace, $2 from, $3 to, $4 agent, $5 group). */
+const IN_RANGE = `i.workspace_id = $1 AND i.inspected_at >= $2 AND i.inspected_at < $3
+  AND ($4::bigint IS NULL OR i.agent_id = $4) AND ($5::bigint IS NULL OR i.group_id = $5)`;
+const FINAL = 'COALESCE(i.adjusted_score, i.score)';
+
+/**
+ * 质检 figures over a period: per agent and per group the number of inspections, the average
+ * final score, vetoes and appeals with their outcome; the daily trend; the rules that failed
+ * most (standing findings only, a reviewer's manual ones included: not marked wrong in review,
+ * not removed by an appeal), each with a few examples.
+ */
+export async function qaStats(sql: Sql, workspaceId: number, f: QaStatsFilter) {
+  const params = [workspaceId, f.from, f.to, f.agentId ?? null, f.groupId ?? null];
+  const agents = await sql.query(
+    `SELECT i.agent_id, a.name, count(*)::int AS inspections, round(avg(${FINAL})::numeric, 1)::float8 AS average,
+            count(*) FILTER (WHERE COALESCE(i.adjusted_vetoed, i.vetoed))::int AS vetoed,
+            count(*) FILTER (WHERE i.reviewed_at IS NOT NULL)::int AS reviewed,
+            (SELECT count(*)::int FROM qa_appeals p JOIN inspections x ON x.id = p.inspection_id WHERE p.agent_id = i.agent_id AND x.workspace_id = $1 AND x.inspected_at >= $2 AND x.inspected_at < $3) AS appeals,
+            (SELECT count(*)::int FROM qa_appeals p JOIN inspections x ON x.id = p.inspection_id WHERE p.agent_id = i.agent_id AND p.status = 'accepted' AND x.workspace_id = $1 AND x.inspected_at >= $2 AND x.inspected_at < $3) AS accepted,
+            (SELECT count(*)::int FROM qa_appeals p JOIN inspections x ON x.id = p.inspection_id WHERE p.agent_id = i.agent_id AND p.status = 'rejected' AND x.workspace_id = $1 AND x.inspected_at >= $2 AND x.inspected_at < $3) AS rejected
+     FROM inspections i LEFT JOIN agents a ON a.id = i.agent_id
+     WHERE ${IN_RANGE} AND i.agent_id IS NOT NULL
+     GROUP BY i.agent_id, a.name ORDER BY average ASC, i.agent_id`,
+    params,
+  );
+  const groups = await sql.query(
+    `SELECT i.group_id, g.name, count(*)::int AS inspections, round(avg(${FINAL})::numeric, 1)::float8 AS average,
+            count(*) FILTER (WHERE COALESCE(i.adjusted_vetoed, i.vetoed))::int AS vetoed
+     FROM inspections i LEFT JOIN skill_groups g ON g.id = i.group_id
+     WHERE ${IN_RANGE}
+     GROUP BY i.group_id, g.name ORDER BY average ASC, i.group_id NULLS LAST`,
+    params,
+  );
+  const trend = await sql.query(
+    `SELECT to_char(i.inspected_at + make_interval(mins => $6::int), 'YYYY-MM-DD') AS day, count(*)::int AS inspections,
+            round(avg(${FINAL})::numeric, 1)::float8 AS average
+     FROM inspections i WHERE ${IN_RANGE} GROUP BY day ORDER BY day`,
+    [...params, f.tzOffset],
+  );
+  const rules = await sql.query(
+    `WITH standing AS (
+       SELECT i.id AS inspection_id, i.conversation_id, f.value AS finding
+       FROM inspections i, jsonb_array_elements(i.findings) WITH ORDINALITY AS f(value, n)
+       WHERE ${IN_RANGE}
+         AND COALESCE(i.adjustments->'verdicts'->>('a' || (f.n - 1)), '') <> 'wrong'
+         AND NOT COALESCE(i.adjustments->'removed', '[]'::jsonb) ? ('a' || (f.n - 1))
+       UNION ALL
+       SELECT i.id, i.conversation_id, jsonb_build_object('rule', 'manual.' || (m.value->>'category'), 'category', m.value->>'category', 'excerpt', m.value->>'note')
+       FROM inspections i, jsonb_array_elements(COALESCE(i.adjustments->'manual', '[]'::jsonb)) AS m(value)
+       WHERE ${IN_RANGE} AND NOT COALESCE(i.adjustments->'removed', '[]'::jsonb) ? (m.value->>'key')
+     ), ranked AS (
+       SELECT finding->>'rule' AS rule, finding->>'category' AS category, inspection_id, conversation_id, finding->>'excerpt' AS excerpt,
+              count(*) OVER (PARTITION BY finding->>'rule') AS total,
+              row_number() OVER (PARTITION BY finding->>'rule' ORDER BY inspection_id DESC) AS nth
+       FROM standing
+     )
+     SELECT rule, category, total::int AS count,
+            jsonb_agg(jsonb_build_object('inspectionId', inspection_id, 'conversationId', conversation_id, 'excerpt', excerpt) ORDER BY inspection_id DESC) FILTER (WHERE nth <= 3) AS examples
+     FROM ranked GROUP BY rule, category, total ORDER BY total DESC, rule LIMIT 10`,
+    params,
+  );
+  return {
+    agents: agents.map((r) => ({
+      agentId: Number(r.agent_id),
+      name: r.name ?? null,
+      inspections: r.inspections,
+      averageScore: r.average,
+      vetoed: r.vetoed,
+      reviewed: r.reviewed,
+      appeals: { filed: r.appeals, accepted: r.accepted, rejected: r.rejected, rate: r.inspections ? Math.round((r.appeals / r.inspections) * 1000) / 1000 : 0 },
+    })),
+    groups: groups.map((r) => ({ groupId: r.group_id === null ? null : Number(r.group_id), name: r.name ?? null, inspections: r.inspections, averageScore: r.average, vetoed: r.vetoed })),
+    trend: trend.map((r) => ({ day: r.day as string, inspections: r.inspections, averageScore: r.average })),
+    topRules: rules.map((r) => ({ rule: r.rule as string, category: r.category as string, count: r.count, examples: (r.examples ?? []) as { inspectionId: number; conversationId: number; excerpt: string }[] })),
+  };
+}

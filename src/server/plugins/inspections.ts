@@ -10,7 +10,7 @@ import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, isoTime, utc } from '../../http/schemas.js';
 import { inspectMessages } from '../../qa/inspector.js';
 import { decideAppeal, escalateAppeal, fileAppeal, reviewInspection } from '../../qa/review.js';
-import { appealsOfInspections, findInspection, inspectionsOf, listAppeals, listInspections, loadTranscript } from '../../qa/store.js';
+import { appealsOfInspections, findInspection, inspectionsOf, listAppeals, listInspections, loadTranscript, qaStats } from '../../qa/store.js';
 import { findConversation } from '../../storage/conversations.js';
 
 /** The longest transcript one preview takes: messages, and characters in all. */
@@ -238,6 +238,61 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         appealed: bool(q.appealed),
       });
       return { inspections: rows.map((r) => ({ ...r, ...present(r) })), nextBefore: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
+    },
+  );
+
+  r.get(
+    '/inspections/stats',
+    {
+      schema: {
+        tags,
+        operationId: 'getInspectionStats',
+        summary: '质检报表: per agent and group the average final score, vetoes and appeals; the daily trend; the rules failed most, with examples',
+        description:
+          'Over [from, to) (default: the last 30 days), optionally for one agent or group. Days are counted `tzOffset` minutes east of UTC (480: 北京时间). 质检, supervisors and admins see the workspace; an agent sees their own.',
+        querystring: z.object({
+          from: isoTime.optional(),
+          to: isoTime.optional(),
+          agentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+          groupId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+          tzOffset: z.coerce.number().int().min(-720).max(840).default(480),
+        }),
+        response: {
+          200: z.object({
+            from: z.string(),
+            to: z.string(),
+            agents: z.array(
+              z.object({
+                agentId: z.number(),
+                name: z.string().nullable(),
+                inspections: z.number().int(),
+                averageScore: z.number(),
+                vetoed: z.number().int(),
+                reviewed: z.number().int(),
+                appeals: z.object({ filed: z.number().int(), accepted: z.number().int(), rejected: z.number().int(), rate: z.number().describe('Appeals per inspection') }),
+              }),
+            ),
+            groups: z.array(z.object({ groupId: z.number().nullable(), name: z.string().nullable(), inspections: z.number().int(), averageScore: z.number(), vetoed: z.number().int() })),
+            trend: z.array(z.object({ day: z.string(), inspections: z.number().int(), averageScore: z.number() })),
+            topRules: z.array(
+              z.object({
+                rule: z.string(),
+                category: z.string(),
+                count: z.number().int(),
+                examples: z.array(z.object({ inspectionId: z.number(), conversationId: z.number(), excerpt: z.string() })),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const q = req.query;
+      const to = q.to ? utc(q.to) : new Date().toISOString();
+      const from = q.from ? utc(q.from) : new Date(Math.max(Date.parse(to) - 30 * 86_400_000, Date.parse('0001-01-01T00:00:00Z'))).toISOString();
+      const agentId = canReview(caller.role) ? q.agentId : caller.agentId;
+      return { from, to, ...(await qaStats(app.zhike.db, caller.workspaceId, { from, to, agentId, groupId: q.groupId, tzOffset: q.tzOffset })) };
     },
   );
 
