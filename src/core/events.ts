@@ -5,6 +5,7 @@ import type { Intent } from './nlp/types.js';
 import type { Invitation } from './visitors/types.js';
 import type { Inspection, QaLiveAlert } from './qa/types.js';
 import type { Appeal, AppealAction, AppealStage, AppealStatus } from './qa/review.js';
+import type { SampleReason, SamplingPlan } from './qa/sampling.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
@@ -93,6 +94,10 @@ export interface EventMap {
   };
   /** 申诉: an agent appealed a finding, a supervisor or 质检主管 decided, or the agent took it further; `notify` are told live. */
   'qa.appeal_changed': { data: { appealId: number; inspectionId: number; action: AppealAction; stage: AppealStage; status: AppealStatus; notify: number[] }; subject: Appeal };
+  /** A 抽检计划 (sampling plan) was created, changed or deleted. */
+  'qa.sampling_plan_changed': { data: { planId: number; action: 'created' | 'updated' | 'deleted'; fields: string[] }; subject: SamplingPlan };
+  /** A sampling plan sent an inspected conversation to a reviewer for 复核. */
+  'qa.review_assigned': { data: { inspectionId: number; planId: number; reviewerId: number; reason: SampleReason }; subject: { inspectionId: number; conversationId: number; reviewerId: number; reason: SampleReason } };
   /** The bot could not answer a question: counted in 未解决问题 (or one was turned into an article: articleId). */
   'knowledge.unanswered_recorded': { data: { unansweredId: number; count: number; articleId: number | null }; subject: { id: number; question: string; count: number } };
 }
@@ -131,6 +136,8 @@ export const EVENT_TYPES = [
   'qa.alert_raised',
   'qa.inspection_adjusted',
   'qa.appeal_changed',
+  'qa.sampling_plan_changed',
+  'qa.review_assigned',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -147,6 +154,7 @@ export const DERIVED_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'qa.alert_raised',
   'qa.inspection_adjusted',
   'qa.appeal_changed',
+  'qa.review_assigned',
 ]);
 
 /** An event as the log stores it: what durable consumers receive. */

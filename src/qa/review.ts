@@ -20,6 +20,7 @@ import type { Sql } from '../storage/db.js';
 import {
   appealDeciders,
   appealOfFinding,
+  completeAssignment,
   findAppeal,
   findInspection,
   groupLeaderOf,
@@ -62,6 +63,7 @@ export async function reviewInspection(
     if (current.agentId === caller.agentId) throw forbidden('nobody reviews their own conversations');
     const adj = review(current, current.adjustments ?? NO_ADJUSTMENTS, input);
     const saved = await saveAdjustments(sql, id, adj, adjustedScore(current.findings, adj), caller.agentId);
+    await completeAssignment(sql, id);
     return { result: saved, events: [adjusted(caller, current, saved, 'review')] };
   });
 }

@@ -1,4 +1,4 @@
-import type { Adjustments, Appeal, AppealStep, Inspection, QaFinding, QaMessage, SystemKind } from '../core/qa/index.js';
+import type { Adjustments, Appeal, AppealStep, Inspection, QaFinding, QaMessage, SampleReason, SamplingPlan, SystemKind } from '../core/qa/index.js';
 import type { Row, Sql } from '../storage/db.js';
 import { isoReq as iso } from '../storage/rows.js';
 
@@ -230,16 +230,37 @@ export interface InspectionFilter {
   maxScore?: number;
   reviewed?: boolean;
   appealed?: boolean;
+  /** Assigned for review to this agent (a sampling plan). */
+  assignedTo?: number;
+  /** Assigned and not reviewed yet (true), or reviewed (false). */
+  todo?: boolean;
   before?: number;
   limit: number;
 }
 
-export type InspectionRow = Inspection & { agentName: string | null; contactName: string | null; groupName: string | null; appeals: { pending: number; total: number } };
+export interface AssignmentInfo {
+  reviewerId: number;
+  reviewerName: string | null;
+  planId: number | null;
+  reason: SampleReason;
+  assignedAt: string;
+  doneAt: string | null;
+}
+
+export type InspectionRow = Inspection & {
+  agentName: string | null;
+  contactName: string | null;
+  groupName: string | null;
+  appeals: { pending: number; total: number };
+  assignment: AssignmentInfo | null;
+};
 
 /** Inspections of the workspace for the 质检工作台, newest first, with the names a list shows and their appeals counted. */
 export async function listInspections(sql: Sql, workspaceId: number, f: InspectionFilter): Promise<InspectionRow[]> {
   const rows = await sql.query(
     `SELECT i.*, a.name AS agent_name, ct.name AS contact_name, g.name AS group_name,
+            asg.reviewer_id AS asg_reviewer_id, rv.name AS asg_reviewer_name, asg.plan_id AS asg_plan_id, asg.reason AS asg_reason,
+            asg.assigned_at AS asg_assigned_at, asg.done_at AS asg_done_at,
             (SELECT count(*) FROM qa_appeals p WHERE p.inspection_id = i.id AND p.status = 'pending') AS appeals_pending,
             (SELECT count(*) FROM qa_appeals p WHERE p.inspection_id = i.id) AS appeals_total
      FROM inspections i
@@ -247,6 +268,8 @@ export async function listInspections(sql: Sql, workspaceId: number, f: Inspecti
      LEFT JOIN contacts ct ON ct.id = c.contact_id
      LEFT JOIN agents a ON a.id = i.agent_id
      LEFT JOIN skill_groups g ON g.id = i.group_id
+     LEFT JOIN qa_assignments asg ON asg.inspection_id = i.id
+     LEFT JOIN agents rv ON rv.id = asg.reviewer_id
      WHERE i.workspace_id = $1
        AND ($2::bigint IS NULL OR i.agent_id = $2)
        AND ($3::bigint IS NULL OR i.group_id = $3)
@@ -258,6 +281,8 @@ export async function listInspections(sql: Sql, workspaceId: number, f: Inspecti
        AND ($9::boolean IS NULL OR (i.reviewed_at IS NOT NULL) = $9)
        AND ($10::boolean IS NULL OR EXISTS (SELECT 1 FROM qa_appeals p WHERE p.inspection_id = i.id) = $10)
        AND ($11::bigint IS NULL OR i.id < $11)
+       AND ($13::bigint IS NULL OR asg.reviewer_id = $13)
+       AND ($14::boolean IS NULL OR (asg.inspection_id IS NOT NULL AND (asg.done_at IS NULL) = $14))
      ORDER BY i.id DESC LIMIT $12`,
     [
       workspaceId,
@@ -272,6 +297,8 @@ export async function listInspections(sql: Sql, workspaceId: number, f: Inspecti
       f.appealed ?? null,
       f.before ?? null,
       f.limit,
+      f.assignedTo ?? null,
+      f.todo ?? null,
     ],
   );
   return rows.map((r) => ({
@@ -280,6 +307,17 @@ export async function listInspections(sql: Sql, workspaceId: number, f: Inspecti
     contactName: r.contact_name ?? null,
     groupName: r.group_name ?? null,
     appeals: { pending: Number(r.appeals_pending), total: Number(r.appeals_total) },
+    assignment:
+      r.asg_reviewer_id === null || r.asg_reviewer_id === undefined
+        ? null
+        : {
+            reviewerId: Number(r.asg_reviewer_id),
+            reviewerName: r.asg_reviewer_name ?? null,
+            planId: r.asg_plan_id === null ? null : Number(r.asg_plan_id),
+            reason: r.asg_reason,
+            assignedAt: iso(r.asg_assigned_at),
+            doneAt: r.asg_done_at ? iso(r.asg_done_at) : null,
+          },
   }));
 }
 
@@ -369,4 +407,45 @@ export async function qaStats(sql: Sql, workspaceId: number, f: QaStatsFilter) {
     trend: trend.map((r) => ({ day: r.day as string, inspections: r.inspections, averageScore: r.average })),
     topRules: rules.map((r) => ({ rule: r.rule as string, category: r.category as string, count: r.count, examples: (r.examples ?? []) as { inspectionId: number; conversationId: number; excerpt: string }[] })),
   };
+}
+
+// ── sampling plans (抽检计划) and assignments, migration 013 ───────────────────
+
+export function toSamplingPlan(r: Row): SamplingPlan {
+  return {
+    id: Number(r.id),
+    name: r.name,
+    enabled: r.enabled,
+    percent: Number(r.percent),
+    belowScore: r.below_score === null ? null : Number(r.below_score),
+    vetoed: r.vetoed,
+    reviewerIds: (r.reviewer_ids as (number | string)[]).map(Number),
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  };
+}
+
+export async function samplingPlans(sql: Sql, workspaceId: number): Promise<SamplingPlan[]> {
+  return (await sql.query('SELECT * FROM qa_sampling_plans WHERE workspace_id = $1 ORDER BY id', [workspaceId])).map(toSamplingPlan);
+}
+
+/** Open (not yet reviewed) assignments per reviewer. */
+export async function openAssignments(sql: Sql, reviewerIds: number[]): Promise<Map<number, number>> {
+  const rows = await sql.query('SELECT reviewer_id, count(*)::int AS n FROM qa_assignments WHERE reviewer_id = ANY($1::bigint[]) AND done_at IS NULL GROUP BY reviewer_id', [reviewerIds]);
+  return new Map(rows.map((r) => [Number(r.reviewer_id), r.n]));
+}
+
+/** Assigns an inspection for review; false when it was assigned already (by another plan, or a redelivery). */
+export async function insertAssignment(sql: Sql, a: { workspaceId: number; inspectionId: number; planId: number; reviewerId: number; reason: SampleReason }): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO qa_assignments (inspection_id, workspace_id, plan_id, reviewer_id, reason) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (inspection_id) DO NOTHING RETURNING 1`,
+    [a.inspectionId, a.workspaceId, a.planId, a.reviewerId, a.reason],
+  );
+  return rows.length === 1;
+}
+
+/** A review closes the inspection's assignment, whoever reviewed it. */
+export async function completeAssignment(sql: Sql, inspectionId: number): Promise<void> {
+  await sql.query('UPDATE qa_assignments SET done_at = now() WHERE inspection_id = $1 AND done_at IS NULL', [inspectionId]);
 }

@@ -14,6 +14,7 @@ import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
 import { messageAnalysisConsumer } from '../assist/analysis.js';
 import { inspectionConsumer } from '../qa/consumer.js';
+import { samplingConsumer } from '../qa/sampling.js';
 import { agentJoinedConsumer } from '../reception/agent-joined.js';
 import { botConsumer } from '../reception/bot.js';
 import { offlineReplyConsumer } from '../reception/offline-reply.js';
@@ -196,6 +197,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(agentJoinedConsumer(ctx));
   events.durable(messageAnalysisConsumer(ctx));
   events.durable(inspectionConsumer(ctx));
+  events.durable(samplingConsumer(ctx));
   for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.

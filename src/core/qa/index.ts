@@ -4,3 +4,4 @@ export * from './inspect.js';
 export * from './score.js';
 export * from './transcript-text.js';
 export * from './review.js';
+export * from './sampling.js';

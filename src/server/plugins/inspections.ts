@@ -5,12 +5,13 @@ import { MAX_MESSAGE_CHARS } from '../../core/limits.js';
 import { forbidden, notFound } from '../../core/errors.js';
 import { assertCanReview, canReview, type Caller } from '../../core/permissions.js';
 import { QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS, VERDICTS, type Inspection } from '../../core/qa/index.js';
-import { text } from '../../core/text-schema.js';
+import { nameText, text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, isoTime, utc } from '../../http/schemas.js';
 import { inspectMessages } from '../../qa/inspector.js';
 import { decideAppeal, escalateAppeal, fileAppeal, reviewInspection } from '../../qa/review.js';
-import { appealsOfInspections, findInspection, inspectionsOf, listAppeals, listInspections, loadTranscript, qaStats } from '../../qa/store.js';
+import { createSamplingPlan, deleteSamplingPlan, updateSamplingPlan } from '../../qa/sampling.js';
+import { appealsOfInspections, findInspection, inspectionsOf, listAppeals, listInspections, loadTranscript, qaStats, samplingPlans } from '../../qa/store.js';
 import { findConversation } from '../../storage/conversations.js';
 
 /** The longest transcript one preview takes: messages, and characters in all. */
@@ -207,6 +208,8 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
             maxScore: z.coerce.number().int().min(0).max(100).optional(),
             reviewed: z.enum(['true', 'false']).optional(),
             appealed: z.enum(['true', 'false']).optional(),
+            assignedTo: z.union([z.literal('me'), z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)]).optional().describe('Sent for 复核 to this reviewer (me: the caller) by a sampling plan'),
+            todo: z.enum(['true', 'false']).optional().describe('true: assigned and not reviewed yet; false: assigned and reviewed'),
             before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
             limit: z.coerce.number().int().min(1).max(200).default(50),
           }),
@@ -218,6 +221,17 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
                 contactName: z.string().nullable(),
                 groupName: z.string().nullable(),
                 appeals: z.object({ pending: z.number().int(), total: z.number().int() }),
+                assignment: z
+                  .object({
+                    reviewerId: z.number(),
+                    reviewerName: z.string().nullable(),
+                    planId: z.number().nullable(),
+                    reason: z.enum(['sampled', 'low_score', 'vetoed']),
+                    assignedAt: z.string(),
+                    doneAt: z.string().nullable(),
+                  })
+                  .nullable()
+                  .describe('Sent for 复核 by a sampling plan'),
               }),
             ),
             nextBefore: z.number().nullable(),
@@ -236,6 +250,8 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         agentId: canReview(caller.role) ? q.agentId : caller.agentId,
         reviewed: bool(q.reviewed),
         appealed: bool(q.appealed),
+        assignedTo: q.assignedTo === 'me' ? caller.agentId : q.assignedTo,
+        todo: bool(q.todo),
       });
       return { inspections: rows.map((r) => ({ ...r, ...present(r) })), nextBefore: rows.length === q.limit ? rows[rows.length - 1]!.id : null };
     },
@@ -441,6 +457,102 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
     async (req) => {
       const appeal = await escalateAppeal(app.zhike, callerOf(req), req.params.id, { note: req.body.note || null }, app.zhike.config.qaAppealDays);
       return { appeal };
+    },
+  );
+
+  const planSchema = z.object({
+    id: z.number(),
+    name: z.string(),
+    enabled: z.boolean(),
+    percent: z.number().describe('Share of each agent’s inspections sampled, 0–100 (chosen by a hash of the inspection)'),
+    belowScore: z.number().int().nullable().describe('Every inspection scoring below this goes to review too'),
+    vetoed: z.boolean().describe('Every vetoed inspection (一票否决) goes to review'),
+    reviewerIds: z.array(z.number()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  });
+  const planFields = {
+    name: nameText({ min: 1, max: 60, trim: true }),
+    enabled: z.boolean(),
+    percent: z.number().min(0).max(100).multipleOf(0.01),
+    belowScore: z.number().int().min(0).max(100).nullable(),
+    vetoed: z.boolean(),
+    reviewerIds: z.array(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)).min(1).max(100),
+  };
+
+  r.get(
+    '/qa/sampling-plans',
+    {
+      schema: {
+        tags,
+        operationId: 'listSamplingPlans',
+        summary: '抽检计划: which inspected conversations go to whom for 复核',
+        description: '质检员, 质检主管, supervisors and admins.',
+        response: { 200: z.object({ plans: z.array(planSchema) }), 403: errorSchema },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      assertCanReview(caller);
+      return { plans: await samplingPlans(app.zhike.db, caller.workspaceId) };
+    },
+  );
+
+  r.post(
+    '/qa/sampling-plans',
+    {
+      schema: {
+        tags,
+        operationId: 'createSamplingPlan',
+        summary: 'Create a sampling plan (质检主管 and admins)',
+        description: 'Plans are tried in the order they were created; the first that takes an inspection assigns it to its reviewer with the fewest open ones (never the agent under review).',
+        body: z
+          .object({ ...planFields, enabled: planFields.enabled.default(true), belowScore: planFields.belowScore.default(null), vetoed: planFields.vetoed.default(true) })
+          .strict(),
+        response: { 201: z.object({ plan: planSchema }), 400: errorSchema, 403: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req, reply) => reply.code(201).send({ plan: await createSamplingPlan(app.zhike, callerOf(req), req.body) }),
+  );
+
+  r.patch(
+    '/qa/sampling-plans/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'updateSamplingPlan',
+        summary: 'Change a sampling plan (质检主管 and admins)',
+        params: idParam,
+        body: z
+          .object({
+            name: planFields.name.optional(),
+            enabled: planFields.enabled.optional(),
+            percent: planFields.percent.optional(),
+            belowScore: planFields.belowScore.optional(),
+            vetoed: planFields.vetoed.optional(),
+            reviewerIds: planFields.reviewerIds.optional(),
+          })
+          .strict(),
+        response: { 200: z.object({ plan: planSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => ({ plan: await updateSamplingPlan(app.zhike, callerOf(req), req.params.id, req.body) }),
+  );
+
+  r.delete(
+    '/qa/sampling-plans/:id',
+    {
+      schema: {
+        tags,
+        operationId: 'deleteSamplingPlan',
+        summary: 'Delete a sampling plan (its assignments stay)',
+        params: idParam,
+        response: { 204: z.null(), 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      await deleteSamplingPlan(app.zhike, callerOf(req), req.params.id);
+      return reply.code(204).send(null);
     },
   );
 };
