@@ -98,6 +98,8 @@ export interface EventMap {
   'qa.sampling_plan_changed': { data: { planId: number; action: 'created' | 'updated' | 'deleted'; fields: string[] }; subject: SamplingPlan };
   /** A sampling plan sent an inspected conversation to a reviewer for 复核. */
   'qa.review_assigned': { data: { inspectionId: number; planId: number; reviewerId: number; reason: SampleReason }; subject: { inspectionId: number; conversationId: number; reviewerId: number; reason: SampleReason } };
+  /** 质检 rules edited for a workspace: a draft saved or discarded, or published as the version new inspections use. */
+  'qa.pack_changed': { data: { locale: 'zh-CN' | 'en'; action: 'draft_saved' | 'draft_discarded' | 'published'; version: string | null }; subject: { locale: 'zh-CN' | 'en'; action: 'draft_saved' | 'draft_discarded' | 'published'; version: string | null } };
   /** The bot could not answer a question: counted in 未解决问题 (or one was turned into an article: articleId). */
   'knowledge.unanswered_recorded': { data: { unansweredId: number; count: number; articleId: number | null }; subject: { id: number; question: string; count: number } };
 }
@@ -138,6 +140,7 @@ export const EVENT_TYPES = [
   'qa.appeal_changed',
   'qa.sampling_plan_changed',
   'qa.review_assigned',
+  'qa.pack_changed',
 ] as const satisfies readonly EventType[];
 
 /**

@@ -58,7 +58,7 @@ export function assertAdmin(caller: Caller): void {
 }
 
 export function assertCanReview(caller: Caller): void {
-  if (!canReview(caller.role)) throw forbidden('only 质检员, 质检主管, supervisors and administrators can do this');
+  if (!canReview(caller.role)) throw forbidden('only QA reviewers (质检员), QA leads (质检主管), supervisors and administrators can do this');
 }
 
 export function assertSupervisor(caller: Caller): void {

@@ -5,6 +5,7 @@ import { defineConsumer } from '../events/consumers.js';
 import { findConversation } from '../storage/conversations.js';
 import { maybeOne } from '../storage/db.js';
 import { inspectMessages } from './inspector.js';
+import { workspacePack } from './packs.js';
 import { alertRecipients, insertInspection, insertLiveAlert, loadTranscript } from './store.js';
 
 /** Lines the live check reads: the agent's message and those just before it. */
@@ -26,7 +27,7 @@ export function inspectionConsumer(ctx: CommandContext) {
     if (!conv) return;
     const { messages } = await loadTranscript(ctx.db, conv.id, { until: e.createdAt });
     if (!messages.some((m) => m.role === 'agent')) return; // nobody served it (bot only, 留言): nothing of an agent's to judge
-    const result = inspectMessages(messages, { locale: conv.locale, closed: true });
+    const result = inspectMessages(messages, { locale: conv.locale, closed: true, pack: await workspacePack(ctx.db, e.workspaceId, conv.locale) });
     await runCommand(ctx, async (sql) => {
       const inspection = await insertInspection(sql, {
         workspaceId: e.workspaceId,
@@ -62,7 +63,8 @@ export function inspectionConsumer(ctx: CommandContext) {
     const { messages, ids } = await loadTranscript(ctx.db, conv.id, { untilSeq: e.data.seq, last: LIVE_WINDOW });
     const index = ids.indexOf(e.data.messageId);
     if (index < 0) return;
-    const urgent = inspectMessages(messages, { locale: conv.locale, closed: false }).findings.filter((f) => f.messageIndex === index && isUrgent(f));
+    const pack = await workspacePack(ctx.db, e.workspaceId, conv.locale);
+    const urgent = inspectMessages(messages, { locale: conv.locale, closed: false, pack }).findings.filter((f) => f.messageIndex === index && isUrgent(f));
     if (urgent.length === 0) return;
     const findings = urgent.map((f) => ({ rule: f.rule, severity: f.severity, excerpt: f.excerpt, suggestion: f.suggestion }));
     const sender = await maybeOne(ctx.db, 'SELECT m.sender_id, a.name FROM messages m LEFT JOIN agents a ON a.id = m.sender_id WHERE m.id = $1', [e.data.messageId]);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config.js';
+import safeRegex from 'safe-regex2';
 import { compileQaPack, inspectTranscript, scoreFindings, type CompiledQaPack, type QaFinding, type QaMessage, type Score } from '../core/qa/index.js';
 import { nlpFor, packLocale } from '../nlp/engines.js';
 
@@ -10,6 +11,9 @@ export function qaPacksDir(): string {
 }
 
 const packs = new Map<string, CompiledQaPack>();
+
+/** The ReDoS check every pack's patterns pass (nested repetition refused): they run on every customer and agent line. */
+export const safePattern = (source: string) => safeRegex(source, { limit: 60 });
 
 /** The shipped pack of a locale (zh-CN for Chinese and, until an English pack ships, for every locale), compiled once. */
 export function qaPackFor(locale: string | null | undefined): CompiledQaPack {
@@ -24,7 +28,7 @@ export function qaPackFor(locale: string | null | undefined): CompiledQaPack {
     } catch (err) {
       throw new Error(`质检 pack ${file} could not be read: ${(err as Error).message}`);
     }
-    compiled = compileQaPack(data);
+    compiled = compileQaPack(data, { safe: safePattern });
     packs.set(key, compiled);
   }
   return compiled;

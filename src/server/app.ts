@@ -43,6 +43,7 @@ import { calendarsPlugin } from './plugins/calendars.js';
 import { cannedRepliesPlugin } from './plugins/canned-replies.js';
 import { nlpPlugin } from './plugins/nlp.js';
 import { inspectionsPlugin } from './plugins/inspections.js';
+import { qaPacksPlugin } from './plugins/qa-packs.js';
 import { routingPlugin } from './plugins/routing.js';
 import { skillGroupsPlugin } from './plugins/skill-groups.js';
 import { visitorsPlugin } from './plugins/visitors.js';
@@ -306,6 +307,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(eventsPlugin);
       await api.register(nlpPlugin);
       await api.register(inspectionsPlugin);
+      await api.register(qaPacksPlugin);
       await api.register(cannedRepliesPlugin);
       await api.register(knowledgePlugin);
       await api.register(widgetClientApi);

@@ -136,14 +136,21 @@ export interface CompiledQaPack {
   patterns: Map<string, RegExp>;
 }
 
-export function compileQaPack(input: unknown): CompiledQaPack {
+/**
+ * `safe` (given by the adapter) refuses a pattern whose matching time could explode on some
+ * text (nested repetition): the patterns run on every customer and agent line.
+ */
+export function compileQaPack(input: unknown, opts: { safe?: (source: string) => boolean } = {}): CompiledQaPack {
   const pack = qaPackSchema.parse(input);
   const compile = (source: string, where: string): RegExp => {
+    let re: RegExp;
     try {
-      return new RegExp(expandPattern(source, pack.concepts), 'g');
+      re = new RegExp(expandPattern(source, pack.concepts), 'g');
     } catch (err) {
       throw new Error(`质检 pack ${where}: pattern "${source}": ${(err as Error).message}`);
     }
+    if (opts.safe && !opts.safe(re.source)) throw new Error(`质检 pack ${where}: pattern "${source}" repeats a repetition (like (a+)+); its matching time could explode: write it without the nesting`);
+    return re;
   };
   const phrases = new Map<string, RegExp[]>();
   for (const [name, list] of Object.entries(pack.phrases)) phrases.set(name, list.map((p) => compile(p, `phrases.${name}`)));

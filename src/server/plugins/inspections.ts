@@ -2,13 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../core/limits.js';
-import { forbidden, notFound } from '../../core/errors.js';
+import { DomainError, forbidden, notFound } from '../../core/errors.js';
 import { assertCanReview, canReview, type Caller } from '../../core/permissions.js';
 import { QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS, VERDICTS, type Inspection } from '../../core/qa/index.js';
 import { nameText, text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, isoTime, utc } from '../../http/schemas.js';
 import { inspectMessages } from '../../qa/inspector.js';
+import { compileChecked, packState, workspacePack } from '../../qa/packs.js';
 import { decideAppeal, escalateAppeal, fileAppeal, reviewInspection } from '../../qa/review.js';
 import { createSamplingPlan, deleteSamplingPlan, updateSamplingPlan } from '../../qa/sampling.js';
 import { appealsOfInspections, findInspection, inspectionsOf, listAppeals, listInspections, loadTranscript, qaStats, samplingPlans } from '../../qa/store.js';
@@ -93,7 +94,7 @@ const present = (i: Inspection) => ({
 /** 质检 results are for reviewers (质检员, 质检主管, leads) and for the agent who served the conversation. */
 function assertCanSee(caller: Caller, inspection: Pick<Inspection, 'agentId'>): void {
   if (canReview(caller.role) || inspection.agentId === caller.agentId) return;
-  throw forbidden('only 质检, supervisors, administrators and the agent who served it see its 质检 results');
+  throw forbidden('only QA reviewers and leads (质检), supervisors, administrators and the agent who served it see these results');
 }
 
 /**
@@ -131,6 +132,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
               .max(MAX_PREVIEW_MESSAGES),
             closed: z.boolean().default(true).describe('The agent ended the conversation (closing rules apply)'),
             locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
+            pack: z.enum(['current', 'draft']).default('current').describe('The rules in use, or the workspace’s draft (PUT /qa/packs/{locale}/draft)'),
           })
           .strict()
           .refine((b) => b.messages.reduce((n, m) => n + m.content.length, 0) <= MAX_PREVIEW_CHARS, {
@@ -147,13 +149,21 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
           }),
           400: errorSchema,
           403: errorSchema,
+          409: errorSchema,
         },
       },
     },
     async (req) => {
-      assertCanReview(callerOf(req));
+      const caller = callerOf(req);
+      assertCanReview(caller);
       const { messages, closed, locale } = req.body;
-      const result = inspectMessages(messages, { locale, closed });
+      let pack = await workspacePack(app.zhike.db, caller.workspaceId, locale);
+      if (req.body.pack === 'draft') {
+        const { draft } = await packState(app.zhike.db, caller.workspaceId, locale);
+        if (!draft) throw new DomainError('no_draft', 'there is no draft to try: save one first', 409);
+        pack = compileChecked(draft.pack);
+      }
+      const result = inspectMessages(messages, { locale, closed, pack });
       return { score: result.score.score, vetoed: result.score.vetoed, packVersion: result.packVersion, dimensions: result.score.dimensions, findings: result.findings };
     },
   );
@@ -183,7 +193,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
       if (!conv) throw notFound('conversation');
       const inspections = await inspectionsOf(app.zhike.db, caller.workspaceId, conv.id);
       if (!canReview(caller.role) && conv.assigneeId !== caller.agentId && !inspections.some((i) => i.agentId === caller.agentId)) {
-        throw forbidden('only 质检, supervisors, administrators and the agent who served it see its 质检 results');
+        throw forbidden('only QA reviewers and leads (质检), supervisors, administrators and the agent who served it see these results');
       }
       return { inspections: inspections.map(present), appeals: await appealsOfInspections(app.zhike.db, inspections.map((i) => i.id)) };
     },
@@ -265,7 +275,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         operationId: 'getInspectionStats',
         summary: '质检报表: per agent and group the average final score, vetoes and appeals; the daily trend; the rules failed most, with examples',
         description:
-          'Over [from, to) (default: the last 30 days), optionally for one agent or group. Days are counted `tzOffset` minutes east of UTC (480: 北京时间). 质检, supervisors and admins see the workspace; an agent sees their own.',
+          'Over [from, to) (default: the last 30 days), optionally for one agent or group. Days are counted `tzOffset` minutes east of UTC (480 is 北京时间). QA reviewers and leads, supervisors and admins see the workspace; an agent sees their own.',
         querystring: z.object({
           from: isoTime.optional(),
           to: isoTime.optional(),
@@ -354,7 +364,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         operationId: 'reviewInspection',
         summary: '复核: mark each finding correct or wrong and add manual findings; the adjusted score replaces the automatic one, which is kept',
         description:
-          'Replaces the previous review. A manual finding sent with its `key` is kept, one without gets a new key, one left out is dropped; findings accepted appeals removed stay removed. 质检员, 质检主管, supervisors and admins, never on their own conversations.',
+          'Replaces the previous review. A manual finding sent with its `key` is kept, one without gets a new key, one left out is dropped; findings accepted appeals removed stay removed. QA reviewers (质检员) and leads (质检主管), supervisors and admins, never on their own conversations.',
         params: idParam,
         body: z
           .object({
@@ -429,7 +439,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         operationId: 'decideAppeal',
         summary: 'Accept or reject an appeal: accepting removes the finding and the score is computed again',
         description:
-          'At the first stage the group’s leader, a supervisor or an admin decides; an escalated appeal a 质检主管 or an admin (终审, final). Never one’s own. The agent is told (`alert` frame, `kind: "qa_appeal"`).',
+          'At the first stage the group’s leader, a supervisor or an admin decides; an escalated appeal a QA lead (质检主管) or an admin, whose decision is final (终审). Never one’s own. The agent is told (`alert` frame, `kind: "qa_appeal"`).',
         params: idParam,
         body: z.object({ accept: z.boolean(), note: text({ max: 1000, trim: true }).optional() }).strict(),
         response: { 200: z.object({ appeal: appealSchema, inspection: inspectionSchema }), 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
