@@ -26,6 +26,7 @@ const MonitorPage = lazy(() => import('./scenes/Monitor/MonitorPage'));
 const VisitorsPage = lazy(() => import('./scenes/Visitors/VisitorsPage'));
 const NlpLabPage = lazy(() => import('./scenes/Admin/NlpLabPage'));
 const QaLabPage = lazy(() => import('./scenes/Admin/QaLabPage'));
+const QaWorkbenchPage = lazy(() => import('./scenes/Qa/QaWorkbenchPage'));
 
 export function App() {
   return (
@@ -117,6 +118,8 @@ function AppRoutes() {
         <Route path="admin/hours" element={page(<CalendarsPage />, lead)} />
         <Route path="admin/inboxes" element={page(<InboxesPage />, lead)} />
         <Route path="admin/nlp-lab" element={page(<NlpLabPage />, session.me.agent.role === 'admin')} />
+        {/* 质检工作台: reviewers see every inspection, an agent their own (我的质检) */}
+        <Route path="qa" element={page(<QaWorkbenchPage />)} />
         <Route path="admin/qa-lab" element={page(<QaLabPage />, reviewer)} />
         {/* 知识库: admins edit, every agent reads (the bot's answers, suggested answers) */}
         <Route path="admin/knowledge" element={page(<KnowledgePage />)} />

@@ -76,6 +76,9 @@ export function AppHeader() {
               ) : null}
             </>
           )}
+          <NavLink to="/qa" data-testid="nav-qa" className={({ isActive }) => navClass(isActive)}>
+            {t(canReview(me.role) ? 'nav.qa' : 'nav.myQa')}
+          </NavLink>
           <NavLink to="/admin/knowledge" data-testid="nav-knowledge" className={({ isActive }) => navClass(isActive)}>
             {t('nav.knowledge')}
           </NavLink>

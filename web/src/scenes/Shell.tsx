@@ -6,6 +6,7 @@ import { AppHeader } from '../components/AppHeader';
 import { ConnectionBanner } from '../components/ConnectionBanner';
 import { useT } from '../i18n';
 import { contactLabel, formatDuration } from '../i18n/format';
+import { qaAlertPath, qaAlertText } from '../lib/qaAlert';
 import { useSession } from '../stores/session';
 import { selectUnreadTotal } from '../stores/workspace/selectors';
 import { useController, useWorkspace, WorkspaceProvider } from '../stores/workspace/context';
@@ -39,7 +40,7 @@ function TitleAndNavigation() {
   }, [unread, t]);
   useEffect(() => () => void (document.title = `${t('app.name')} · ${t('app.console')}`), [t]);
   useEffect(() => {
-    controller.setNavigate((id) => navigate(`/conversations/${id}`));
+    controller.setNavigate((id) => navigate(`/conversations/${id}`), (path) => navigate(path));
     return () => controller.setNavigate(null);
   }, [controller, navigate]);
   return null;
@@ -93,6 +94,34 @@ function AlertNotifications() {
         ),
       });
     });
+    // 质检提醒 and 申诉 news: top right, until acted on or closed
+    const offQa = controller.onQaAlert((a) => {
+      const { t } = latest.current;
+      const { title, body } = qaAlertText(a, t);
+      const key = a.kind === 'qa_finding' ? `zhike-qa-${a.messageId}` : `zhike-appeal-${a.appealId}`;
+      notification.warning({
+        key,
+        title,
+        description: body,
+        duration: 0,
+        placement: 'topRight',
+        className: 'qa-alert-notification',
+        props: { 'data-testid': 'qa-alert', 'data-kind': a.kind } as HTMLAttributes<HTMLDivElement>,
+        actions: (
+          <Button
+            type="primary"
+            size="small"
+            data-testid="qa-alert-open"
+            onClick={() => {
+              latest.current.navigate(qaAlertPath(a));
+              notification.destroy(key);
+            }}
+          >
+            {t(a.kind === 'qa_finding' ? 'alert.open' : 'qaAlert.open')}
+          </Button>
+        ),
+      });
+    });
     let lastActive = controller.store.getState().activeId;
     const offStore = controller.store.subscribe(() => {
       const s = controller.store.getState();
@@ -110,6 +139,7 @@ function AlertNotifications() {
     });
     return () => {
       offAlert();
+      offQa();
       offStore();
     };
   }, [controller, notification]);

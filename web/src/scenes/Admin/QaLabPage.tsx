@@ -20,13 +20,13 @@ const EXAMPLE = [
 ].join('\n');
 
 /** Severity colours: the stylesheet's (qa-sev-*), dark enough on their background for WCAG AA, unlike antd's gold and orange tags. */
-const SEVERITY_CLASS: Record<Severity, string> = { minor: 'qa-sev-minor', major: 'qa-sev-major', critical: 'qa-sev-critical' };
+export const SEVERITY_CLASS: Record<Severity, string> = { minor: 'qa-sev-minor', major: 'qa-sev-major', critical: 'qa-sev-critical' };
 
-const ruleName = (t: Translate, rule: string) => {
+export const ruleName = (t: Translate, rule: string) => {
   const key = `qa.rule.${rule}`;
   return hasKey(key) ? t(key) : rule;
 };
-const categoryName = (t: Translate, category: string) => {
+export const categoryName = (t: Translate, category: string) => {
   const key = `qa.category.${category}`;
   return hasKey(key) ? t(key) : category;
 };

@@ -14,6 +14,7 @@ import type {
 import { contactLabel, formatDuration } from '../../i18n/format';
 import type { Translate } from '../../i18n';
 import { Notifier } from '../../lib/notify';
+import { qaAlertPath, qaAlertText, type QaAlert } from '../../lib/qaAlert';
 import { uuid } from '../../lib/uuid';
 import type { ServerFrame } from '../../realtime/frames';
 import { RealtimeClient } from '../../realtime/socket';
@@ -88,6 +89,8 @@ export class WorkspaceController {
   private stopped = false;
   private listeners = new Set<FrameListener>();
   private alertListeners = new Set<(alert: AlertInfo) => void>();
+  private qaAlertListeners = new Set<(alert: QaAlert) => void>();
+  private navigatePath: ((path: string) => void) | null = null;
 
   constructor(private readonly opts: ControllerOptions) {
     this.t = opts.t;
@@ -113,8 +116,9 @@ export class WorkspaceController {
     this.t = t;
   }
 
-  setNavigate(fn: ((conversationId: number) => void) | null): void {
+  setNavigate(fn: ((conversationId: number) => void) | null, path: ((path: string) => void) | null = null): void {
     this.navigate = fn;
+    this.navigatePath = path;
   }
 
   start(): void {
@@ -155,6 +159,12 @@ export class WorkspaceController {
   onAlert(listener: (alert: AlertInfo) => void): () => void {
     this.alertListeners.add(listener);
     return () => void this.alertListeners.delete(listener);
+  }
+
+  /** Live 质检 alerts (qa_finding, qa_appeal); returns the unsubscribe function. */
+  onQaAlert(listener: (alert: QaAlert) => void): () => void {
+    this.qaAlertListeners.add(listener);
+    return () => void this.qaAlertListeners.delete(listener);
   }
 
   private emit(frame: Parameters<FrameListener>[0]): void {
@@ -588,6 +598,7 @@ export class WorkspaceController {
         return;
       case 'alert':
         if (frame.kind === 'response_timeout') this.alert(frame);
+        else if (frame.kind === 'qa_finding' || frame.kind === 'qa_appeal') this.qaAlert(frame);
         return;
       case 'error':
         if (frame.code === 'unauthorized') void this.checkSession();
@@ -618,6 +629,19 @@ export class WorkspaceController {
       onClick: () => this.navigate?.(info.conversationId),
     });
     for (const l of [...this.alertListeners]) l(info);
+  }
+
+  /** 质检提醒 and 申诉 news: chime, desktop notification, and the in-app one the shell shows. */
+  private qaAlert(frame: QaAlert): void {
+    const { title, body } = qaAlertText(frame, this.t);
+    this.notifier.chime();
+    this.notifier.desktop({
+      title,
+      body,
+      tag: frame.kind === 'qa_finding' ? `zhike-qa-${frame.messageId}` : `zhike-appeal-${frame.appealId}-${frame.action}`,
+      onClick: () => this.navigatePath?.(qaAlertPath(frame)),
+    });
+    for (const l of [...this.qaAlertListeners]) l(frame);
   }
 
   /**
