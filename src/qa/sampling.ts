@@ -14,14 +14,7 @@ import { findInspection, insertAssignment, openAssignments, samplingPlans, toSam
  * takes it (the choice is src/core/qa/sampling.ts).
  */
 
-export interface PlanInput {
-  name: string;
-  enabled: boolean;
-  percent: number;
-  belowScore: number | null;
-  vetoed: boolean;
-  reviewerIds: number[];
-}
+export type PlanInput = Pick<SamplingPlan, 'name' | 'enabled' | 'percent' | 'belowScore' | 'vetoed' | 'reviewerIds'>;
 
 function assertCanManage(caller: Caller): void {
   if (caller.role !== 'qa_lead' && caller.role !== 'admin') throw forbidden('only a 质检主管 or an administrator manages sampling plans');
