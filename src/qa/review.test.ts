@@ -21,9 +21,10 @@ describe.each(DB_KINDS)('质检 review and appeals on %s', (kind) => {
     const conv = await a.newConversation(contactToken);
     expect((await a.customerSend(contactToken, conv.id, '你好，我的订单怎么还没发货？')).status).toBe(201);
     await consumersCaughtUp(t, 30_000);
-    // the only one 在线 is the 质检员: routing does not give it to them
+    // the only one 在线 is the 质检员: routing does not give it to them, and the widget counts nobody on duty
     const [row] = await t.db.query('SELECT assignee_id FROM conversations WHERE id = $1', [conv.id]);
     expect(row.assignee_id).toBeNull();
+    expect((await a.inject('GET', `${a.widgetBase}/config`)).body.agentsOnline).toBe(0);
 
     const assign = await a.inject('POST', `/api/v1/conversations/${conv.id}/assign`, { token: t.adminToken, payload: { assigneeId: qa.id, force: true } });
     expect(assign.status).toBe(409);
@@ -42,6 +43,10 @@ describe.each(DB_KINDS)('质检 review and appeals on %s', (kind) => {
     expect((await a.inject('GET', `/api/v1/conversations/${conv.id}/inspections`, { token: qa.token })).status).toBe(200);
     const agent = await a.createAgent(t.adminToken, { email: `qa-plain-${kind}@example.com`, name: '普通客服' });
     expect((await a.inject('POST', '/api/v1/inspections/preview', { token: await a.login(agent.email), payload: preview })).status).toBe(403);
+    // the monitor's seats are the people who serve: the agent is there, the 质检员 is not
+    const seats = JSON.stringify((await a.inject('GET', '/api/v1/queues', { token: t.adminToken })).body);
+    expect(seats).toContain('普通客服');
+    expect(seats).not.toContain('质检小林');
 
     // skill groups are for people who serve customers
     const group = await a.inject('POST', '/api/v1/skill-groups', { token: t.adminToken, payload: { name: `质检组-${kind}`, memberIds: [qa.id] } });

@@ -2,8 +2,8 @@ import { SERVING_ROLES } from '../core/permissions.js';
 import type { Candidate } from '../core/routing/routing.js';
 import type { Sql } from './db.js';
 
-/** Roles that serve customers (质检员 and 质检主管 never receive a conversation), as SQL. */
-const SERVING = `a.role IN (${SERVING_ROLES.map((r) => `'${r}'`).join(', ')})`;
+/** Roles that serve customers (质检员 and 质检主管 never receive a conversation), as SQL over `agents a`. */
+export const SERVING = `a.role IN (${SERVING_ROLES.map((r) => `'${r}'`).join(', ')})`;
 
 /**
  * An agent can take new conversations: a role that serves customers, active, 在线 (not

@@ -20,6 +20,7 @@ import type { Sql } from '../../storage/db.js';
 import { receptionFacts } from '../../storage/reception.js';
 import { uploadRoute } from '../../http/uploads.js';
 import { limitClientApi } from './rate-limits.js';
+import { SERVING } from '../../storage/seats.js';
 import {
   attachmentIds,
   clientMessageId,
@@ -140,7 +141,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
     async (req) => {
       const inbox = req.inbox!;
       const online = await ctx.db.query(
-        `SELECT count(*) AS n FROM agents WHERE workspace_id = $1 AND active AND availability = 'online' AND last_seen_at > now() - interval '90 seconds'`,
+        `SELECT count(*) AS n FROM agents a WHERE a.workspace_id = $1 AND a.active AND ${SERVING} AND a.availability = 'online' AND a.last_seen_at > now() - interval '90 seconds'`,
         [inbox.workspaceId],
       );
       const settings = await ctx.reception.get(inbox.id);

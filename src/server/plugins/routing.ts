@@ -6,7 +6,7 @@ import { MAX_TRANSFER_NOTE_CHARS } from '../../core/limits.js';
 import { saturation } from '../../core/routing/routing.js';
 import { text } from '../../core/text-schema.js';
 import { transferConversation } from '../../commands/transfer.js';
-import { AGENT_AVAILABLE } from '../../storage/seats.js';
+import { AGENT_AVAILABLE, SERVING } from '../../storage/seats.js';
 import { CONVERSATION_COLUMNS, CONVERSATION_FROM, toConversation } from '../../storage/rows.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { conversationSchema, errorSchema, idParam } from '../../http/schemas.js';
@@ -82,7 +82,7 @@ export const routingPlugin: FastifyPluginAsync = async (app) => {
         `SELECT a.id, a.name, a.agent_no, a.availability, a.max_concurrent, (a.last_seen_at > now() - interval '60 seconds') AS connected,
            ${AGENT_AVAILABLE} AS available,
            (SELECT count(*) FROM conversations c WHERE c.assignee_id = a.id AND c.status = 'open') AS load
-         FROM agents a WHERE a.workspace_id = $1 AND a.active ORDER BY a.id`,
+         FROM agents a WHERE a.workspace_id = $1 AND a.active AND ${SERVING} ORDER BY a.id`,
         [caller.workspaceId],
       );
       const toLoad = (a: Record<string, any>) => ({
