@@ -16,6 +16,8 @@ export default defineConfig({
           groups: [
             // React changes rarely: its own long-cached chunk, on every load.
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler|cookie|set-cookie-parser)[\\/]/, priority: 2 },
+            // ECharts (质检报表's trend chart): only that lazy page imports it; its own chunk, never the first load.
+            { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/, priority: 2 },
             // The rest of node_modules (antd, its rc-components, icons) apart from the app's code, so an app
             // change does not invalidate it; split by which entries use each module (entriesAware: after
             // tree-shaking, unlike a walk of the import graph, where antd's index reaches every component),

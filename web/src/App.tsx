@@ -27,6 +27,8 @@ const VisitorsPage = lazy(() => import('./scenes/Visitors/VisitorsPage'));
 const NlpLabPage = lazy(() => import('./scenes/Admin/NlpLabPage'));
 const QaLabPage = lazy(() => import('./scenes/Admin/QaLabPage'));
 const QaWorkbenchPage = lazy(() => import('./scenes/Qa/QaWorkbenchPage'));
+const QaReportsPage = lazy(() => import('./scenes/Qa/QaReportsPage'));
+const QaPlansPage = lazy(() => import('./scenes/Qa/QaPlansPage'));
 
 export function App() {
   return (
@@ -120,6 +122,9 @@ function AppRoutes() {
         <Route path="admin/nlp-lab" element={page(<NlpLabPage />, session.me.agent.role === 'admin')} />
         {/* 质检工作台: reviewers see every inspection, an agent their own (我的质检) */}
         <Route path="qa" element={page(<QaWorkbenchPage />)} />
+        {/* 质检报表: every role (an agent's figures are their own), 抽检计划: reviewers read, leads edit */}
+        <Route path="qa/reports" element={page(<QaReportsPage />)} />
+        <Route path="qa/plans" element={page(<QaPlansPage />, reviewer)} />
         <Route path="admin/qa-lab" element={page(<QaLabPage />, reviewer)} />
         {/* 知识库: admins edit, every agent reads (the bot's answers, suggested answers) */}
         <Route path="admin/knowledge" element={page(<KnowledgePage />)} />

@@ -24,7 +24,19 @@ export type InspectionRow = InspectionView & {
   contactName: string | null;
   groupName: string | null;
   appeals: { pending: number; total: number };
+  /** Sent for 复核 by a sampling plan (抽检计划). */
+  assignment: Assignment | null;
 };
+
+export type AssignmentReason = 'sampled' | 'low_score' | 'vetoed';
+export interface Assignment {
+  reviewerId: number;
+  reviewerName: string | null;
+  planId: number | null;
+  reason: AssignmentReason;
+  assignedAt: string;
+  doneAt: string | null;
+}
 
 /** A line of what was inspected: a finding's messageIndex is its index, its span is in its content. */
 export interface TranscriptLine {
@@ -51,6 +63,9 @@ export interface InspectionFilter {
   maxScore?: number;
   reviewed?: boolean;
   appealed?: boolean;
+  /** A reviewer's queue: `me`, with `todo` true (not reviewed yet) or false (reviewed). */
+  assignedTo?: 'me' | number;
+  todo?: boolean;
   before?: number | null;
   limit?: number;
 }
@@ -63,15 +78,68 @@ export interface ManualInput {
   note: string;
 }
 
+/** `GET /inspections/stats` (质检报表). */
+export interface QaStats {
+  from: string;
+  to: string;
+  agents: {
+    agentId: number;
+    name: string | null;
+    inspections: number;
+    averageScore: number;
+    vetoed: number;
+    reviewed: number;
+    appeals: { filed: number; accepted: number; rejected: number; rate: number };
+  }[];
+  groups: { groupId: number | null; name: string | null; inspections: number; averageScore: number; vetoed: number }[];
+  trend: { day: string; inspections: number; averageScore: number }[];
+  topRules: { rule: string; category: string; count: number; examples: { inspectionId: number; conversationId: number; excerpt: string }[] }[];
+}
+
+/** 抽检计划. */
+export interface SamplingPlan {
+  id: number;
+  name: string;
+  enabled: boolean;
+  percent: number;
+  belowScore: number | null;
+  vetoed: boolean;
+  reviewerIds: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+export type SamplingPlanInput = Pick<SamplingPlan, 'name' | 'enabled' | 'percent' | 'belowScore' | 'vetoed' | 'reviewerIds'>;
+
+export type PackLocale = 'zh-CN' | 'en';
+/** `GET /qa/packs/{locale}`: the rules in use, the draft, the published versions. */
+export interface PackState {
+  locale: PackLocale;
+  current: { version: string; source: 'shipped' | 'workspace'; pack: Record<string, unknown> };
+  draft: { pack: unknown; updatedAt: string; editedBy: number | null } | null;
+  versions: { version: string; publishedAt: string; publishedBy: number | null }[];
+}
+export interface WhatIfResult {
+  version: string;
+  summary: { inspections: number; changed: number; averageBefore: number | null; averageAfter: number | null };
+  rows: {
+    inspectionId: number;
+    conversationId: number;
+    agentId: number | null;
+    inspectedAt: string;
+    before: { score: number; vetoed: boolean; packVersion: string; rules: string[] };
+    after: { score: number; vetoed: boolean; rules: string[] };
+  }[];
+}
+
 const flag = (v: boolean | undefined) => (v === undefined ? undefined : String(v));
 
 /** 智能质检 (docs/quality-inspection.md): the 规则实验室's preview, the 质检工作台, 复核 and 申诉. */
 export const qaApi = {
-  preview: (messages: QaMessage[], closed: boolean, opts: { signal?: AbortSignal } = {}) =>
-    request<InspectionPreview>('/inspections/preview', { body: { messages, closed }, signal: opts.signal }),
+  preview: (messages: QaMessage[], closed: boolean, opts: { signal?: AbortSignal; pack?: 'current' | 'draft' } = {}) =>
+    request<InspectionPreview>('/inspections/preview', { body: opts.pack ? { messages, closed, pack: opts.pack } : { messages, closed }, signal: opts.signal }),
   list: (f: InspectionFilter, signal?: AbortSignal) =>
     request<{ inspections: InspectionRow[]; nextBefore: number | null }>('/inspections', {
-      query: { ...f, reviewed: flag(f.reviewed), appealed: flag(f.appealed) },
+      query: { ...f, reviewed: flag(f.reviewed), appealed: flag(f.appealed), todo: flag(f.todo) },
       signal,
     }),
   get: (id: number) => request<InspectionDetail>(`/inspections/${id}`),
@@ -83,4 +151,16 @@ export const qaApi = {
   decide: (id: number, accept: boolean, note?: string) =>
     request<{ appeal: Appeal; inspection: InspectionView }>(`/appeals/${id}/decision`, { body: note ? { accept, note } : { accept } }),
   escalate: (id: number, note?: string) => request<{ appeal: Appeal }>(`/appeals/${id}/escalation`, { body: note ? { note } : {} }),
+  stats: (q: { from?: string; to?: string; agentId?: number; groupId?: number; tzOffset?: number }, signal?: AbortSignal) =>
+    request<QaStats>('/inspections/stats', { query: q, signal }),
+  plans: () => request<{ plans: SamplingPlan[] }>('/qa/sampling-plans'),
+  createPlan: (body: SamplingPlanInput) => request<{ plan: SamplingPlan }>('/qa/sampling-plans', { body }),
+  updatePlan: (id: number, body: Partial<SamplingPlanInput>) => request<{ plan: SamplingPlan }>(`/qa/sampling-plans/${id}`, { method: 'PATCH', body }),
+  deletePlan: (id: number) => request<void>(`/qa/sampling-plans/${id}`, { method: 'DELETE' }),
+  pack: (locale: PackLocale) => request<PackState>(`/qa/packs/${locale}`),
+  saveDraft: (locale: PackLocale, pack: Record<string, unknown>) => request<void>(`/qa/packs/${locale}/draft`, { method: 'PUT', body: { pack } }),
+  discardDraft: (locale: PackLocale) => request<void>(`/qa/packs/${locale}/draft`, { method: 'DELETE' }),
+  publish: (locale: PackLocale) => request<{ version: string }>(`/qa/packs/${locale}/publish`, { method: 'POST' }),
+  whatIf: (locale: PackLocale, body: { pack?: Record<string, unknown>; from?: string; to?: string; limit?: number }) =>
+    request<WhatIfResult>(`/qa/packs/${locale}/what-if`, { body, timeoutMs: 60_000 }),
 };

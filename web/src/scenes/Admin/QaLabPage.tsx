@@ -1,9 +1,12 @@
-import { App, Button, Input, Switch, Tag } from 'antd';
+import { App, Button, Input, Switch, Tabs, Tag } from 'antd';
 import { useMemo, useState, type ReactNode } from 'react';
 import { parseTranscriptText } from '../../../../src/core/qa/transcript-text';
+import { ApiError } from '../../api/client';
 import { qaApi, type InspectionPreview, type QaFinding, type QaMessage, type Severity } from '../../api/qa';
 import { hasKey, useT, type Translate } from '../../i18n';
 import { errorText } from '../../lib/errors';
+import { useQaT } from '../Qa/strings';
+import { QaPackEditor } from './QaPackEditor';
 
 /**
  * The example "填入示例" fills in: an angry customer, an agent who pushes the matter onto the
@@ -85,8 +88,34 @@ function Finding({ finding: f, t }: { finding: QaFinding; t: Translate }) {
  */
 export default function QaLabPage() {
   const t = useT();
+  const qt = useQaT();
+  return (
+    <div className="admin-page" data-testid="qa-lab">
+      <div className="admin-head">
+        <div>
+          <h1>{t('qaLab.title')}</h1>
+          <div className="muted">{t('qaLab.intro')}</div>
+        </div>
+      </div>
+      <Tabs
+        defaultActiveKey="preview"
+        destroyOnHidden={false}
+        items={[
+          { key: 'preview', label: <span data-testid="qa-preview-tab">{qt('pack.previewTab')}</span>, children: <Preview /> },
+          { key: 'pack', label: <span data-testid="qa-pack-tab">{qt('pack.tab')}</span>, children: <QaPackEditor /> },
+        ]}
+      />
+    </div>
+  );
+}
+
+/** 试用规则: a pasted transcript scored by the rules in use, or by the draft. */
+function Preview() {
+  const t = useT();
+  const qt = useQaT();
   const { message } = App.useApp();
   const [text, setText] = useState('');
+  const [useDraft, setUseDraft] = useState(false);
   const [closed, setClosed] = useState(true);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ messages: QaMessage[]; preview: InspectionPreview } | null>(null);
@@ -101,9 +130,9 @@ export default function QaLabPage() {
     }
     setBusy(true);
     try {
-      setResult({ messages, preview: await qaApi.preview(messages, closed) });
+      setResult({ messages, preview: await qaApi.preview(messages, closed, { pack: useDraft ? 'draft' : undefined }) });
     } catch (err) {
-      message.error(errorText(err, t));
+      message.error(err instanceof ApiError && err.code === 'no_draft' ? qt('pack.noDraftToTry') : errorText(err, t));
     } finally {
       setBusy(false);
     }
@@ -114,14 +143,7 @@ export default function QaLabPage() {
   const about = (i: number) => preview?.findings.filter((f) => f.messageIndex === i) ?? [];
 
   return (
-    <div className="admin-page" data-testid="qa-lab">
-      <div className="admin-head">
-        <div>
-          <h1>{t('qaLab.title')}</h1>
-          <div className="muted">{t('qaLab.intro')}</div>
-        </div>
-      </div>
-
+    <div>
       <div className="lab-section">
         <label htmlFor="qa-lab-text">{t('qaLab.text')}</label>
         <div className="muted small" id="qa-lab-text-help">
@@ -141,6 +163,10 @@ export default function QaLabPage() {
         <span className="qa-lab-closed">
           <Switch id="qa-lab-closed" size="small" checked={closed} onChange={setClosed} data-testid="qa-lab-closed" />
           <label htmlFor="qa-lab-closed">{t('qaLab.closed')}</label>
+        </span>
+        <span className="qa-lab-closed">
+          <Switch id="qa-lab-use-draft" size="small" checked={useDraft} onChange={setUseDraft} data-testid="qa-lab-use-draft" />
+          <label htmlFor="qa-lab-use-draft">{qt('pack.useDraft')}</label>
         </span>
         <Button type="primary" loading={busy} disabled={!text.trim()} onClick={() => void run()} data-testid="qa-lab-run">
           {t('qaLab.run')}

@@ -1,11 +1,12 @@
 import { App, Button, Drawer, Input, InputNumber, Modal, Radio, Segmented, Select, Table, Tag, type GetRef, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type HTMLAttributes, type ReactNode } from 'react';
-import { useLocation, useSearchParams } from 'react-router';
+import { Link, useLocation, useSearchParams } from 'react-router';
 import {
   qaApi,
   type Appeal,
   type InspectionDetail,
   type InspectionFilter,
+  type AssignmentReason,
   type InspectionRow,
   type InspectionView,
   type ManualInput,
@@ -22,6 +23,8 @@ import { errorText } from '../../lib/errors';
 import { canReview, isLead } from '../../lib/permissions';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { categoryName, ruleName, SEVERITY_CLASS } from '../Admin/QaLabPage';
+import { useQaT } from './strings';
+import { keyedFindings, NO_ADJUSTMENTS, type KeyedFinding } from '../../../../src/core/qa/review';
 import './qa.css';
 
 const PAGE = 50;
@@ -34,6 +37,8 @@ const RULES = Object.keys(zhCN)
   .map((k) => k.slice('qa.rule.'.length));
 
 type Tri = 'all' | 'yes' | 'no';
+/** 待我复核: the sampling plans' assignments to the signed-in reviewer, open or done. */
+type Assigned = 'all' | 'todo' | 'done';
 interface Filters {
   agentId?: number;
   groupId?: number;
@@ -44,8 +49,11 @@ interface Filters {
   maxScore: number | null;
   reviewed: Tri;
   appealed: Tri;
+  assigned: Assigned;
 }
-const NO_FILTERS: Filters = { from: '', to: '', minScore: null, maxScore: null, reviewed: 'all', appealed: 'all' };
+const NO_FILTERS: Filters = { from: '', to: '', minScore: null, maxScore: null, reviewed: 'all', appealed: 'all', assigned: 'all' };
+/** Tag colours that reach AA on their background (antd's orange does not: qa.css's qaw-reason-low). */
+const REASON_TAG: Record<AssignmentReason, { color?: string; className?: string }> = { sampled: { color: 'blue' }, low_score: { className: 'qaw-reason-low' }, vetoed: { color: 'red' } };
 
 const tri = (v: Tri) => (v === 'all' ? undefined : v === 'yes');
 /** A local calendar day (yyyy-mm-dd) as the instant it starts; `plus` days later. */
@@ -65,6 +73,8 @@ function query(f: Filters): InspectionFilter {
     maxScore: f.maxScore ?? undefined,
     reviewed: tri(f.reviewed),
     appealed: tri(f.appealed),
+    assignedTo: f.assigned === 'all' ? undefined : 'me',
+    todo: f.assigned === 'all' ? undefined : f.assigned === 'todo',
     limit: PAGE,
   };
 }
@@ -90,6 +100,7 @@ function Score({ i, testId }: { i: InspectionView; testId: string }) {
  */
 export default function QaWorkbenchPage() {
   const t = useT();
+  const qt = useQaT();
   const { message } = App.useApp();
   const me = useWorkspace((s) => s.me);
   const agents = useWorkspace((s) => s.agents);
@@ -195,6 +206,32 @@ export default function QaWorkbenchPage() {
       render: (_, r) =>
         r.appeals.pending > 0 ? <Tag color="orange">{t('qaw.pendingN', { n: r.appeals.pending })}</Tag> : r.appeals.total > 0 ? r.appeals.total : t('common.none'),
     },
+    ...(reviewer
+      ? [
+          {
+            key: 'assignment',
+            title: qt('assigned.column'),
+            render: (_: unknown, r: InspectionRow) => {
+              const a = r.assignment;
+              if (!a) return t('common.none');
+              const reason = qt(`reason.${a.reason}`);
+              return (
+                <Tag
+                  {...(a.doneAt ? {} : REASON_TAG[a.reason])}
+                  data-testid="qa-row-assignment"
+                  data-reason={a.reason}
+                  data-done={a.doneAt ? 'true' : 'false'}
+                  title={`${a.reviewerName ?? `#${a.reviewerId}`} · ${reason} · ${qt(a.doneAt ? 'assigned.closed' : 'assigned.open')} · ${fullTime(a.assignedAt)}`}
+                >
+                  {qt('assigned.tag', { name: a.reviewerName ?? `#${a.reviewerId}`, reason })}
+                  {a.doneAt ? ' ✓' : null}
+                  <span className="sr-only">{`（${qt(a.doneAt ? 'assigned.closed' : 'assigned.open')}）`}</span>
+                </Tag>
+              );
+            },
+          },
+        ]
+      : []),
     { key: 'at', title: t('qaw.inspectedAt'), render: (_, r) => fullTime(r.inspectedAt) },
   ];
 
@@ -203,8 +240,31 @@ export default function QaWorkbenchPage() {
     <div className="admin-page" data-testid="qa-workbench">
       <div className="admin-head">
         <h1>{title}</h1>
+        <nav className="qaw-links" aria-label={title}>
+          <Link to="/qa/reports" data-testid="qa-reports-link">
+            {qt('links.reports')}
+          </Link>
+          {reviewer ? (
+            <Link to="/qa/plans" data-testid="qa-plans-link">
+              {qt('links.plans')}
+            </Link>
+          ) : null}
+        </nav>
       </div>
       <div className="qaw-filters" role="search" aria-label={t('qaw.filters')}>
+        {reviewer ? (
+          <Segmented<Assigned>
+            data-testid="qa-filter-assigned"
+            aria-label={qt('assigned.label')}
+            value={filters.assigned}
+            onChange={(v) => set({ assigned: v })}
+            options={[
+              { value: 'all', label: qt('assigned.all') },
+              { value: 'todo', label: qt('assigned.todo') },
+              { value: 'done', label: qt('assigned.done') },
+            ]}
+          />
+        ) : null}
         {reviewer ? (
           <Select
             data-testid="qa-filter-agent"
@@ -296,26 +356,10 @@ export default function QaWorkbenchPage() {
   );
 }
 
-type Keyed = QaFinding & { key: string; manual: boolean };
+type Keyed = KeyedFinding & { manual: boolean };
 
-/** Automatic findings (a0…) then the review's manual ones (m0…), as review.ts keys them. */
-function keyed(i: InspectionView): Keyed[] {
-  return [
-    ...i.findings.map((f, n) => ({ ...f, key: `a${n}`, manual: false })),
-    ...(i.adjustments?.manual ?? []).map((m) => ({
-      rule: `manual.${m.category}`,
-      category: m.category,
-      severity: m.severity,
-      messageIndex: m.messageIndex,
-      excerpt: '',
-      span: null,
-      suggestion: null,
-      detail: m.note,
-      key: m.key,
-      manual: true,
-    })),
-  ];
-}
+/** Automatic findings (a0…) then the review's manual ones (m0…), keyed as the server keys them (src/core/qa/review.ts). */
+const keyed = (i: InspectionView): Keyed[] => keyedFindings(i.findings, i.adjustments ?? NO_ADJUSTMENTS).map((f) => ({ ...f, manual: f.source === 'manual' }));
 
 const findingName = (t: Translate, f: Pick<Keyed, 'rule' | 'category' | 'manual'>) =>
   f.manual ? t('qaw.manualName', { category: categoryName(t, f.category) }) : ruleName(t, f.rule);
