@@ -81,6 +81,7 @@ describe.each(DB_KINDS)('质检 review and appeals on %s', (kind) => {
     expect(farewell).not.toBe('a-1');
     expect(inspection).toMatchObject({ adjustedScore: null, finalScore: inspection.score, reviewedBy: null });
     expect(inspection.standing).toContain(blame);
+    expect(Date.parse(inspection.appealableUntil) - Date.parse(inspection.inspectedAt)).toBe(7 * 86_400_000);
 
     const qa = track(await onlineAgent(t, { email: `qa-reviewer-${kind}@example.com`, name: '质检小许', role: 'qa' }));
     const qaLead = track(await onlineAgent(t, { email: `qa-head-${kind}@example.com`, name: '质检主管老陈', role: 'qa_lead' }));

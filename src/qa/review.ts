@@ -4,6 +4,7 @@ import { assertCanReview, type Caller } from '../core/permissions.js';
 import {
   adjustedScore,
   afterDecision,
+  appealSince,
   checkAppeal,
   decide,
   escalate,
@@ -83,7 +84,7 @@ function appealEvent(caller: Caller, appeal: Appeal, notify: number[]): PendingE
 export async function fileAppeal(ctx: CommandContext, caller: Caller, inspectionId: number, input: { finding: string; reason: string }, days: number): Promise<Appeal> {
   return runCommand(ctx, async (sql) => {
     const inspection = await lockedInspection(sql, caller, inspectionId);
-    const since = inspection.reviewedAt && inspection.reviewedAt > inspection.inspectedAt ? inspection.reviewedAt : inspection.inspectedAt;
+    const since = appealSince(inspection);
     const adjustments = inspection.adjustments ?? NO_ADJUSTMENTS;
     checkAppeal(caller, { agentId: inspection.agentId, findings: inspection.findings, adjustments, since }, input.finding, await appealOfFinding(sql, inspectionId, input.finding), new Date(), days);
     const now = new Date().toISOString();

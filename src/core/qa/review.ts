@@ -127,6 +127,12 @@ const DAY_MS = 86_400_000;
 
 const late = (since: string, now: Date, days: number) => now.getTime() - Date.parse(since) > days * DAY_MS;
 
+/** When an inspection's appeal window opens: when it was made, or last reviewed (a review may add findings). */
+export const appealSince = (i: { inspectedAt: string; reviewedAt: string | null }): string => (i.reviewedAt && i.reviewedAt > i.inspectedAt ? i.reviewedAt : i.inspectedAt);
+
+/** The last moment an inspection's findings can be appealed. */
+export const appealDeadline = (i: { inspectedAt: string; reviewedAt: string | null }, days: number): string => new Date(Date.parse(appealSince(i)) + days * DAY_MS).toISOString();
+
 /**
  * An agent contests one finding of a conversation they served, with a reason, within
  * `days` of the inspection (or of its last review, which may have added findings).

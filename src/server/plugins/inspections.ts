@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MAX_MESSAGE_CHARS } from '../../core/limits.js';
 import { DomainError, forbidden, notFound } from '../../core/errors.js';
 import { assertCanReview, canReview, type Caller } from '../../core/permissions.js';
-import { QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS, VERDICTS, type Inspection } from '../../core/qa/index.js';
+import { appealDeadline, QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS, VERDICTS, type Inspection } from '../../core/qa/index.js';
 import { nameText, text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, isoTime, utc } from '../../http/schemas.js';
@@ -69,6 +69,7 @@ const inspectionSchema = z.object({
   reviewedAt: z.string().nullable(),
   finalScore: z.number().describe('adjustedScore when there is one, else score'),
   standing: z.array(z.string()).describe('Keys of the findings that count now'),
+  appealableUntil: z.string().describe('The served agent may appeal findings until then (ZHIKE_QA_APPEAL_DAYS after the inspection or its last review)'),
 });
 const appealSchema = z.object({
   id: z.number(),
@@ -85,10 +86,11 @@ const appealSchema = z.object({
   updatedAt: z.string(),
 });
 
-const present = (i: Inspection) => ({
+const presentWith = (i: Inspection, appealDays: number) => ({
   ...i,
   finalScore: i.adjustedScore ?? i.score,
   standing: standingFindings(i.findings, i.adjustments ?? NO_ADJUSTMENTS).map((f) => f.key),
+  appealableUntil: appealDeadline(i, appealDays),
 });
 
 /** 质检 results are for reviewers (质检员, 质检主管, leads) and for the agent who served the conversation. */
@@ -106,6 +108,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', requireAgent);
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['inspections'];
+  const present = (i: Inspection) => presentWith(i, app.zhike.config.qaAppealDays);
 
   r.post(
     '/inspections/preview',

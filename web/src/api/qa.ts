@@ -16,7 +16,7 @@ export interface InspectionPreview {
 }
 
 /** An inspection as the API presents it: the score that counts now and the keys of the findings that stand. */
-export type InspectionView = Inspection & { finalScore: number; standing: string[] };
+export type InspectionView = Inspection & { finalScore: number; standing: string[]; appealableUntil: string };
 
 /** A row of the 质检工作台 (`GET /inspections`). */
 export type InspectionRow = InspectionView & {

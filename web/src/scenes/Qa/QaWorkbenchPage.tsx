@@ -436,6 +436,8 @@ function Detail({ id, me, agents, groupLeader, onChanged }: DetailProps) {
   const removed = new Set(i.adjustments?.removed ?? []);
   const reviewing = canReview(me.role) && me.id !== i.agentId;
   const served = i.agentId === me.id;
+  // the appeal window (ZHIKE_QA_APPEAL_DAYS after the inspection or its last review), as the server says
+  const appealOpen = Date.now() <= Date.parse(i.appealableUntil);
   const nameOf = (agentId: number | null) => (agentId === null ? t('common.none') : (agents[agentId]?.name ?? `#${agentId}`));
   const lineOf = (idx: number | null) => (idx === null ? undefined : transcript.find((l) => l.index === idx));
   const overall = findings.filter((f) => !lineOf(f.messageIndex));
@@ -492,7 +494,7 @@ function Detail({ id, me, agents, groupLeader, onChanged }: DetailProps) {
             {categoryName(t, f.category)} · {hasKey(`qa.severity.${f.severity}`) ? t(`qa.severity.${f.severity}`) : f.severity}
           </span>
           {!stands ? <span className="qaw-why">{why(f)}</span> : null}
-          {served && stands && !appealed ? (
+          {served && stands && !appealed && appealOpen ? (
             <Button size="small" data-testid="qa-appeal" onClick={() => setAppealing(f.key)}>
               {t('qaw.appeal')}
             </Button>
