@@ -1,5 +1,6 @@
 import type { Inspection, QaFinding, QaMessage, QaRole, Severity } from '../../../src/core/qa/types';
 import type { Appeal, AppealStage, AppealStatus, Verdict } from '../../../src/core/qa/review';
+import type { SamplingPlan } from '../../../src/core/qa/sampling';
 import { request } from './client';
 
 export type { Inspection, QaFinding, QaMessage, QaRole, Severity } from '../../../src/core/qa/types';
@@ -96,18 +97,8 @@ export interface QaStats {
   topRules: { rule: string; category: string; count: number; examples: { inspectionId: number; conversationId: number; excerpt: string }[] }[];
 }
 
-/** 抽检计划. */
-export interface SamplingPlan {
-  id: number;
-  name: string;
-  enabled: boolean;
-  percent: number;
-  belowScore: number | null;
-  vetoed: boolean;
-  reviewerIds: number[];
-  createdAt: string;
-  updatedAt: string;
-}
+/** 抽检计划: the core's type (src/core/qa/sampling.ts). */
+export type { SamplingPlan };
 export type SamplingPlanInput = Pick<SamplingPlan, 'name' | 'enabled' | 'percent' | 'belowScore' | 'vetoed' | 'reviewerIds'>;
 
 export type PackLocale = 'zh-CN' | 'en';
