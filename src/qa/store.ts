@@ -1,4 +1,4 @@
-import type { Adjustments, Appeal, AppealStep, Inspection, QaFinding, QaMessage, SampleReason, SamplingPlan, SystemKind } from '../core/qa/index.js';
+import type { Adjustments, Appeal, AppealStep, Assignment, Inspection, QaFinding, QaMessage, SampleReason, SamplingPlan, SystemKind } from '../core/qa/index.js';
 import type { Row, Sql } from '../storage/db.js';
 import { isoReq as iso } from '../storage/rows.js';
 
@@ -238,21 +238,13 @@ export interface InspectionFilter {
   limit: number;
 }
 
-export interface AssignmentInfo {
-  reviewerId: number;
-  reviewerName: string | null;
-  planId: number | null;
-  reason: SampleReason;
-  assignedAt: string;
-  doneAt: string | null;
-}
 
 export type InspectionRow = Inspection & {
   agentName: string | null;
   contactName: string | null;
   groupName: string | null;
   appeals: { pending: number; total: number };
-  assignment: AssignmentInfo | null;
+  assignment: Assignment | null;
 };
 
 /** Inspections of the workspace for the 质检工作台, newest first, with the names a list shows and their appeals counted. */

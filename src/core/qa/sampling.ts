@@ -21,6 +21,16 @@ export interface SamplingPlan {
 
 export type SampleReason = 'sampled' | 'low_score' | 'vetoed';
 
+/** An inspection sent for 复核 by a plan, as the 质检工作台 lists it. */
+export interface Assignment {
+  reviewerId: number;
+  reviewerName: string | null;
+  planId: number | null;
+  reason: SampleReason;
+  assignedAt: string;
+  doneAt: string | null;
+}
+
 /**
  * A number in [0, 10000) from the plan and the inspection (FNV-1a): the same on every instance
  * and every redelivery, spread evenly, and not guessable from the order of an agent's chats.

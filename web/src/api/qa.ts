@@ -1,6 +1,6 @@
 import type { Inspection, QaFinding, QaMessage, QaRole, Severity } from '../../../src/core/qa/types';
-import type { Appeal, AppealStage, AppealStatus, Verdict } from '../../../src/core/qa/review';
-import type { SamplingPlan } from '../../../src/core/qa/sampling';
+import type { Appeal, AppealStage, AppealStatus, ManualFinding, Verdict } from '../../../src/core/qa/review';
+import type { Assignment, SamplingPlan } from '../../../src/core/qa/sampling';
 import { request } from './client';
 
 export type { Inspection, QaFinding, QaMessage, QaRole, Severity } from '../../../src/core/qa/types';
@@ -29,15 +29,7 @@ export type InspectionRow = InspectionView & {
   assignment: Assignment | null;
 };
 
-export type AssignmentReason = 'sampled' | 'low_score' | 'vetoed';
-export interface Assignment {
-  reviewerId: number;
-  reviewerName: string | null;
-  planId: number | null;
-  reason: AssignmentReason;
-  assignedAt: string;
-  doneAt: string | null;
-}
+export type { Assignment, SampleReason as AssignmentReason } from '../../../src/core/qa/sampling';
 
 /** A line of what was inspected: a finding's messageIndex is its index, its span is in its content. */
 export interface TranscriptLine {
@@ -71,13 +63,8 @@ export interface InspectionFilter {
   limit?: number;
 }
 
-export interface ManualInput {
-  key?: string;
-  category: string;
-  severity: Severity;
-  messageIndex: number | null;
-  note: string;
-}
+/** A manual finding sent with a review: kept (and edited) with its key, new without one. */
+export type ManualInput = ManualFinding & { key?: string };
 
 /** `GET /inspections/stats` (质检报表). */
 export interface QaStats {
