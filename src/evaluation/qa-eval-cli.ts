@@ -1,10 +1,10 @@
-// npm run eval:qa [-- --errors]: 质检 precision and recall per rule on both halves of qa/eval/zh-CN.
-// The tune half is what the pack was adjusted on; the held-out half was never used to change anything.
+// npm run eval:qa [-- --errors]: 质检 precision and recall per rule on each labelled set of qa/eval/zh-CN.
+// tune: the pack was adjusted on it; heldout: run once, then read (now tuning data); blind1: run once, never tuned on.
 import { evaluateQa, loadQaHalf, QA_HALVES } from './qa-evaluation.js';
 
 const showErrors = process.argv.includes('--errors');
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5) + '%';
-console.log('targets on held-out: 禁语 precision ≥ 90% and recall ≥ 85%; opening/closing/identity rules ≥ 90% both\n');
+console.log('targets on unseen text (blind1): 禁语 precision ≥ 90% and recall ≥ 85%; opening/closing/identity rules ≥ 90% both\n');
 for (const half of QA_HALVES) {
   const started = performance.now();
   const r = evaluateQa(loadQaHalf(half));

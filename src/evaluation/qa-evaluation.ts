@@ -5,12 +5,12 @@ import type { QaMessage } from '../core/qa/index.js';
 import { inspectMessages } from '../qa/inspector.js';
 
 /**
- * 质检 evaluation (docs/quality-inspection.md): labelled conversations in qa/eval/zh-CN,
- * a tune half (the pack was adjusted on its errors) and a held-out half (never used to
- * change anything). A finding counts as right when its rule and the message it points at
+ * 质检 evaluation (docs/quality-inspection.md): labelled conversations in qa/eval/zh-CN:
+ * tune (the pack was adjusted on its errors), heldout (run once, then read: tuning data now)
+ * and blind1 (run once before any change, never tuned on). A finding counts as right when its rule and the message it points at
  * (null for the conversation as a whole) are both the label's.
  */
-export const QA_HALVES = ['tune', 'heldout'] as const;
+export const QA_HALVES = ['tune', 'heldout', 'blind1'] as const;
 export type QaHalf = (typeof QA_HALVES)[number];
 
 export interface LabelledConversation {

@@ -5,10 +5,12 @@ import { evaluateQa, loadQaHalf } from '../evaluation/qa-evaluation.js';
  * The 质检 figures of `npm run eval:qa` (qa/eval/zh-CN), kept: a floor a little below what it
  * printed when committed, so a change that makes inspection worse on either half fails here.
  * Tune half: the pack was adjusted on its errors. Held-out half: written by someone who read
- * only docs/quality-inspection.md and METHOD.md, run once, never tuned on.
+ * only docs/quality-inspection.md and METHOD.md, run once; its errors were then read, so it is
+ * no longer blind. blind1: 48 conversations written later the same way, eight domains, run
+ * once before any change and never tuned on (docs/quality-inspection.md, "Figures").
  */
 describe('质检 evaluation (qa/eval/zh-CN)', () => {
-  it('keeps the measured figures on both halves', () => {
+  it('keeps the measured figures on every half', () => {
     const tune = evaluateQa(loadQaHalf('tune'));
     const heldout = evaluateQa(loadQaHalf('heldout'));
     expect(tune.conversations).toBeGreaterThanOrEqual(24);
@@ -23,5 +25,12 @@ describe('质检 evaluation (qa/eval/zh-CN)', () => {
     expect(heldout.groups.forbidden.recall).toBeGreaterThanOrEqual(0.9);
     expect(heldout.groups.opening_closing_identity.precision).toBeGreaterThanOrEqual(0.9);
     expect(heldout.groups.opening_closing_identity.recall).toBeGreaterThanOrEqual(0.97);
+    const blind = evaluateQa(loadQaHalf('blind1'));
+    expect(blind.conversations).toBeGreaterThanOrEqual(48);
+    // first and only run before any change: 禁语 P 85.7% R 81.8%, opening/closing/identity P 80.2% R 100%
+    expect(blind.groups.forbidden.precision).toBeGreaterThanOrEqual(0.83);
+    expect(blind.groups.forbidden.recall).toBeGreaterThanOrEqual(0.79);
+    expect(blind.groups.opening_closing_identity.precision).toBeGreaterThanOrEqual(0.78);
+    expect(blind.groups.opening_closing_identity.recall).toBeGreaterThanOrEqual(0.97);
   });
 });
