@@ -22,7 +22,7 @@ describe('durable consumers on two instances (PostgreSQL + Redis)', () => {
   beforeAll(async () => {
     db = await openDb({ databaseUrl: TEST_DATABASE_URL, schema });
     await db.query('CREATE TABLE test_consumed (event_id bigint NOT NULL, instance text NOT NULL, at timestamptz NOT NULL DEFAULT now())');
-    const env = (id: string) => ({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, ZHIKE_INSTANCE_ID: id, ZHIKE_CONSUMER_LEASE_MS: '1500' });
+    const env = (id: string) => ({ DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL: TEST_REDIS_URL, ZHIKE_INSTANCE_ID: id, ZHIKE_CONSUMER_LEASE_MS: '3000' });
     const [a, b] = await Promise.all([ServerProcess.start(env('A'), [], COUNTING_SERVER), ServerProcess.start(env('B'), [], COUNTING_SERVER)]);
     servers.set('A', a).set('B', b);
   });

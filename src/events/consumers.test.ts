@@ -6,6 +6,7 @@ import { createTestApp, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { waitFor } from '../../test/helpers/reception.js';
 import { findMessage } from '../storage/conversations.js';
+import { parsePosition, positionKey, readBatch } from '../storage/consumers.js';
 import { appendEvents } from '../storage/events.js';
 import { defineConsumer } from './consumers.js';
 
@@ -27,12 +28,15 @@ function recorderApp(kind: 'pglite' | 'postgres') {
     calls: [] as number[],
     singles: [] as number[],
     batchGate: Promise.resolve(),
+    /** test.recorder waits for this before handling a message of this conversation */
+    holds: new Map<number, Promise<void>>(),
   };
   const recorder = defineConsumer({
     name: 'test.recorder',
     events: ['conversation.created', 'message.created', 'contact.updated', 'conversation.response_overdue'],
     concurrency: 8,
     async handle(e) {
+      if (e.type === 'message.created' && e.conversationId !== null) await state.holds.get(e.conversationId);
       // a little work, so conversations really overlap
       await new Promise((r) => setTimeout(r, 1));
       state.seen.push(e);
@@ -117,6 +121,26 @@ describe.each(DB_KINDS)('durable consumers on %s', (kind) => {
       const eventIds = chain.map((e) => e.id);
       expect(eventIds).toEqual([...eventIds].sort((x, y) => x - y));
     }
+  });
+
+  it('a conversation slow to handle holds up only itself: later events of others are handled meanwhile, its own after it', async () => {
+    const [slow, quick] = await Promise.all([a.newContact(), a.newContact()]);
+    const slowId = (await a.newConversation(slow.contactToken)).id;
+    const quickId = (await a.newConversation(quick.contactToken)).id;
+    let release!: () => void;
+    state.holds.set(slowId, new Promise<void>((r) => (release = r)));
+    const first = await a.customerSend(slow.contactToken, slowId, '慢的第一条');
+    const messagesOf = (id: number) => state.seen.filter((e) => e.conversationId === id && e.type === 'message.created').map((e) => (e as StoredEvent<'message.created'>).data.messageId);
+    await new Promise((r) => setTimeout(r, 100)); // read, and held
+    const second = await a.customerSend(slow.contactToken, slowId, '慢的第二条');
+    const others: number[] = [];
+    for (let i = 0; i < 3; i++) others.push((await a.customerSend(quick.contactToken, quickId, `快的 ${i}`)).body.id);
+    await waitFor(async () => messagesOf(quickId), (seen) => others.every((id) => seen.includes(id)), 10_000);
+    expect(messagesOf(slowId)).toEqual([]);
+    release();
+    await waitFor(async () => messagesOf(slowId), (seen) => seen.length === 2, 10_000);
+    expect(messagesOf(slowId)).toEqual([first.body.id, second.body.id]);
+    state.holds.delete(slowId);
   });
 
   it('a consumer with handleMany takes events in batches; a batch that fails is handled one by one and only its bad event is parked', async () => {
@@ -224,7 +248,7 @@ describe('durable consumers on postgres: transactions committing out of id order
     await t.close();
   });
 
-  it('an event whose transaction commits after a later id is not skipped, and none is handled before it', async () => {
+  it('an event whose transaction commits after a later id is not skipped, and the later one does not wait for it', async () => {
     const inserted = gate();
     const release = gate();
     let idA = 0;
@@ -241,16 +265,51 @@ describe('durable consumers on postgres: transactions committing out of id order
     // the trap: B is visible, A is not — a reader of `id > last seen` would pass A for ever
     const visible = await t.db.query('SELECT id FROM events WHERE id = ANY($1::bigint[])', [[idA, b.id]]);
     expect(visible.map((r) => r.id)).toEqual([b.id]);
+    // B is handled while A is still open: a running transaction holds up no one
     t.app.zhike.events.consumers!.wake();
-    await new Promise((r) => setTimeout(r, 300));
-    // B waits behind A: handling it now would move the position past A
-    expect(state.seen.some((e) => e.id === b.id)).toBe(false);
+    await waitFor(async () => state.seen.map((e) => e.id), (seen) => seen.includes(b.id));
+    expect(state.seen.some((e) => e.id === idA)).toBe(false);
     release.open();
     await txA;
     t.app.zhike.events.consumers!.wake();
-    await waitFor(async () => state.seen.map((e) => e.id), (seen) => seen.includes(idA) && seen.includes(b.id));
-    const order = state.seen.map((e) => e.id).filter((id) => id === idA || id === b.id);
-    expect(order).toEqual([idA, b.id]);
+    await waitFor(async () => state.seen.map((e) => e.id), (seen) => seen.includes(idA));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(state.seen.filter((e) => e.id === idA || e.id === b.id).map((e) => e.id)).toEqual([b.id, idA]);
+  });
+
+  it('pages through a step without skipping a transaction that commits between its pages', async () => {
+    const workspaceId = t.inbox.workspaceId;
+    const mine = (events: StoredEvent[]) => events.filter((e) => e.type === 'contact.updated' && (e.data as { contactId: number }).contactId >= 100);
+    let at = parsePosition((await t.db.query('SELECT pg_current_snapshot()::text AS s'))[0].s)!;
+    const inserted = gate();
+    const release = gate();
+    let idA = 0;
+    const txA = t.db.tx(async (sql) => {
+      idA = (await contactEvent(sql, 100))[0].id;
+      inserted.open();
+      await release.opened;
+    });
+    await inserted.opened;
+    const later: number[] = [];
+    for (const c of [101, 102, 103]) later.push((await t.db.tx((sql) => contactEvent(sql, c)))[0].id);
+    const read: number[] = [];
+    // one event a page: the first page fixes where the step ends (A still running)
+    let batch = await readBatch(t.db, at, { types: ['contact.updated'] }, 1, workspaceId);
+    expect(batch.more).toBe(true);
+    read.push(...mine(batch.events).map((e) => e.id));
+    at = batch.next;
+    expect(parsePosition(positionKey(at))).toEqual(at); // the API's cursor text round-trips
+    release.open();
+    await txA; // A commits in the middle of the step, its id before the pages already read
+    for (let i = 0; i < 20; i++) {
+      batch = await readBatch(t.db, at, { types: ['contact.updated'] }, 1, workspaceId);
+      read.push(...mine(batch.events).map((e) => e.id));
+      at = batch.next;
+      if (read.includes(idA)) break;
+    }
+    expect(read).toEqual([...later, idA]);
+    batch = await readBatch(t.db, at, { types: ['contact.updated'] }, 10, workspaceId);
+    expect(mine(batch.events)).toEqual([]);
   });
 
   it('a transaction that got its id first but logs its event last is not skipped either', async () => {
@@ -313,9 +372,12 @@ describe('durable consumers on postgres: transactions committing out of id order
     const messageId = first.body.id as number;
     const written = gate();
     const release = gate();
+    // the analysis consumer is done with it first (else it and this test would write the same row)
+    await waitFor(async () => (await t.db.query('SELECT 1 FROM message_analyses WHERE message_id = $1', [messageId])).length, (n) => n === 1, 10_000);
     // what the analysis consumer does, held open: the analysis row (a foreign key to the
     // conversation) and message.analyzed in the log
     const analysis = t.db.tx(async (sql) => {
+      await sql.query('DELETE FROM message_analyses WHERE message_id = $1', [messageId]);
       await sql.query(
         `INSERT INTO message_analyses (message_id, workspace_id, conversation_id, intent, intent_confidence, emotion, emotion_intensity) VALUES ($1, $2, $3, 'consult', 0.5, 'neutral', 0)`,
         [messageId, t.inbox.workspaceId, conversationId],

@@ -12,6 +12,7 @@ import {
   unparkEvent,
   type ConsumerStatus,
   type EventSelector,
+  positionEquals,
   type Position,
 } from '../storage/consumers.js';
 
@@ -83,8 +84,6 @@ export interface ConsumerRunnerOptions {
   metrics?: ConsumerMetrics;
 }
 
-/** Events of its types wait behind a transaction still running: look again this soon. */
-const PENDING_RECHECK_MS = 5;
 const IDLE_CURSOR_WRITE_MS = 1000;
 /** While events keep coming, the position is written this often. */
 const CURSOR_WRITE_MS = 50;
@@ -197,9 +196,27 @@ export class ConsumerRunner {
   }
 }
 
-/** One consumer on this instance: claim the lease, read, handle, move on. */
+/** A batch read whose events are being handled: every event before `next` is handled once they all are. */
+interface InFlight {
+  next: Position;
+  events: number;
+  settled: boolean;
+  /** Resolves when its events are handled or one of them broke the loop (never rejects). */
+  done: Promise<void>;
+}
+
+/**
+ * One consumer on this instance: claim the lease, read, hand each event to its
+ * conversation's chain, read on. A batch's events are still being handled while the next
+ * batch is read (a slow conversation holds up only itself); one conversation's events run
+ * one after the other, across batches. The position written is the end of the last batch
+ * whose events, and all before them, are handled.
+ */
 class ConsumerLoop {
+  /** Every event before this is handled: what is written as the consumer's position. */
   private position: Position | null = null;
+  /** Where the next read starts (after the batches read, handled or not). */
+  private readAt: Position | null = null;
   private leader = false;
   private stopped = true;
   private dirty = false;
@@ -208,6 +225,22 @@ class ConsumerLoop {
   private lastWrite = 0;
   private lastRead = 0;
   private written: Position | null = null;
+  /** Batches read and not yet all handled, in log order. */
+  private inFlight: InFlight[] = [];
+  private inFlightEvents = 0;
+  /** Per conversation (or workspace), its last event handed out: the next one waits for it. */
+  private readonly tails = new Map<string, Promise<void>>();
+  /** Handlers running, and those waiting for a turn (at most `concurrency` at once). */
+  private active = 0;
+  private readonly turns: (() => void)[] = [];
+  /** Handling failed outside the consumer's own retries (the database, say): start again from the written position. */
+  private broken: unknown = null;
+  /** Everything handed out is handled: the loop writes the position without waiting for its poll. */
+  private caughtUp = false;
+  /** The last read filled its batch: read again at once. */
+  private more = true;
+  /** When the last claim or renewal that succeeded was sent: the lease runs at least `leaseMs` from then. */
+  private leaseFrom = 0;
 
   /** What it reads from the log. */
   readonly selector: EventSelector;
@@ -258,6 +291,7 @@ class ConsumerLoop {
       if (this.stopped) break;
       if (wait > 0) await this.sleep(wait);
     }
+    await this.drain();
     if (this.leader) {
       await this.persist().catch(() => {});
       await releaseConsumer(this.db, this.consumer.name, this.runner.opts.instanceId).catch(() => {});
@@ -269,30 +303,58 @@ class ConsumerLoop {
   private async step(): Promise<number> {
     const { leaseMs, pollMs } = this.runner;
     const owner = this.runner.opts.instanceId;
+    if (this.broken) {
+      const err = this.broken;
+      this.broken = null;
+      this.leader = false;
+      throw err;
+    }
     if (!this.leader) {
+      // what is still being handled finishes first: one conversation's events never run side by side
+      await this.drain();
+      const sent = Date.now();
       const at = await claimConsumer(this.db, this.consumer.name, owner, leaseMs);
       if (!at) return Math.max(50, Math.floor(leaseMs / 3)); // another instance runs it; look again later
       this.leader = true;
-      this.position = at;
-      this.written = at;
+      this.leaseFrom = sent;
+      this.position = this.readAt = this.written = at;
+      this.more = true;
       this.lastWrite = Date.now();
       this.log.info({ consumer: this.consumer.name, position: at }, 'running consumer on this instance');
     }
-    // under a flood of commits, read at most every 15 ms: bigger batches, fewer queries
-    const since = Date.now() - this.lastRead;
-    if (since < MIN_READ_INTERVAL_MS) await this.sleep(MIN_READ_INTERVAL_MS - since, false);
-    this.dirty = false;
-    this.lastRead = Date.now();
-    const size = this.runner.opts.batchSize ?? 500;
-    const batch = await readBatch(this.db, this.position!, this.selector, size);
-    if (batch.events.length > 0) await this.handleBatch(batch.events);
-    this.position = later(this.position!, batch.next);
+    // the lease may be running out (this process was held up: a long synchronous job, a starved
+    // CPU): renew it before handing out more, or stop if another instance has taken over
+    if (!this.holdsLease() && !(await this.persist())) {
+      this.log.warn({ consumer: this.consumer.name }, 'consumer lease lost to another instance');
+      this.leader = false;
+      return Math.floor(leaseMs / 3);
+    }
+    // woken only because its batches are handled (nothing new, nothing left to page): write the position, read nothing
+    const onlyToWrite = this.caughtUp && !this.dirty && !this.more;
+    this.caughtUp = false;
+    if (!onlyToWrite) {
+      const size = this.runner.opts.batchSize ?? 500;
+      // at most two batches' events in hand: a consumer that cannot keep up reads no further ahead
+      while (this.inFlightEvents >= 2 * size && !this.stopped) await this.inFlight[0].done;
+      if (this.broken || this.stopped) return 0;
+      // under a flood of commits, read at most every 15 ms: bigger batches, fewer queries
+      const since = Date.now() - this.lastRead;
+      if (since < MIN_READ_INTERVAL_MS) await this.sleep(MIN_READ_INTERVAL_MS - since, false);
+      this.dirty = false;
+      this.lastRead = Date.now();
+      const batch = await readBatch(this.db, this.readAt!, this.selector, size);
+      this.readAt = batch.next;
+      this.more = batch.more;
+      if (batch.events.length > 0 && this.consumer.handleMany) await this.handleBatch(batch.events);
+      if (batch.events.length > 0 && !this.consumer.handleMany) this.dispatch(batch.events, batch.next);
+      else this.handled(batch.next);
+    }
     if (this.stopped) return 0; // the loop records the position as it stops
-    const more = batch.events.length === size || this.dirty;
-    const idle = !more && !batch.pending;
+    const more = this.more || this.dirty;
+    const idle = !more && this.inFlight.length === 0;
     // The position is written when the consumer falls idle, every CURSOR_WRITE_MS while it
     // is busy (a restart repeats at most that much), and at least every second (the lease
-    // needs renewing; the position follows the horizon).
+    // needs renewing; the position follows the log's snapshots).
     const sinceWrite = Date.now() - this.lastWrite;
     const moved = !this.written || !positionEquals(this.written, this.position!);
     const due = (moved && (idle || sinceWrite >= CURSOR_WRITE_MS)) || sinceWrite > Math.min(IDLE_CURSOR_WRITE_MS, leaseMs / 3);
@@ -302,29 +364,119 @@ class ConsumerLoop {
       return Math.floor(leaseMs / 3);
     }
     if (more) return 0;
-    if (batch.pending) return PENDING_RECHECK_MS; // committed events wait behind a running transaction
     return Math.min(pollMs, Math.floor(leaseMs / 3));
   }
 
+  /** Everything up to `next` is handled once the batches before it are. */
+  private handled(next: Position): void {
+    if (this.inFlight.length === 0) this.position = next;
+    else this.inFlight.push({ next, events: 0, settled: true, done: Promise.resolve() });
+  }
+
+  /** Hands a batch's events to their chains; the position moves past it once they, and the batches before, are handled. */
+  private dispatch(events: StoredEvent[], next: Position): void {
+    const entry: InFlight = { next, events: events.length, settled: false, done: Promise.resolve() };
+    this.inFlightEvents += events.length;
+    entry.done = Promise.all(events.map((e) => this.chain(e))).then(
+      () => {
+        entry.settled = true;
+        this.inFlightEvents -= entry.events;
+        while (this.inFlight[0]?.settled) this.position = this.inFlight.shift()!.next;
+        // idle with a position to write: the loop writes it now (a restart then repeats nothing)
+        if (this.inFlight.length === 0) {
+          this.caughtUp = true;
+          this.sleeping?.wake();
+        }
+      },
+      (err) => {
+        this.inFlightEvents -= entry.events;
+        this.broken ??= err;
+        this.sleeping?.wake();
+      },
+    );
+    this.inFlight.push(entry);
+  }
+
+  /** Runs after the event before it of the same conversation (events without one: of the same workspace). */
+  private chain(event: StoredEvent): Promise<void> {
+    const key = event.conversationId !== null ? `c${event.conversationId}` : `w${event.workspaceId}`;
+    const mine = (this.tails.get(key) ?? Promise.resolve()).then(() => this.inTurn(() => this.handleFenced(event)));
+    this.tails.set(key, mine);
+    const forget = () => {
+      if (this.tails.get(key) === mine) this.tails.delete(key);
+    };
+    mine.then(forget, forget);
+    return mine;
+  }
+
+  /**
+   * Handles the event only while the lease is surely held: an instance held up past its lease
+   * starts no more handlers (another may have taken over and be handling the same events);
+   * the loop then starts again from the position written.
+   */
+  private async handleFenced(event: StoredEvent): Promise<void> {
+    if (!this.holdsLease()) throw new Error(`consumer ${this.consumer.name}: lease not surely held; handing back event ${event.id}`);
+    await this.handleOne(event);
+  }
+
+  /** At most `concurrency` handlers at once; a finishing one hands its turn to the next waiting. */
+  private async inTurn(fn: () => Promise<void>): Promise<void> {
+    if (this.active >= (this.consumer.concurrency ?? 32)) await new Promise<void>((resolve) => this.turns.push(resolve));
+    else this.active++;
+    try {
+      await fn();
+    } finally {
+      const next = this.turns.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+
+  /** Waits for every event handed out; then nothing is in hand. */
+  private async drain(): Promise<void> {
+    while (this.inFlight.length > 0) {
+      const all = this.inFlight;
+      await Promise.all(all.map((f) => f.done));
+      if (this.inFlight === all) {
+        this.inFlight = [];
+        this.inFlightEvents = 0;
+      }
+    }
+    await Promise.allSettled([...this.tails.values()]);
+    this.tails.clear();
+  }
+
   private async persist(): Promise<boolean> {
-    if (!this.position) return true;
-    const ok = await advanceConsumer(this.db, this.consumer.name, this.runner.opts.instanceId, this.position, this.runner.leaseMs);
+    const to = this.position;
+    if (!to) return true;
+    const sent = Date.now();
+    const ok = await advanceConsumer(this.db, this.consumer.name, this.runner.opts.instanceId, to, this.runner.leaseMs);
     if (ok) {
-      this.written = this.position;
+      this.written = to;
       this.lastWrite = Date.now();
+      this.leaseFrom = sent;
     }
     return ok;
   }
 
   /**
-   * A consumer with `handleMany` takes the batch in slices; a slice that fails is handled
-   * event by event. Otherwise conversations in parallel (up to `concurrency`), each
-   * conversation's events in order.
+   * Is the lease surely still this instance's? It runs `leaseMs` from the renewal's start;
+   * a third of it is kept as margin (the clocks of this process and the database, a renewal
+   * on its way). Renewed every third of it, so a process that keeps up never gets near.
+   */
+  private holdsLease(): boolean {
+    return this.leader && Date.now() < this.leaseFrom + (this.runner.leaseMs * 2) / 3;
+  }
+
+  /**
+   * A consumer with `handleMany` takes the batch in slices, one after the other; a slice
+   * that fails is handled event by event.
    */
   private async handleBatch(events: StoredEvent[]): Promise<void> {
-    if (!this.consumer.handleMany) return this.handleEach(events);
+    if (!this.consumer.handleMany) return;
     const max = Math.max(1, this.consumer.manyMax ?? 100);
     for (let i = 0; i < events.length; i += max) {
+      if (!this.holdsLease()) throw new Error(`consumer ${this.consumer.name}: lease not surely held; stopping before event ${events[i].id}`);
       const slice = events.slice(i, i + max);
       for (const e of slice) this.observeDelay(e);
       try {
@@ -398,7 +550,7 @@ class ConsumerLoop {
       timer.unref();
       const entry = { wake: wakeable ? done : () => {}, stop: done };
       this.sleeping = entry;
-      if (this.stopped || (wakeable && this.leader && this.dirty)) done();
+      if (this.stopped || (wakeable && this.leader && (this.dirty || this.caughtUp))) done();
     });
   }
 }
@@ -406,13 +558,4 @@ class ConsumerLoop {
 function errorText(err: unknown): string {
   const e = err as Error;
   return (e?.message ? `${e.name && e.name !== 'Error' ? e.name + ': ' : ''}${e.message}` : String(err)).slice(0, 2000);
-}
-
-const positionEquals = (a: Position, b: Position) => a.tx === b.tx && a.id === b.id;
-
-/** The later of two positions (a position never moves back). */
-function later(a: Position, b: Position): Position {
-  const ta = BigInt(a.tx);
-  const tb = BigInt(b.tx);
-  return tb > ta || (tb === ta && b.id > a.id) ? b : a;
 }

@@ -7,11 +7,10 @@ import { text } from '../../core/text-schema.js';
 import type { ConsumerRunner } from '../../events/consumers.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema } from '../../http/schemas.js';
-import { parsePosition, positionKey, readBatch } from '../../storage/consumers.js';
+import { LOG_START, parsePosition, positionKey, readBatch } from '../../storage/consumers.js';
 import { readEvents } from '../../storage/events.js';
 
 const tags = ['events'];
-const XID8_MAX = 18_446_744_073_709_551_615n;
 
 const consumerSchema = z.object({
   name: z.string().describe('e.g. reception.bot, routing.drain'),
@@ -50,16 +49,14 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
         operationId: 'listEvents', summary: 'Read the domain event log (admin)',
         description:
           'Append-only; docs/events.md lists the types and their data. To follow the log without missing an event, page with ' +
-          '`cursor`: events come in the order consumers see them (in order per conversation), only once every transaction ' +
-          'before them has finished, and `next` is where to go on. `after` (an event id) reads by id, for a look at the newest: ' +
+          '`cursor`: events come in the order consumers see them (in order per conversation; an event appears once its ' +
+          'transaction has committed), and `next` is where to go on. `after` (an event id) reads by id, for a look at the newest: ' +
           'an event whose transaction commits late can land behind an id already read.',
         querystring: z
           .object({
-            cursor: text({ max: 40 })
-              .regex(/^(0|[1-9]\d{0,19})\.(0|[1-9]\d{0,14})$/, 'use `next` from the previous page')
-              // no leading zeros: the server never gives them, and PGlite reads 0-prefixed transaction ids as octal
-              // a transaction id is a 64-bit unsigned number (xid8): larger is 400, not a database error
-              .refine((c) => !/^\d{1,20}\./.test(c) || BigInt(c.slice(0, c.indexOf('.'))) <= XID8_MAX, 'this cursor is not one the server gave: use `next` from the previous page')
+            cursor: text({ max: 20_000 })
+              // a snapshot lists the transactions running when it was taken: its length grows with the server's connections
+              .refine((c) => parsePosition(c) !== null, 'this cursor is not one the server gave: use `next` from the previous page')
               .optional()
               .describe('`next` from the previous page; omit to start at the beginning'),
             after: z.coerce.number().int().min(0).optional().describe('Instead of cursor: events with a larger id, in id order'),
@@ -94,7 +91,7 @@ export const eventsPlugin: FastifyPluginAsync = async (app) => {
       if (after !== undefined) {
         events = await readEvents(app.zhike.db, caller.workspaceId, after, limit);
       } else {
-        const batch = await readBatch(app.zhike.db, (cursor && parsePosition(cursor)) || { tx: '0', id: 0 }, null, limit, caller.workspaceId);
+        const batch = await readBatch(app.zhike.db, cursor === undefined ? LOG_START : parsePosition(cursor)!, null, limit, caller.workspaceId);
         events = batch.events;
         next = positionKey(batch.next);
       }

@@ -3,7 +3,7 @@
 -- Identity ids are taken before commit, so a transaction holding id 41 can commit
 -- after one holding id 42: a reader of `id > cursor` would skip 41 for ever. Every
 -- event therefore records the transaction that wrote it, and consumers read in
--- (tx, id) order only below the oldest transaction still running: no transaction
+-- (tx, id) order only below the oldest transaction still running (015 replaced this with snapshots): no transaction
 -- older than that can write an event any more, so nothing is skipped.
 ALTER TABLE events ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id();
 CREATE INDEX events_tx_idx ON events (tx, id);
