@@ -1,5 +1,5 @@
 import type { NlpEngine } from '../core/nlp/index.js';
-import { createNlpEngine } from './index.js';
+import { createNlpEngine, createNlpEngineInSteps } from './index.js';
 
 const engines = new Map<string, NlpEngine>();
 
@@ -21,4 +21,16 @@ export function nlpFor(locale: string | null | undefined): NlpEngine {
     engines.set(key, engine);
   }
   return engine;
+}
+
+/**
+ * Builds `locale`'s engine ahead of its first use, yielding to the event loop between steps:
+ * a server warms it right after it starts listening, so its first customer message (and every
+ * request and consumer running meanwhile) is not held up a second while it loads.
+ */
+export async function warmNlp(locale: string): Promise<void> {
+  const key = packLocale(locale);
+  if (engines.has(key)) return;
+  const engine = await createNlpEngineInSteps(key, () => new Promise<void>((resolve) => setImmediate(resolve)));
+  if (!engines.has(key)) engines.set(key, engine);
 }

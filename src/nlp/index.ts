@@ -19,3 +19,19 @@ export function engineForPack(pack: NlpPack): NlpEngine {
 export function createNlpEngine(locale = 'zh-CN', dir?: string): NlpEngine {
   return engineForPack(loadPack(locale, dir));
 }
+
+/**
+ * The same engine as createNlpEngine, built in steps with `pause()` between them (each is a
+ * few hundred ms of synchronous work: the pack, jieba's dictionary, OpenCC, the classifiers),
+ * so a server that warms it in the background is never held up for all of it at once.
+ */
+export async function createNlpEngineInSteps(locale: string, pause: () => Promise<void>): Promise<NlpEngine> {
+  const pack = loadPack(locale);
+  await pause();
+  if (!isChinese(pack.locale)) return createNlp({ pack, tokenizer: wordTokenizer });
+  const tokenizer = jiebaTokenizer(pack.words);
+  await pause();
+  const convert = traditionalToSimplified();
+  await pause();
+  return createNlp({ pack, tokenizer, convert });
+}

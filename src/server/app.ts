@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { ReceptionSettingsCache } from '../storage/reception-settings.js';
 import { ClientTokenCache } from '../storage/client-tokens.js';
 import { clientTokensListener } from '../listeners/client-tokens.js';
-import { EventDispatcher } from '../events/dispatcher.js';
+import { EventDispatcher, type Listener } from '../events/dispatcher.js';
 import { metricsListener } from '../listeners/metrics.js';
 import { realtimeListener } from '../listeners/realtime.js';
 import { messageAnalysisConsumer } from '../assist/analysis.js';
@@ -68,6 +68,8 @@ export interface BuildOptions {
   logger?: boolean | object;
   /** More durable consumers (a deployment's own, the benchmark's, tests'). */
   consumers?: ConsumerFactory;
+  /** More live listeners (the benchmark notes when each event was committed). */
+  listeners?: Listener[];
 }
 
 declare module 'fastify' {
@@ -189,6 +191,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.live(queuePositionsListener(router, opts.bus, db));
   events.live(visitorsListener(visitors));
   events.live(clientTokensListener(ctx.clientTokens));
+  for (const listener of opts.listeners ?? []) events.live(listener);
   // Durable consumers: from the event log, at least once, in order per conversation,
   // retried and parked on failure, each on one instance at a time.
   events.durable(routeConsumer(router));

@@ -3,22 +3,24 @@ import { loadConfig } from '../config.js';
 import { openBus } from '../bus/bus.js';
 import { openDb } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
+import type { Listener } from '../events/dispatcher.js';
+import { warmNlp } from '../nlp/engines.js';
 import { buildApp, type ConsumerFactory } from './app.js';
 
 /**
  * What `npm start` runs (main.ts): open storage (PGlite in ./data, or PostgreSQL
  * with DATABASE_URL), apply migrations, create the first workspace if needed,
- * serve, and shut down gracefully on SIGTERM/SIGINT. `consumers`: durable
- * consumers of a deployment's own (the benchmark and the process tests add theirs).
+ * serve, and shut down gracefully on SIGTERM/SIGINT. `consumers`, `listeners`: durable
+ * consumers and live listeners of a deployment's own (the benchmark and the process tests add theirs).
  */
-export async function startServer(opts: { consumers?: ConsumerFactory } = {}): Promise<void> {
+export async function startServer(opts: { consumers?: ConsumerFactory; listeners?: Listener[] } = {}): Promise<void> {
   const config = loadConfig();
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, poolSize: config.databasePoolSize });
   const applied = await migrate(db);
   const boot = await bootstrap(db, { adminEmail: config.adminEmail, adminPassword: config.adminPassword });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   const bus = await openBus(config.redisUrl, config.instanceId, (err) => app?.log.error({ err }, 'redis bus error'));
-  app = await buildApp({ config, db, bus, consumers: opts.consumers });
+  app = await buildApp({ config, db, bus, consumers: opts.consumers, listeners: opts.listeners });
   const log = app.log;
   if (applied.length) log.info({ applied }, 'database migrations applied');
 
@@ -47,6 +49,12 @@ export async function startServer(opts: { consumers?: ConsumerFactory } = {}): P
   process.on('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // the language engine loads now, in steps, rather than on the first customer's message
+  const warming = performance.now();
+  warmNlp('zh-CN').then(
+    () => log.info({ ms: Math.round(performance.now() - warming) }, 'language engine ready (zh-CN)'),
+    (err) => log.error({ err }, 'language engine failed to load; it loads again on first use'),
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   log.info(
