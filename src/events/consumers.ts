@@ -399,7 +399,7 @@ class ConsumerLoop {
 
   /** Runs after the event before it of the same conversation (events without one: of the same workspace). */
   private chain(event: StoredEvent): Promise<void> {
-    const key = event.conversationId !== null ? `c${event.conversationId}` : `w${event.workspaceId}`;
+    const key = chainKey(event);
     const mine = (this.tails.get(key) ?? Promise.resolve()).then(() => this.inTurn(() => this.handleFenced(event)));
     this.tails.set(key, mine);
     const forget = () => {
@@ -434,14 +434,10 @@ class ConsumerLoop {
 
   /** Waits for every event handed out; then nothing is in hand. */
   private async drain(): Promise<void> {
-    while (this.inFlight.length > 0) {
-      const all = this.inFlight;
-      await Promise.all(all.map((f) => f.done));
-      if (this.inFlight === all) {
-        this.inFlight = [];
-        this.inFlightEvents = 0;
-      }
-    }
+    // (only the loop hands events out, and it is here: nothing is added meanwhile)
+    await Promise.all(this.inFlight.map((f) => f.done));
+    this.inFlight = [];
+    this.inFlightEvents = 0;
     await Promise.allSettled([...this.tails.values()]);
     this.tails.clear();
   }
@@ -498,8 +494,7 @@ class ConsumerLoop {
   private async handleEach(events: StoredEvent[], observe = true): Promise<void> {
     const chains = new Map<string, StoredEvent[]>();
     for (const e of events) {
-      // events without a conversation (agents, groups, contacts) keep their order per workspace
-      const key = e.conversationId !== null ? `c${e.conversationId}` : `w${e.workspaceId}`;
+      const key = chainKey(e);
       const chain = chains.get(key);
       if (chain) chain.push(e);
       else chains.set(key, [e]);
@@ -554,6 +549,9 @@ class ConsumerLoop {
     });
   }
 }
+
+/** Events that must run one after the other: a conversation's, and those without one (agents, groups, contacts) per workspace. */
+const chainKey = (e: StoredEvent) => (e.conversationId !== null ? `c${e.conversationId}` : `w${e.workspaceId}`);
 
 function errorText(err: unknown): string {
   const e = err as Error;
