@@ -5,6 +5,7 @@ import { openDb } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
 import type { Listener } from '../events/dispatcher.js';
 import { warmNlp } from '../nlp/engines.js';
+import { analysisThread } from '../nlp/analysis-worker.js';
 import { buildApp, type ConsumerFactory } from './app.js';
 
 /**
@@ -50,10 +51,15 @@ export async function startServer(opts: { consumers?: ConsumerFactory; listeners
 
   await app.listen({ port: config.port, host: config.host });
   // the language engine loads now, in steps, rather than on the first customer's message
+  // (and the analysis thread's own, on the other core)
   const warming = performance.now();
   warmNlp('zh-CN').then(
     () => log.info({ ms: Math.round(performance.now() - warming) }, 'language engine ready (zh-CN)'),
     (err) => log.error({ err }, 'language engine failed to load; it loads again on first use'),
+  );
+  analysisThread.warm('zh-CN').then(
+    () => log.info({ ms: Math.round(performance.now() - warming) }, 'analysis thread ready (zh-CN)'),
+    (err) => log.error({ err }, 'analysis thread failed to start; it starts again on the first message'),
   );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,54 @@
+/**
+ * The worker thread's side of the analysis thread (analysis-worker.ts is the process's side):
+ * it builds each language's engine on first use and answers batches of texts with their analyses.
+ * Messages in: { id, items: [{ locale, text, role }] } or { id, warm: locale }; out: { id, results } or { id, error }.
+ */
+import os from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import { createNlpEngine } from './index.js';
+import { packLocale } from './engines.js';
+import type { AnalysisRequest, AnalysisResponse } from './analysis-worker.js';
+
+const engines = new Map<string, ReturnType<typeof createNlpEngine>>();
+const engineFor = (locale: string | null) => {
+  const key = packLocale(locale);
+  let engine = engines.get(key);
+  if (!engine) engines.set(key, (engine = createNlpEngine(key)));
+  return engine;
+};
+
+/**
+ * Analysis is background work: under load it takes the CPU the acknowledgement and delivery path
+ * leaves, never a share of it. On Linux a nice value is per thread, so this lowers only this one;
+ * elsewhere it would lower the whole process, so it is left alone.
+ */
+export const ANALYSIS_THREAD_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, ANALYSIS_THREAD_NICE);
+  } catch {
+    // not permitted (a sandbox): the thread runs at the process's priority
+  }
+}
+
+const port = parentPort!;
+port.on('message', (req: AnalysisRequest) => {
+  let res: AnalysisResponse;
+  try {
+    if ('warm' in req) {
+      engineFor(req.warm);
+      res = { id: req.id, results: [] };
+    } else {
+      res = {
+        id: req.id,
+        results: req.items.map((it) => {
+          const { intent, emotion, signals, forbidden } = engineFor(it.locale).analyze(it.text, it.role);
+          return { intent, emotion, signals, forbidden }; // not the tokens: nobody across the thread needs them
+        }),
+      };
+    }
+  } catch (error) {
+    res = { id: req.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };
+  }
+  port.postMessage(res);
+});

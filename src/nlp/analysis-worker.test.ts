@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AnalysisThread, type AnalysisItem } from './analysis-worker.js';
+import { createNlpEngine } from './index.js';
+
+/** The nice values of this process's threads (Linux: /proc/self/task/<tid>/stat, field 19). */
+function threadNices(): number[] {
+  return fs.readdirSync('/proc/self/task').map((tid) => {
+    const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
+
+describe('the analysis thread', () => {
+  const thread = new AnalysisThread();
+  afterAll(() => thread.stop());
+
+  it('answers as the in-process engine does, in order, for Chinese and English conversations', async () => {
+    const items: AnalysisItem[] = [
+      { locale: 'zh-CN', text: '我要投诉，太差了，再不解决我就去12315', role: 'customer' },
+      { locale: 'zh-TW', text: '你們的東西壞了，我很生氣！', role: 'customer' },
+      { locale: 'zh-CN', text: '这不归我管，你自己去看说明书', role: 'agent' },
+      { locale: 'en', text: 'I am very furious, my lawyer will call you', role: 'customer' },
+      { locale: null, text: '请问运费怎么算？', role: 'customer' },
+      { locale: 'en', text: 'How much does the app cost?', role: 'customer' },
+    ];
+    const got = await thread.analyze(items);
+    const zh = createNlpEngine('zh-CN');
+    const en = createNlpEngine('en');
+    expect(got).toHaveLength(items.length);
+    items.forEach((item, i) => {
+      const { tokens: _tokens, ...want } = (item.locale === 'en' ? en : zh).analyze(item.text, item.role);
+      expect(got[i]).toEqual(want);
+    });
+    expect(got[0].signals).toContain('regulator');
+    expect(got[2].forbidden.length).toBeGreaterThan(0);
+    expect(await thread.analyze([])).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('runs below the process’s priority (nice 10), so under load it takes only the CPU the request path leaves', async () => {
+    await thread.warm('zh-CN');
+    expect(process.platform === 'linux' && threadNices()).toContain(10);
+    expect(threadNices().filter((n) => n === 10)).toHaveLength(1); // that one thread only: the process keeps its own
+  });
+
+  it('a request in flight when the thread stops fails with a clear error; the next request starts a new thread', async () => {
+    await thread.warm('zh-CN');
+    const before = thread.threadId;
+    expect(before).not.toBeNull();
+    const inFlight = thread.analyze([{ locale: 'zh-CN', text: '我的快递到哪里了', role: 'customer' }]).then(
+      () => null,
+      (error: Error) => error,
+    );
+    await thread.stop();
+    expect((await inFlight)?.message).toMatch(/analysis thread stopped/);
+    expect(thread.threadId).toBeNull();
+    const [again] = await thread.analyze([{ locale: 'zh-CN', text: '我的快递到哪里了', role: 'customer' }]);
+    expect(again.intent.label).toBeTruthy();
+    expect(thread.threadId).not.toBeNull();
+    expect(thread.threadId).not.toBe(before);
+  });
+
+  it('a thread that does not answer in time is stopped and its request fails (its consumer retries)', async () => {
+    const slow = new AnalysisThread(20); // building the zh-CN engine takes far longer than 20 ms
+    await expect(slow.warm('zh-CN')).rejects.toThrow(/did not answer in 0\.02 s/);
+    expect(slow.threadId).toBeNull();
+  });
+});

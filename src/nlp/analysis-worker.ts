@@ -1,0 +1,113 @@
+import { Worker } from 'node:worker_threads';
+import type { Analysis, Role } from '../core/nlp/index.js';
+
+/** An analysis as it comes back from the thread: everything but the tokens. */
+export type ThreadAnalysis = Omit<Analysis, 'tokens'>;
+export interface AnalysisItem {
+  /** The conversation's locale: its pack's engine reads the text (zh-CN for Chinese variants, else en). */
+  locale: string | null;
+  text: string;
+  role: Role;
+}
+export type AnalysisRequest = { id: number; items: AnalysisItem[] } | { id: number; warm: string };
+export type AnalysisResponse = { id: number; results: ThreadAnalysis[] } | { id: number; error: string };
+
+/** A request the thread has not answered in this long means it is stuck: it is restarted and the request fails (its consumer retries). */
+export const ANALYSIS_TIMEOUT_MS = 60_000;
+
+interface Pending {
+  resolve: (results: ThreadAnalysis[]) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * The analysis thread: a worker thread with its own language engines that reads batches of
+ * messages (about 1.5 ms each), so the NLP of every customer message never runs on the thread
+ * that acknowledges customers and delivers their messages. One per process, started on first
+ * use (or by warm), restarted after it stops; it never keeps the process alive while idle.
+ */
+export class AnalysisThread {
+  constructor(private readonly timeoutMs = ANALYSIS_TIMEOUT_MS) {}
+
+  private worker: Worker | null = null;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  private spawn(): Worker {
+    const here = import.meta.url;
+    // from the sources (tests, the benchmark, npm run dev) the thread loads them through tsx too
+    const worker = new Worker(new URL(here.endsWith('.ts') ? './analysis-thread.dev.mjs' : './analysis-thread.js', here));
+    worker.unref();
+    worker.on('message', (res: AnalysisResponse) => {
+      const p = this.pending.get(res.id);
+      if (!p) return;
+      this.settle(res.id);
+      if ('error' in res) p.reject(new Error(`analysis thread: ${res.error}`));
+      else p.resolve(res.results);
+    });
+    worker.on('error', (err) => this.stopped(worker, new Error(`analysis thread failed: ${err.message}`)));
+    worker.on('exit', (code) => this.stopped(worker, new Error(`analysis thread stopped (exit code ${code})`)));
+    return worker;
+  }
+
+  /** `worker` is gone: the requests it had fail (their consumers retry them), and the next request starts a new thread. */
+  private stopped(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    for (const [id, p] of [...this.pending]) {
+      this.settle(id);
+      p.reject(error);
+    }
+  }
+
+  private settle(id: number): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker?.unref();
+  }
+
+  private request(make: (id: number) => AnalysisRequest): Promise<ThreadAnalysis[]> {
+    const worker = (this.worker ??= this.spawn());
+    const id = this.nextId++;
+    return new Promise<ThreadAnalysis[]>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.settle(id);
+        reject(new Error(`analysis thread did not answer in ${this.timeoutMs / 1000} s; restarting it`));
+        if (this.worker === worker) void this.stop();
+      }, this.timeoutMs);
+      timer.unref();
+      this.pending.set(id, { resolve, reject, timer });
+      worker.ref(); // a request in flight keeps the process alive until it is answered
+      worker.postMessage(make(id));
+    });
+  }
+
+  /** The analyses of `items`, in their order. */
+  analyze(items: AnalysisItem[]): Promise<ThreadAnalysis[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return this.request((id) => ({ id, items }));
+  }
+
+  /** Starts the thread and builds `locale`'s engine there, ahead of the first message. */
+  async warm(locale: string): Promise<void> {
+    await this.request((id) => ({ id, warm: locale }));
+  }
+
+  /** The thread's id while it runs (tests). */
+  get threadId(): number | null {
+    return this.worker?.threadId ?? null;
+  }
+
+  /** Stops the thread (requests in flight fail); the next request starts a new one. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.stopped(worker, new Error('analysis thread stopped'));
+    await worker.terminate();
+  }
+}
+
+export const analysisThread = new AnalysisThread();
