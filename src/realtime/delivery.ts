@@ -51,13 +51,16 @@ export class Delivery {
       case 'message': {
         const { message, conversation } = msg;
         this.contacts.remember(conversation.id, msg.contactId);
-        const toAgents = agentFrame({ type: 'message', message, conversation });
-        for (const c of this.agents.get(msg.workspaceId) ?? []) this.deliver(c, message, toAgents);
-        if (!message.private) {
+        // frames are built only for an audience connected here (an instance often has nobody for a message)
+        const agents = this.agents.get(msg.workspaceId);
+        if (agents?.size) {
+          const toAgents = agentFrame({ type: 'message', message, conversation });
+          for (const c of agents) this.deliver(c, message, toAgents);
+        }
+        const customers = message.private ? undefined : this.customers.get(msg.contactId);
+        if (customers?.size) {
           const toCustomer = customerFrame({ type: 'message', message: forCustomer(message) });
-          for (const c of this.customers.get(msg.contactId) ?? []) {
-            if (c.workspaceId === msg.workspaceId) this.deliver(c, message, toCustomer);
-          }
+          for (const c of customers) if (c.workspaceId === msg.workspaceId) this.deliver(c, message, toCustomer);
         }
         return;
       }
