@@ -72,6 +72,25 @@ describe('the zh-CN 质检 pack', () => {
     // a thanks left unanswered needs no answer; a conversation still going on is not judged on closing
     expect(fired(conv([['customer', '年费多少'], ['agent', '您好，首年免年费'], ['customer', '好的谢谢']]), 'closing.unanswered')).toEqual([]);
     expect(fired(abrupt, 'closing.farewell', false)).toEqual([]);
+    // a customer who gives up at the end ("算了") asks nothing more
+    expect(fired(conv([['customer', '能便宜点吗'], ['agent', '您好，这已经是活动价了'], ['customer', '那算了，不买了']]), 'closing.unanswered')).toEqual([]);
+    expect(fired(conv([['customer', '能便宜点吗'], ['agent', '您好，这已经是活动价了'], ['customer', '算了，那你们到底能不能退？']]), 'closing.unanswered')).toEqual([2]);
+  });
+
+  it('closing.summary: a follow-up or an order needs its key details read back before the end', () => {
+    const end: Line[] = [['agent', '请问还有其他可以帮您的吗？'], ['customer', '没有了'], ['agent', '感谢您的咨询，再见！']];
+    // the outcome stated with its details (amount and count; date and order number) near the end: a recap
+    const booked = conv([['customer', '帮我订个房'], ['agent', '您好，已为您预订5月3日大床房1晚，共388元，订单号20260503118'], ...end]);
+    expect(fired(booked, 'closing.summary')).toEqual([]);
+    // an explicit read-back earlier in the conversation counts too
+    const readBack = conv([['customer', '帮我订个房'], ['agent', '您好，跟您核对一下：5月3日大床房一晚，可以吗？'], ['customer', '可以'], ['agent', '好的，已经订好了'], ['customer', '好'], ...end]);
+    expect(fired(readBack, 'closing.summary')).toEqual([]);
+    // a promise with no details repeated back fires; details that only explained the cause earlier do not count
+    const promised = conv([['customer', '我的话费怎么多扣了100元？'], ['agent', '您好，多出的100元是3月2日订购的流量包'], ['customer', '给我退了'], ['agent', '已经提交退费申请了，有结果会短信通知您'], ...end]);
+    expect(fired(promised, 'closing.summary')).toEqual([null]);
+    // a customer who gave up has no outcome to recap
+    const gaveUp = conv([['customer', '我要投诉，你们的券根本用不了！'], ['agent', '非常抱歉，这张券限指定商品使用'], ['customer', '算了不买了'], ['agent', '好的，给您添麻烦了，再见']]);
+    expect(fired(gaveUp, 'closing.summary')).toEqual([]);
   });
 
   it('identity.refused: the customer asks for the 工号 and the agent evades; giving it is fine', () => {
@@ -119,6 +138,10 @@ describe('the zh-CN 质检 pack', () => {
     expect(fired(confirmed, 'order.confirm_details')).toEqual([]);
     const placed = conv([['customer', '我想订两张明天去上海的高铁票'], ['agent', '您好，好的，已为您下单']]);
     expect(fired(placed, 'order.confirm_details')).toEqual([null]);
+    // set up for the customer without a read-back: fires; told how to do it themselves: nothing was placed
+    expect(fired(conv([['customer', '帮我开通基金定投，每月扣500'], ['agent', '您好，已经给您设置好了']]), 'order.confirm_details')).toEqual([null]);
+    const selfService = conv([['customer', '我想开通手机银行转账'], ['agent', '您好，您在手机银行“安全中心”里设置，验证短信就能开通'], ['customer', '好的'], ['agent', '请问开通成功了吗？']]);
+    expect(fired(selfService, 'order.confirm_details')).toEqual([]);
   });
 
   it('followup.concrete_time: a promise without a time fires on its message; a time makes it concrete', () => {

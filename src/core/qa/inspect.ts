@@ -95,6 +95,17 @@ class Inspector {
       }
       return NO;
     }
+    if ('of' in cond) {
+      let held = 0;
+      let span: [number, number] | undefined;
+      for (const c of cond.of) {
+        const m = this.matches(c, i);
+        if (!m.ok) continue;
+        span ??= m.span;
+        if (++held >= cond.atLeast) return { ok: true, span };
+      }
+      return NO;
+    }
     return { ok: !this.matches(cond.not, i).ok };
   }
 
@@ -160,6 +171,7 @@ class Inspector {
       const applies = rule.appliesIf.some((a) => this.scope({ role: a.role, first: a.first }).some((i) => this.matches(a.when, i).ok));
       if (!applies) return;
     }
+    if (rule.exceptIf?.some((e) => this.scope(e.scope).some((i) => this.matches(e.when, i).ok))) return;
     if (rule.satisfiedBySystem && this.systemSatisfies(rule.satisfiedBySystem)) return;
     if (this.scope(rule.scope).some((i) => this.matches(rule.when, i).ok)) return;
     this.add(rule, null);
@@ -274,6 +286,10 @@ class Inspector {
           return (k < 2 && a?.intent.label === 'order' && a.intent.confidence >= 0.8) || this.phrase('order_request', i).ok;
         });
         if (!ordering || agents.length === 0) return;
+        // only an order the agent placed needs the read-back ("before it is placed"): a customer told
+        // how to do it themselves, or who did not go ahead, has nothing to confirm (a pack without
+        // the order_placed list judges every ordering conversation, as before)
+        if (this.c.phrases.has('order_placed') && !agents.some((i) => this.phrase('order_placed', i).ok)) return;
         if (!agents.some((i) => this.phrase('confirm_details', i).ok)) this.add(rule, null);
         return;
       }

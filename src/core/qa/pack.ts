@@ -16,6 +16,8 @@ export type Condition =
   | { intent: (typeof INTENTS)[number][]; minConfidence?: number }
   | { allOf: Condition[] }
   | { anyOf: Condition[] }
+  /** At least `atLeast` of these hold (a message that states two kinds of key detail, say). */
+  | { atLeast: number; of: Condition[] }
   | { not: Condition };
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
@@ -27,6 +29,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.object({ intent: z.array(z.enum(INTENTS)).min(1), minConfidence: z.number().min(0).max(1).optional() }).strict(),
     z.object({ allOf: z.array(conditionSchema).min(1) }).strict(),
     z.object({ anyOf: z.array(conditionSchema).min(1) }).strict(),
+    z.object({ atLeast: z.number().int().min(1), of: z.array(conditionSchema).min(1) }).strict().refine((c) => c.atLeast <= c.of.length, 'atLeast is more than the conditions listed in of'),
     z.object({ not: conditionSchema }).strict(),
   ]),
 );
@@ -55,7 +58,11 @@ const base = {
 export const ruleSchema = z.discriminatedUnion('kind', [
   /** Each message in scope that matches `when` (once: only the first). */
   z.object({ ...base, kind: z.literal('message'), scope: scopeSchema, when: conditionSchema, once: z.boolean().default(false) }).strict(),
-  /** No message in scope matches `when`: the conversation misses it. `appliesIf`: only where some message matches one of these. `closedOnly`: only ended conversations. */
+  /**
+   * No message in scope matches `when`: the conversation misses it. `appliesIf`: only where some message matches one of these.
+   * `exceptIf`: not where some message in that scope matches (a customer who gave up at the end has no outcome to recap).
+   * `closedOnly`: only ended conversations.
+   */
   z
     .object({
       ...base,
@@ -63,6 +70,7 @@ export const ruleSchema = z.discriminatedUnion('kind', [
       scope: scopeSchema,
       when: conditionSchema,
       appliesIf: z.array(z.object({ role: z.enum(QA_ROLES), first: z.number().int().min(1).optional(), when: conditionSchema }).strict()).min(1).optional(),
+      exceptIf: z.array(z.object({ scope: scopeSchema, when: conditionSchema }).strict()).min(1).optional(),
       closedOnly: z.boolean().default(false),
       /** A platform line of this kind satisfies the rule (the agent's joined line names them). */
       satisfiedBySystem: z.enum(['joined', 'welcome_after_joined']).optional(),
@@ -160,6 +168,7 @@ export function compileQaPack(input: unknown, opts: { safe?: (source: string) =>
     if ('pattern' in c && !patterns.has(c.pattern)) patterns.set(c.pattern, compile(c.pattern, where));
     if ('allOf' in c) c.allOf.forEach((x) => visit(x, where));
     if ('anyOf' in c) c.anyOf.forEach((x) => visit(x, where));
+    if ('of' in c) c.of.forEach((x) => visit(x, where));
     if ('not' in c) visit(c.not, where);
   };
   for (const r of pack.rules) {
@@ -167,7 +176,7 @@ export function compileQaPack(input: unknown, opts: { safe?: (source: string) =>
       visit(r.when, r.id);
       if (r.scope.after) visit(r.scope.after, r.id);
     }
-    if (r.kind === 'absence') for (const a of r.appliesIf ?? []) visit(a.when, r.id);
+    if (r.kind === 'absence') for (const a of [...(r.appliesIf ?? []), ...(r.exceptIf ?? [])]) visit(a.when, r.id);
     if (r.kind === 'builtin') {
       for (const name of BUILTIN_PHRASES[r.check]) if (!phrases.has(name)) throw new Error(`质检 pack ${r.id}: the ${r.check} check needs a phrase list named "${name}"`);
     }

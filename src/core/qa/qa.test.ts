@@ -40,6 +40,10 @@ describe('质检 rule engine', () => {
     expect(fired({ pattern: '不是.{0,6}负责' })).toEqual([1]);
     expect(fired({ allOf: [{ phrases: 'hello' }, { not: { keywords: ['负责'] } }] })).toEqual([2]);
     expect(fired({ anyOf: [{ pattern: '部门' }, { phrases: 'hello' }] })).toEqual([1, 2]);
+    // at least N of the listed conditions
+    expect(fired({ atLeast: 2, of: [{ keywords: ['帮您'] }, { keywords: ['查'] }, { keywords: ['部门'] }] })).toEqual([2]);
+    expect(fired({ atLeast: 3, of: [{ keywords: ['帮您'] }, { keywords: ['查'] }, { keywords: ['部门'] }] })).toEqual([]);
+    expect(() => run({ rules: [rule({ atLeast: 3, of: [{ phrases: 'hello' }] })] as never }, msgs)).toThrow(/atLeast/);
     const [f] = run({ rules: [rule({ pattern: '不是.{0,6}负责' })] as never }, msgs);
     expect(f).toMatchObject({ rule: 'x.rule', category: 'x', messageIndex: 1, excerpt: '不是我们部门负责', span: [2, 10] });
   });
@@ -81,6 +85,11 @@ describe('质检 rule engine', () => {
     expect(run({ rules }, welcomedEarly, false).map((f) => f.rule)).toEqual(['opening.greeting']);
     const welcomedAfter: QaMessage[] = [{ role: 'system', kind: 'joined', content: '工号 1 小王' }, { role: 'system', kind: 'welcome', content: '您好' }, { role: 'customer', content: '问一下' }, { role: 'agent', content: '好的，再见' }];
     expect(run({ rules }, welcomedAfter)).toEqual([]);
+    // exceptIf: not where a message in that scope matches (the customer's last words, say)
+    const unlessGaveUp = { ...ordered, exceptIf: [{ scope: { role: 'customer', last: 1 }, when: { keywords: ['算了'] } }] };
+    expect(run({ rules: [unlessGaveUp] as never }, plain).map((f) => f.rule)).toEqual(['closing.summary']);
+    expect(run({ rules: [unlessGaveUp] as never }, [...plain, { role: 'customer', content: '算了' }])).toEqual([]);
+    expect(() => run({ rules: [{ ...unlessGaveUp, exceptIf: [{ scope: { role: 'customer' }, when: { phrases: 'nope' } }] }] as never }, plain)).toThrow(/nope/);
     // a bot-only conversation: agent rules do not apply
     expect(run({ rules }, [{ role: 'customer', content: '订票' }, { role: 'bot', content: '好的' }])).toEqual([]);
   });
