@@ -54,7 +54,7 @@ describe.each(DB_KINDS)('quality inspection (质检) on %s', (kind) => {
     const [v2, v1] = versions.body.inspections;
     expect(v1.score).toBe(first.score);
     expect(v2.findings.map((f: { rule: string }) => f.rule)).not.toContain('closing.farewell');
-    expect(v2).toMatchObject({ agentId: agent.id, packVersion: expect.any(String) });
+    expect(v2).toMatchObject({ agentId: agent.id, packVersion: expect.any(String), sheet: { id: 'chat', name: '在线会话评分表' } });
 
     // the agent who served it reads them; another agent may not
     expect((await a.inject('GET', `/api/v1/conversations/${conv.id}/inspections`, { token: agent.token })).status).toBe(200);

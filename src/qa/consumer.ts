@@ -27,7 +27,12 @@ export function inspectionConsumer(ctx: CommandContext) {
     if (!conv) return;
     const { messages } = await loadTranscript(ctx.db, conv.id, { until: e.createdAt });
     if (!messages.some((m) => m.role === 'agent')) return; // nobody served it (bot only, 留言): nothing of an agent's to judge
-    const result = inspectMessages(messages, { locale: conv.locale, closed: true, pack: await workspacePack(ctx.db, e.workspaceId, conv.locale) });
+    const result = inspectMessages(messages, {
+      locale: conv.locale,
+      closed: true,
+      pack: await workspacePack(ctx.db, e.workspaceId, conv.locale),
+      facts: { inboxId: conv.inboxId, channel: conv.channel },
+    });
     await runCommand(ctx, async (sql) => {
       const inspection = await insertInspection(sql, {
         workspaceId: e.workspaceId,
@@ -36,6 +41,7 @@ export function inspectionConsumer(ctx: CommandContext) {
         agentId: conv.assigneeId,
         groupId: conv.groupId,
         packVersion: result.packVersion,
+        sheet: result.sheet,
         score: result.score.score,
         vetoed: result.score.vetoed,
         findings: result.findings,

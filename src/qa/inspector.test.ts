@@ -133,6 +133,20 @@ describe('the zh-CN 质检 pack', () => {
     expect(f.detail).toContain('4 探讨');
   });
 
+  it('scores a complaint on the complaint sheet, other contacts on the chat sheet; a sheet can be named', () => {
+    const complaint = conv(wrap([['customer', '我要投诉！你们把我的快递弄丢了，太过分了'], ['agent', '好的，您的单号是多少？']]));
+    const inspected = inspectMessages(complaint, { closed: true });
+    expect(inspected.sheet.id).toBe('complaint');
+    const steps = inspected.findings.find((f) => f.rule === 'complaint.steps');
+    expect(steps).toBeTruthy();
+    expect(inspected.score.dimensions.find((d) => d.category === 'complaint')?.deducted).toBe(15);
+    const question = conv(wrap([['customer', '年费多少'], ['agent', '首年免年费，这样说明您清楚了吗？'], ['customer', '清楚了']]));
+    expect(inspectMessages(question, { closed: true }).sheet.id).toBe('chat');
+    expect(inspectMessages(question, { closed: true, facts: { channel: 'phone' } }).sheet.id).toBe('phone');
+    expect(inspectMessages(question, { closed: true, sheet: 'complaint' }).sheet.id).toBe('complaint');
+    expect(() => inspectMessages(question, { sheet: 'nope' })).toThrow(/no scoring sheet "nope"/);
+  });
+
   it('an order confirmed with its details read back passes; one placed without confirmation fires', () => {
     const confirmed = conv([['customer', '我想订两张明天去上海的高铁票'], ['agent', '您好，跟您确认一下：明天北京南到上海虹桥，两张二等座，共 1106 元，确认无误吗？'], ['customer', '对'], ['agent', '已为您下单']]);
     expect(fired(confirmed, 'order.confirm_details')).toEqual([]);

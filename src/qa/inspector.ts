@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config.js';
 import safeRegex from 'safe-regex2';
-import { compileQaPack, inspectTranscript, scoreFindings, type CompiledQaPack, type QaFinding, type QaMessage, type Score } from '../core/qa/index.js';
+import { chooseSheet, compileQaPack, inspectTranscript, scoreFindings, type CompiledQaPack, type QaFinding, type QaMessage, type Score, type ScoreSheet, type SheetFacts } from '../core/qa/index.js';
+import { DomainError } from '../core/errors.js';
 import { nlpFor, packLocale } from '../nlp/engines.js';
 
 /** Where the shipped 质检 packs live: qa/packs/<locale>.json (versioned, admin-editable). */
@@ -38,17 +39,37 @@ export interface Inspection {
   findings: QaFinding[];
   score: Score;
   packVersion: string;
+  /** The sheet it was scored on (kept with the inspection: review and appeals score on it again). */
+  sheet: ScoreSheet;
 }
+
+/** How confident a customer message's intent must be to choose a sheet by it. */
+const SHEET_INTENT_CONFIDENCE = 0.7;
 
 /**
  * Inspects a transcript: each customer and agent line read once by the NLP engine of the
- * conversation's language (the shared analysis: emotion, intent, 禁语), then the pack's rules.
+ * conversation's language (the shared analysis: emotion, intent, 禁语), then the pack's rules,
+ * scored on the sheet the pack chooses for it (by inbox, channel and the customer's intents),
+ * or on the sheet named by `sheet`.
  */
-export function inspectMessages(messages: QaMessage[], opts: { locale?: string | null; closed?: boolean; pack?: CompiledQaPack } = {}): Inspection {
+export function inspectMessages(
+  messages: QaMessage[],
+  opts: { locale?: string | null; closed?: boolean; pack?: CompiledQaPack; facts?: Omit<SheetFacts, 'intents'>; sheet?: string } = {},
+): Inspection {
   const engine = nlpFor(opts.locale);
   const pack = opts.pack ?? qaPackFor(opts.locale);
   const texts = messages.map((m) => engine.normalize(m.content).text);
   const analyses = messages.map((m) => (m.role === 'customer' || m.role === 'agent' ? engine.analyze(m.content, m.role) : null));
   const findings = inspectTranscript({ messages, texts, analyses, closed: opts.closed ?? true }, pack);
-  return { findings, score: scoreFindings(findings), packVersion: pack.pack.version };
+  const intents = [...new Set(messages.flatMap((m, i) => (m.role === 'customer' && analyses[i] && analyses[i].intent.confidence >= SHEET_INTENT_CONFIDENCE ? [analyses[i].intent.label] : [])))];
+  const sheet = sheetOf(pack, opts.sheet) ?? chooseSheet(pack.pack.sheets, pack.pack.sheetFor, { ...opts.facts, intents });
+  return { findings, score: scoreFindings(findings, sheet), packVersion: pack.pack.version, sheet };
+}
+
+/** The pack's sheet named `id`; an unknown id is the caller's mistake, said in words. */
+function sheetOf(pack: CompiledQaPack, id: string | undefined): ScoreSheet | undefined {
+  if (id === undefined) return undefined;
+  const sheet = pack.pack.sheets.find((s) => s.id === id);
+  if (!sheet) throw new DomainError('unknown_sheet', `no scoring sheet "${id}" in the rules in use (have: ${pack.pack.sheets.map((s) => s.id).join(', ')})`, 400);
+  return sheet;
 }

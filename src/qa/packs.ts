@@ -1,7 +1,7 @@
 import { DomainError, forbidden } from '../core/errors.js';
 import { pendingEvent } from '../core/events.js';
 import { canReview, type Caller } from '../core/permissions.js';
-import { compileQaPack, type CompiledQaPack, type QaPack } from '../core/qa/index.js';
+import { compileQaPack, DEFAULT_SHEET, type CompiledQaPack, type QaPack } from '../core/qa/index.js';
 import { runCommand, type CommandContext } from '../commands/context.js';
 import { agentActor } from '../commands/conversations.js';
 import { packLocale } from '../nlp/engines.js';
@@ -152,8 +152,9 @@ export interface WhatIfRow {
   conversationId: number;
   agentId: number | null;
   inspectedAt: string;
-  before: { score: number; vetoed: boolean; packVersion: string; rules: string[] };
-  after: { score: number; vetoed: boolean; rules: string[] };
+  /** `sheet`: the id of the scoring sheet each score is on. */
+  before: { score: number; vetoed: boolean; packVersion: string; sheet: string; rules: string[] };
+  after: { score: number; vetoed: boolean; sheet: string; rules: string[] };
 }
 
 /** The most inspections one what-if run reads again. */
@@ -168,7 +169,7 @@ export async function whatIf(db: Db, caller: Caller, locale: PackLocale, candida
   if (!canReview(caller.role)) throw forbidden('only QA reviewers and leads (质检), supervisors and administrators try rule packs');
   const compiled = compileChecked(candidate);
   const inspections = await db.query(
-    `SELECT i.id, i.conversation_id, i.agent_id, i.score, i.vetoed, i.pack_version, i.findings, i.message_count, i.inspected_at, c.locale
+    `SELECT i.id, i.conversation_id, i.agent_id, i.score, i.vetoed, i.pack_version, i.sheet, i.findings, i.message_count, i.inspected_at, c.locale, c.inbox_id, c.channel
      FROM inspections i JOIN conversations c ON c.id = i.conversation_id
      WHERE i.workspace_id = $1 AND i.inspected_at >= $2 AND i.inspected_at < $3
      ORDER BY i.id DESC LIMIT $4`,
@@ -178,14 +179,15 @@ export async function whatIf(db: Db, caller: Caller, locale: PackLocale, candida
   for (const i of inspections) {
     if (packLocale(i.locale) !== locale) continue;
     const { messages } = await loadTranscript(db, Number(i.conversation_id));
-    const again = inspectMessages(messages.slice(0, Number(i.message_count)), { locale: i.locale, closed: true, pack: compiled });
+    // scored on the sheet the draft picks for it (an edited sheet or choice shows in the scores)
+    const again = inspectMessages(messages.slice(0, Number(i.message_count)), { locale: i.locale, closed: true, pack: compiled, facts: { inboxId: Number(i.inbox_id), channel: i.channel } });
     rows.push({
       inspectionId: Number(i.id),
       conversationId: Number(i.conversation_id),
       agentId: i.agent_id === null ? null : Number(i.agent_id),
       inspectedAt: iso(i.inspected_at),
-      before: { score: Number(i.score), vetoed: i.vetoed, packVersion: i.pack_version, rules: [...new Set((i.findings as { rule: string }[]).map((f) => f.rule))].sort() },
-      after: { score: again.score.score, vetoed: again.score.vetoed, rules: [...new Set(again.findings.map((f) => f.rule))].sort() },
+      before: { score: Number(i.score), vetoed: i.vetoed, packVersion: i.pack_version, sheet: (i.sheet as { id: string } | null)?.id ?? DEFAULT_SHEET.id, rules: [...new Set((i.findings as { rule: string }[]).map((f) => f.rule))].sort() },
+      after: { score: again.score.score, vetoed: again.score.vetoed, sheet: again.sheet.id, rules: [...new Set(again.findings.map((f) => f.rule))].sort() },
     });
   }
   const avg = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);

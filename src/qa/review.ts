@@ -63,7 +63,7 @@ export async function reviewInspection(
     const current = await lockedInspection(sql, caller, id);
     if (current.agentId === caller.agentId) throw forbidden('nobody reviews their own conversations');
     const adj = review(current, current.adjustments ?? NO_ADJUSTMENTS, input);
-    const saved = await saveAdjustments(sql, id, adj, adjustedScore(current.findings, adj), caller.agentId);
+    const saved = await saveAdjustments(sql, id, adj, adjustedScore(current.findings, adj, current.sheet), caller.agentId);
     await completeAssignment(sql, id);
     return { result: saved, events: [adjusted(caller, current, saved, 'review')] };
   });
@@ -118,7 +118,7 @@ export async function decideAppeal(ctx: CommandContext, caller: Caller, appealId
     const before = inspection.adjustments ?? NO_ADJUSTMENTS;
     const after = afterDecision(before, appeal);
     if (after !== before) {
-      result = await saveAdjustments(sql, inspection.id, after, adjustedScore(inspection.findings, after), null);
+      result = await saveAdjustments(sql, inspection.id, after, adjustedScore(inspection.findings, after, inspection.sheet), null);
       events.push(adjusted(caller, inspection, result, 'appeal'));
     }
     return { result: { appeal, inspection: result }, events };

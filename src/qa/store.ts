@@ -1,4 +1,4 @@
-import type { Adjustments, Appeal, AppealStep, Assignment, Inspection, QaFinding, QaMessage, SampleReason, SamplingPlan, SystemKind } from '../core/qa/index.js';
+import { DEFAULT_SHEET, type Adjustments, type Appeal, type AppealStep, type Assignment, type Inspection, type QaFinding, type QaMessage, type SampleReason, type SamplingPlan, type ScoreSheet, type SystemKind } from '../core/qa/index.js';
 import type { Row, Sql } from '../storage/db.js';
 import { isoReq as iso } from '../storage/rows.js';
 
@@ -48,6 +48,7 @@ export function toInspection(r: Row): Inspection {
     agentId: r.agent_id === null ? null : Number(r.agent_id),
     groupId: r.group_id === null ? null : Number(r.group_id),
     packVersion: r.pack_version,
+    sheet: (r.sheet as ScoreSheet | null) ?? DEFAULT_SHEET,
     score: Number(r.score),
     vetoed: r.vetoed,
     findings: r.findings as QaFinding[],
@@ -71,11 +72,11 @@ export async function insertInspection(
   i: Omit<Inspection, 'id' | 'version' | 'inspectedAt' | 'adjustedScore' | 'adjustedVetoed' | 'adjustments' | 'reviewedBy' | 'reviewedAt'> & { workspaceId: number; sourceEventId: number },
 ): Promise<Inspection | null> {
   const rows = await sql.query(
-    `INSERT INTO inspections (workspace_id, conversation_id, version, source_event_id, agent_id, group_id, pack_version, score, vetoed, findings, dimensions, message_count)
-     SELECT $1, $2, COALESCE((SELECT max(version) FROM inspections WHERE conversation_id = $2), 0) + 1, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11
+    `INSERT INTO inspections (workspace_id, conversation_id, version, source_event_id, agent_id, group_id, pack_version, sheet, score, vetoed, findings, dimensions, message_count)
+     SELECT $1, $2, COALESCE((SELECT max(version) FROM inspections WHERE conversation_id = $2), 0) + 1, $3, $4, $5, $6, $7::jsonb, $8, $9, $10::jsonb, $11::jsonb, $12
      ON CONFLICT (source_event_id) DO NOTHING
      RETURNING *`,
-    [i.workspaceId, i.conversationId, i.sourceEventId, i.agentId, i.groupId, i.packVersion, i.score, i.vetoed, JSON.stringify(i.findings), JSON.stringify(i.dimensions), i.messageCount],
+    [i.workspaceId, i.conversationId, i.sourceEventId, i.agentId, i.groupId, i.packVersion, JSON.stringify(i.sheet), i.score, i.vetoed, JSON.stringify(i.findings), JSON.stringify(i.dimensions), i.messageCount],
   );
   return rows[0] ? toInspection(rows[0]) : null;
 }

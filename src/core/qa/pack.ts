@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EMOTIONS, FORBIDDEN_CATEGORIES, INTENTS } from '../nlp/types.js';
 import { expandPattern } from '../nlp/pack.js';
 import { QA_ROLES, SEVERITIES } from './types.js';
+import { DEFAULT_SHEET, scoreSheetSchema, sheetChoiceSchema } from './score.js';
 
 /**
  * A 质检 rule pack (docs/quality-inspection.md): data an admin can edit, versioned. Patterns
@@ -125,6 +126,10 @@ export const qaPackSchema = z
     /** Named lists of patterns the rules refer to ({phrases: "greeting"}). */
     phrases: z.record(z.string(), z.array(z.string().min(1)).min(1)),
     rules: z.array(ruleSchema),
+    /** The scoring sheets (评分表); the first is the one used when no choice matches. */
+    sheets: z.array(scoreSheetSchema).min(1).default([DEFAULT_SHEET]),
+    /** Which sheet a conversation is scored on (first match); none matching: the first sheet. */
+    sheetFor: z.array(sheetChoiceSchema).default([]),
   })
   .strict()
   .superRefine((pack, ctx) => {
@@ -133,6 +138,15 @@ export const qaPackSchema = z
       if (ids.has(r.id)) ctx.addIssue({ code: 'custom', message: `two rules are named ${r.id}` });
       ids.add(r.id);
     }
+    const sheets = new Set<string>();
+    for (const sheet of pack.sheets) {
+      if (sheets.has(sheet.id)) ctx.addIssue({ code: 'custom', message: `two sheets are named ${sheet.id}` });
+      sheets.add(sheet.id);
+      for (const rule of Object.keys(sheet.byRule ?? {})) {
+        if (!ids.has(rule)) ctx.addIssue({ code: 'custom', message: `sheet ${sheet.id} gives points to ${rule}, which is not a rule of this pack` });
+      }
+    }
+    for (const c of pack.sheetFor) if (!sheets.has(c.sheet)) ctx.addIssue({ code: 'custom', message: `sheetFor names ${c.sheet}, which is not one of the sheets` });
   });
 export type QaPack = z.infer<typeof qaPackSchema>;
 

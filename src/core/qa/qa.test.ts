@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis } from '../nlp/types.js';
-import { compileQaPack, inspectTranscript, scoreFindings, type QaMessage, type QaPack } from './index.js';
+import { chooseSheet, compileQaPack, DEFAULT_SHEET, inspectTranscript, scoreFindings, type QaMessage, type QaPack } from './index.js';
 
 /**
  * The rule engine on a hand-made pack and hand-made analyses (no NLP engine): each
@@ -147,11 +147,36 @@ describe('质检 rule engine', () => {
     expect(scoreFindings(Array.from({ length: 30 }, () => f('forbidden.blame', 'major'))).score).toBe(0);
   });
 
+  it('sheets: the first choice matching the inbox, channel and intents, else the first sheet; rules with their own points', () => {
+    const chat = { id: 'chat', name: '在线', bySeverity: { minor: 2, major: 5 } };
+    const complaint = { id: 'complaint', name: '投诉', bySeverity: { minor: 2, major: 8 }, byRule: { 'complaint.steps': 15 } };
+    const phone = { id: 'phone', name: '电话', bySeverity: { minor: 1, major: 5 }, byRule: { 'timing.reply_gap': 0 } };
+    const vip = { id: 'vip', name: 'VIP', bySeverity: { minor: 5, major: 10 } };
+    const sheets = [chat, complaint, phone, vip];
+    const choices = [{ sheet: 'phone', channels: ['phone'] }, { sheet: 'vip', inboxIds: [7], intents: ['complaint' as const] }, { sheet: 'complaint', intents: ['complaint' as const] }];
+    expect(chooseSheet(sheets, choices, {}).id).toBe('chat');
+    expect(chooseSheet(sheets, choices, { intents: ['consult'] }).id).toBe('chat');
+    expect(chooseSheet(sheets, choices, { intents: ['consult', 'complaint'] }).id).toBe('complaint');
+    expect(chooseSheet(sheets, choices, { inboxId: 7, intents: ['complaint'] }).id).toBe('vip');
+    expect(chooseSheet(sheets, choices, { inboxId: 7 }).id).toBe('chat'); // all it names must match
+    expect(chooseSheet(sheets, choices, { channel: 'phone', intents: ['complaint'] }).id).toBe('phone');
+    const f = (rule: string, severity: 'minor' | 'major') => ({ rule, category: rule.split('.')[0], severity, messageIndex: null, excerpt: '', span: null, suggestion: null });
+    expect(scoreFindings([f('complaint.steps', 'major'), f('forbidden.blame', 'major')], complaint).score).toBe(77);
+    expect(scoreFindings([f('timing.reply_gap', 'minor'), f('opening.greeting', 'minor')], phone)).toMatchObject({ score: 99, dimensions: [{ category: 'timing', deducted: 0, findings: 1 }, { category: 'opening', deducted: 1, findings: 1 }] });
+    // a pack without sheets scores on the default chat sheet
+    expect(compileQaPack({ locale: 'zh-CN', version: '1', phrases: {}, rules: [] }).pack.sheets).toEqual([DEFAULT_SHEET]);
+  });
+
   it('a pack that refers to what it does not define is refused with the place named', () => {
     const pack = (rules: object[], phrases: Record<string, string[]> = { hello: ['您好'] }) => () => compileQaPack({ locale: 'zh-CN', version: '1', phrases, rules });
     expect(pack([{ id: 'a.b', kind: 'message', severity: 'minor', scope: { role: 'agent' }, when: { phrases: 'nope' } }])).toThrow(/a\.b: no phrase list named "nope"/);
     expect(pack([{ id: 'a.b', kind: 'builtin', check: 'identity_refused', severity: 'critical' }])).toThrow(/needs a phrase list named "asks_identity"/);
     expect(pack([{ id: 'a.b', kind: 'message', severity: 'minor', scope: { role: 'agent' }, when: { pattern: '(' } }])).toThrow(/a\.b: pattern "\("/);
+    const withSheets = (extra: object) => () => compileQaPack({ locale: 'zh-CN', version: '1', phrases: {}, rules: [{ id: 'a.b', kind: 'builtin', check: 'first_response', severity: 'minor' }], ...extra });
+    expect(withSheets({ sheets: [{ id: 's', name: 'S', bySeverity: { minor: 1, major: 2 }, byRule: { 'x.y': 3 } }] })).toThrow(/sheet s gives points to x\.y/);
+    expect(withSheets({ sheetFor: [{ sheet: 'nope', intents: ['complaint'] }] })).toThrow(/sheetFor names nope/);
+    expect(withSheets({ sheets: [{ id: 's', name: 'S', bySeverity: { minor: 1, major: 2 } }, { id: 's', name: 'T', bySeverity: { minor: 1, major: 2 } }] })).toThrow(/two sheets are named s/);
+    expect(withSheets({ sheets: [] })).toThrow();
     expect(pack([
       { id: 'a.b', kind: 'forbidden', category: 'blame', severity: 'major' },
       { id: 'a.b', kind: 'forbidden', category: 'refusal', severity: 'major' },

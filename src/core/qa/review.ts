@@ -1,7 +1,7 @@
 import { DomainError, forbidden } from '../errors.js';
 import type { Role } from '../model.js';
 import { isLead } from '../permissions.js';
-import { scoreFindings, type Score } from './score.js';
+import { scoreFindings, type Score, type ScoreSheet } from './score.js';
 import type { Inspection, QaFinding, Severity } from './types.js';
 
 /**
@@ -65,7 +65,8 @@ export function standingFindings(auto: QaFinding[], adj: Adjustments): KeyedFind
   return keyedFindings(auto, adj).filter((f) => adj.verdicts[f.key] !== 'wrong' && !removed.has(f.key));
 }
 
-export const adjustedScore = (auto: QaFinding[], adj: Adjustments): Score => scoreFindings(standingFindings(auto, adj));
+/** The score after review and appeals, on the sheet the inspection was scored on. */
+export const adjustedScore = (auto: QaFinding[], adj: Adjustments, sheet?: ScoreSheet): Score => scoreFindings(standingFindings(auto, adj), sheet);
 
 /**
  * A review replaces the previous one's verdicts and manual findings: a manual finding sent

@@ -1,3 +1,4 @@
+import type { ScoreSheet } from './score.js';
 import type { Analysis } from '../nlp/types.js';
 import type { Adjustments } from './review.js';
 
@@ -59,6 +60,8 @@ export interface Inspection {
   agentId: number | null;
   groupId: number | null;
   packVersion: string;
+  /** The scoring sheet (评分表) the score is on. */
+  sheet: ScoreSheet;
   score: number;
   vetoed: boolean;
   findings: QaFinding[];

@@ -46,6 +46,23 @@ describe('POST /inspections/preview', () => {
     expect(r.body).toMatchObject({ score: 100, vetoed: false, findings: [] });
   });
 
+  it('scores on the sheet the pack picks, or the one asked for; an unknown sheet is a 400 naming the sheets', async () => {
+    const messages = [
+      { role: 'customer', content: '我要投诉，你们客服态度太差了' },
+      { role: 'agent', content: '您的订单号是多少？' },
+    ];
+    const picked = await preview(t.adminToken, { messages });
+    expect(picked.status).toBe(200);
+    expect(picked.body.sheet).toMatchObject({ id: 'complaint', name: '投诉处理评分表' });
+    const asked = await preview(t.adminToken, { messages, sheet: 'chat' });
+    expect(asked.body.sheet.id).toBe('chat');
+    expect(asked.body.score).toBeGreaterThan(picked.body.score); // the complaint sheet weighs the missed steps more
+    const unknown = await preview(t.adminToken, { messages, sheet: 'nope' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_sheet' });
+    expect(unknown.body.error.message).toMatch(/chat, complaint, phone/);
+  });
+
   it('supervisors and admins only; odd input is a clear 400, never a 500', async () => {
     expect((await preview(undefined, { messages: [{ role: 'agent', content: '你好' }] })).status).toBe(401);
     const agent = await a.createAgent(t.adminToken, { email: 'qa-plain@zhike.test', name: '普通客服' });

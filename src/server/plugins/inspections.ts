@@ -49,6 +49,14 @@ const adjustmentsSchema = z.object({
   nextManual: z.number().int(),
   removed: z.array(z.string()).describe('Findings accepted appeals removed'),
 });
+const sheetSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    bySeverity: z.object({ minor: z.number(), major: z.number() }),
+    byRule: z.record(z.string(), z.number()).optional(),
+  })
+  .describe('The scoring sheet (评分表) the score is on: points a minor and a major finding take off, and rules with points of their own; a critical finding zeroes it');
 const inspectionSchema = z.object({
   id: z.number(),
   conversationId: z.number(),
@@ -56,6 +64,7 @@ const inspectionSchema = z.object({
   agentId: z.number().nullable(),
   groupId: z.number().nullable(),
   packVersion: z.string().describe('The rule pack version that made the automatic findings and score'),
+  sheet: sheetSchema,
   score: z.number().describe('The automatic score; never changed by review or appeals'),
   vetoed: z.boolean(),
   findings: z.array(findingSchema).describe('The automatic findings; finding a3 is findings[3]'),
@@ -136,6 +145,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
             closed: z.boolean().default(true).describe('The agent ended the conversation (closing rules apply)'),
             locale: z.enum(['zh-CN', 'en']).default('zh-CN'),
             pack: z.enum(['current', 'draft']).default('current').describe('The rules in use, or the workspace’s draft (PUT /qa/packs/{locale}/draft)'),
+            sheet: z.string().max(60).optional().describe('Score on this sheet of the pack (chat, complaint, phone in the shipped pack); by default the pack picks one by the customer’s intents'),
           })
           .strict()
           .refine((b) => b.messages.reduce((n, m) => n + m.content.length, 0) <= MAX_PREVIEW_CHARS, {
@@ -147,6 +157,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
             score: z.number().min(0).max(100),
             vetoed: z.boolean().describe('A critical finding zeroed the score (一票否决)'),
             packVersion: z.string(),
+            sheet: sheetSchema,
             dimensions: z.array(dimensionSchema),
             findings: z.array(findingSchema),
           }),
@@ -166,8 +177,8 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         if (!draft) throw new DomainError('no_draft', 'there is no draft to try: save one first', 409);
         pack = compileChecked(draft.pack);
       }
-      const result = inspectMessages(messages, { locale, closed, pack });
-      return { score: result.score.score, vetoed: result.score.vetoed, packVersion: result.packVersion, dimensions: result.score.dimensions, findings: result.findings };
+      const result = inspectMessages(messages, { locale, closed, pack, sheet: req.body.sheet });
+      return { score: result.score.score, vetoed: result.score.vetoed, packVersion: result.packVersion, sheet: result.sheet, dimensions: result.score.dimensions, findings: result.findings };
     },
   );
 

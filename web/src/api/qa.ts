@@ -1,6 +1,7 @@
 import type { Inspection, QaFinding, QaMessage, QaRole, Severity } from '../../../src/core/qa/types';
 import type { Appeal, AppealStage, AppealStatus, ManualFinding, Verdict } from '../../../src/core/qa/review';
 import type { Assignment, SamplingPlan } from '../../../src/core/qa/sampling';
+import type { ScoreSheet } from '../../../src/core/qa/score';
 import { request } from './client';
 
 export type { Inspection, QaFinding, QaMessage, QaRole, Severity } from '../../../src/core/qa/types';
@@ -12,6 +13,8 @@ export interface InspectionPreview {
   /** A critical finding zeroed the score (一票否决). */
   vetoed: boolean;
   packVersion: string;
+  /** The scoring sheet (评分表) the score is on. */
+  sheet: ScoreSheet;
   dimensions: { category: string; deducted: number; findings: number }[];
   findings: QaFinding[];
 }

@@ -655,6 +655,7 @@ export const en: Record<MessageKey, string> = {
   'qaLab.score': 'Score',
   'qaLab.vetoed': 'Vetoed',
   'qaLab.packVersion': 'Rules version {version}',
+  'qaLab.sheet': 'Score sheet: {name}',
   'qaLab.dimensions': 'Points lost by category',
   'qaLab.noDimensions': 'No points lost',
   'qaLab.deducted': '−{points} ({n} finding(s))',

@@ -684,6 +684,7 @@ export const zhCN = {
   'qaLab.score': '得分',
   'qaLab.vetoed': '一票否决',
   'qaLab.packVersion': '规则版本 {version}',
+  'qaLab.sheet': '评分表：{name}',
   'qaLab.dimensions': '扣分维度',
   'qaLab.noDimensions': '没有扣分',
   'qaLab.deducted': '扣 {points} 分（{n} 项）',

@@ -192,7 +192,7 @@ function Preview() {
                 </Tag>
               ) : null}
               <span className="muted small" data-testid="qa-lab-pack">
-                {t('qaLab.packVersion', { version: preview.packVersion })}
+                {t('qaLab.packVersion', { version: preview.packVersion })} · {t('qaLab.sheet', { name: preview.sheet.name })}
               </span>
             </div>
 

@@ -551,7 +551,9 @@ function Detail({ id, me, agents, groupLeader, onChanged }: DetailProps) {
             {i.version > 1 ? ` v${i.version}` : ''}
           </dd>
           <dt>{t('qaw.autoScore')}</dt>
-          <dd>{i.score}</dd>
+          <dd>
+            {i.score} · <span data-testid="qaw-sheet">{t('qaLab.sheet', { name: i.sheet.name })}</span>
+          </dd>
           <dt>{t('role.agent')}</dt>
           <dd>{nameOf(i.agentId)}</dd>
           <dt>{t('qaw.inspectedAt')}</dt>
