@@ -1,13 +1,14 @@
 /**
  * The worker thread's side of the analysis thread (analysis-worker.ts is the process's side):
  * it builds each language's engine on first use and answers batches of texts with their analyses.
- * Messages in: { id, items: [{ locale, text, role }] } or { id, warm: locale }; out: { id, results } or { id, error }.
+ * Messages in: { id, items: [{ locale, text, role }] }, { id, read: [{ locale, text, role | null }] } or { id, warm: locale };
+ * out: { id, results }, { id, readings } or { id, error }.
  */
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { createNlpEngine } from './index.js';
 import { packLocale } from './engines.js';
-import type { AnalysisRequest, AnalysisResponse } from './analysis-worker.js';
+import type { AnalysisItem, AnalysisRequest, AnalysisResponse, ThreadAnalysis } from './analysis-worker.js';
 
 const engines = new Map<string, ReturnType<typeof createNlpEngine>>();
 const engineFor = (locale: string | null) => {
@@ -39,13 +40,15 @@ port.on('message', (req: AnalysisRequest) => {
       engineFor(req.warm);
       res = { id: req.id, results: [] };
     } else {
-      res = {
-        id: req.id,
-        results: req.items.map((it) => {
-          const { intent, emotion, signals, forbidden } = engineFor(it.locale).analyze(it.text, it.role);
-          return { intent, emotion, signals, forbidden }; // not the tokens: nobody across the thread needs them
-        }),
+      // not the tokens: nobody across the thread needs them
+      const analysis = (it: AnalysisItem): ThreadAnalysis => {
+        const { intent, emotion, signals, forbidden } = engineFor(it.locale).analyze(it.text, it.role);
+        return { intent, emotion, signals, forbidden };
       };
+      res =
+        'read' in req
+          ? { id: req.id, readings: req.read.map((it) => ({ normalized: engineFor(it.locale).normalize(it.text).text, analysis: it.role ? analysis({ ...it, role: it.role }) : null })) }
+          : { id: req.id, results: req.items.map(analysis) };
     }
   } catch (error) {
     res = { id: req.id, error: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) };

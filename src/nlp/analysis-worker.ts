@@ -9,14 +9,24 @@ export interface AnalysisItem {
   text: string;
   role: Role;
 }
-export type AnalysisRequest = { id: number; items: AnalysisItem[] } | { id: number; warm: string };
-export type AnalysisResponse = { id: number; results: ThreadAnalysis[] } | { id: number; error: string };
+/** A line to read for 质检: its normalised text, and its analysis when it is a customer's or an agent's. */
+export interface ReadItem {
+  locale: string | null;
+  text: string;
+  role: Role | null;
+}
+export interface ThreadReading {
+  normalized: string;
+  analysis: ThreadAnalysis | null;
+}
+export type AnalysisRequest = { id: number; items: AnalysisItem[] } | { id: number; read: ReadItem[] } | { id: number; warm: string };
+export type AnalysisResponse = { id: number; results: ThreadAnalysis[] } | { id: number; readings: ThreadReading[] } | { id: number; error: string };
 
 /** A request the thread has not answered in this long means it is stuck: it is restarted and the request fails (its consumer retries). */
 export const ANALYSIS_TIMEOUT_MS = 60_000;
 
-interface Pending {
-  resolve: (results: ThreadAnalysis[]) => void;
+interface Pending<T> {
+  resolve: (answer: T) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -31,7 +41,7 @@ export class AnalysisThread {
   constructor(private readonly timeoutMs = ANALYSIS_TIMEOUT_MS) {}
 
   private worker: Worker | null = null;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new Map<number, Pending<unknown>>();
   private nextId = 1;
 
   private spawn(): Worker {
@@ -44,7 +54,7 @@ export class AnalysisThread {
       if (!p) return;
       this.settle(res.id);
       if ('error' in res) p.reject(new Error(`analysis thread: ${res.error}`));
-      else p.resolve(res.results);
+      else p.resolve('readings' in res ? res.readings : res.results);
     });
     worker.on('error', (err) => this.stopped(worker, new Error(`analysis thread failed: ${err.message}`)));
     worker.on('exit', (code) => this.stopped(worker, new Error(`analysis thread stopped (exit code ${code})`)));
@@ -69,17 +79,17 @@ export class AnalysisThread {
     if (this.pending.size === 0) this.worker?.unref();
   }
 
-  private request(make: (id: number) => AnalysisRequest): Promise<ThreadAnalysis[]> {
+  private request<T>(make: (id: number) => AnalysisRequest): Promise<T> {
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
-    return new Promise<ThreadAnalysis[]>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.settle(id);
         reject(new Error(`analysis thread did not answer in ${this.timeoutMs / 1000} s; restarting it`));
         if (this.worker === worker) void this.stop();
       }, this.timeoutMs);
       timer.unref();
-      this.pending.set(id, { resolve, reject, timer });
+      this.pending.set(id, { resolve: resolve as (answer: unknown) => void, reject, timer });
       worker.ref(); // a request in flight keeps the process alive until it is answered
       worker.postMessage(make(id));
     });
@@ -88,12 +98,18 @@ export class AnalysisThread {
   /** The analyses of `items`, in their order. */
   analyze(items: AnalysisItem[]): Promise<ThreadAnalysis[]> {
     if (items.length === 0) return Promise.resolve([]);
-    return this.request((id) => ({ id, items }));
+    return this.request<ThreadAnalysis[]>((id) => ({ id, items }));
+  }
+
+  /** Each line's normalised text, and the analysis of customer and agent lines, in their order (质检 reads a transcript so). */
+  read(lines: ReadItem[]): Promise<ThreadReading[]> {
+    if (lines.length === 0) return Promise.resolve([]);
+    return this.request<ThreadReading[]>((id) => ({ id, read: lines }));
   }
 
   /** Starts the thread and builds `locale`'s engine there, ahead of the first message. */
   async warm(locale: string): Promise<void> {
-    await this.request((id) => ({ id, warm: locale }));
+    await this.request<ThreadAnalysis[]>((id) => ({ id, warm: locale }));
   }
 
   /** The thread's id while it runs (tests). */

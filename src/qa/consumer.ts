@@ -4,7 +4,7 @@ import type { QaFinding } from '../core/qa/index.js';
 import { defineConsumer } from '../events/consumers.js';
 import { findConversation } from '../storage/conversations.js';
 import { maybeOne } from '../storage/db.js';
-import { inspectMessages } from './inspector.js';
+import { inspectOffThread } from './inspector.js';
 import { workspacePack } from './packs.js';
 import { alertRecipients, insertInspection, insertLiveAlert, loadTranscript } from './store.js';
 
@@ -27,7 +27,7 @@ export function inspectionConsumer(ctx: CommandContext) {
     if (!conv) return;
     const { messages } = await loadTranscript(ctx.db, conv.id, { until: e.createdAt });
     if (!messages.some((m) => m.role === 'agent')) return; // nobody served it (bot only, 留言): nothing of an agent's to judge
-    const result = inspectMessages(messages, {
+    const result = await inspectOffThread(messages, {
       locale: conv.locale,
       closed: true,
       pack: await workspacePack(ctx.db, e.workspaceId, conv.locale),
@@ -70,7 +70,7 @@ export function inspectionConsumer(ctx: CommandContext) {
     const index = ids.indexOf(e.data.messageId);
     if (index < 0) return;
     const pack = await workspacePack(ctx.db, e.workspaceId, conv.locale);
-    const urgent = inspectMessages(messages, { locale: conv.locale, closed: false, pack }).findings.filter((f) => f.messageIndex === index && isUrgent(f));
+    const urgent = (await inspectOffThread(messages, { locale: conv.locale, closed: false, pack })).findings.filter((f) => f.messageIndex === index && isUrgent(f));
     if (urgent.length === 0) return;
     const findings = urgent.map((f) => ({ rule: f.rule, severity: f.severity, excerpt: f.excerpt, suggestion: f.suggestion }));
     const sender = await maybeOne(ctx.db, 'SELECT m.sender_id, a.name FROM messages m LEFT JOIN agents a ON a.id = m.sender_id WHERE m.id = $1', [e.data.messageId]);

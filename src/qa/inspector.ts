@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../config.js';
 import safeRegex from 'safe-regex2';
-import { chooseSheet, compileQaPack, inspectTranscript, scoreFindings, type CompiledQaPack, type QaFinding, type QaMessage, type Score, type ScoreSheet, type SheetFacts } from '../core/qa/index.js';
+import { chooseSheet, compileQaPack, inspectTranscript, scoreFindings, type CompiledQaPack, type QaFinding, type QaAnalysis, type QaMessage, type Score, type ScoreSheet, type SheetFacts } from '../core/qa/index.js';
+import { analysisThread } from '../nlp/analysis-worker.js';
 import { DomainError } from '../core/errors.js';
 import { nlpFor, packLocale } from '../nlp/engines.js';
 
@@ -52,14 +53,42 @@ const SHEET_INTENT_CONFIDENCE = 0.7;
  * scored on the sheet the pack chooses for it (by inbox, channel and the customer's intents),
  * or on the sheet named by `sheet`.
  */
-export function inspectMessages(
-  messages: QaMessage[],
-  opts: { locale?: string | null; closed?: boolean; pack?: CompiledQaPack; facts?: Omit<SheetFacts, 'intents'>; sheet?: string } = {},
-): Inspection {
+export function inspectMessages(messages: QaMessage[], opts: InspectOptions = {}): Inspection {
   const engine = nlpFor(opts.locale);
-  const pack = opts.pack ?? qaPackFor(opts.locale);
   const texts = messages.map((m) => engine.normalize(m.content).text);
   const analyses = messages.map((m) => (m.role === 'customer' || m.role === 'agent' ? engine.analyze(m.content, m.role) : null));
+  return judge(messages, texts, analyses, opts);
+}
+
+/**
+ * The same inspection with the reading done on the analysis thread (src/nlp/analysis-worker.ts):
+ * what the server's consumers and endpoints use, so a long transcript's NLP (about 1.5 ms a line)
+ * never holds up the thread that acknowledges customers. Only the rules (microseconds) run here.
+ */
+export async function inspectOffThread(messages: QaMessage[], opts: InspectOptions = {}): Promise<Inspection> {
+  const readings = await analysisThread.read(
+    messages.map((m) => ({ locale: opts.locale ?? null, text: m.content, role: m.role === 'customer' || m.role === 'agent' ? m.role : null })),
+  );
+  return judge(
+    messages,
+    readings.map((r) => r.normalized),
+    readings.map((r) => r.analysis),
+    opts,
+  );
+}
+
+export interface InspectOptions {
+  locale?: string | null;
+  closed?: boolean;
+  pack?: CompiledQaPack;
+  /** What the sheet is chosen by (besides the customer's intents, read from the transcript). */
+  facts?: Omit<SheetFacts, 'intents'>;
+  /** Score on this sheet of the pack instead. */
+  sheet?: string;
+}
+
+function judge(messages: QaMessage[], texts: string[], analyses: (QaAnalysis | null)[], opts: InspectOptions): Inspection {
+  const pack = opts.pack ?? qaPackFor(opts.locale);
   const findings = inspectTranscript({ messages, texts, analyses, closed: opts.closed ?? true }, pack);
   const intents = [...new Set(messages.flatMap((m, i) => (m.role === 'customer' && analyses[i] && analyses[i].intent.confidence >= SHEET_INTENT_CONFIDENCE ? [analyses[i].intent.label] : [])))];
   const sheet = sheetOf(pack, opts.sheet) ?? chooseSheet(pack.pack.sheets, pack.pack.sheetFor, { ...opts.facts, intents });

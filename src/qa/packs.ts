@@ -7,7 +7,7 @@ import { agentActor } from '../commands/conversations.js';
 import { packLocale } from '../nlp/engines.js';
 import type { Db } from '../storage/db.js';
 import { isoReq as iso } from '../storage/rows.js';
-import { inspectMessages, qaPackFor, safePattern } from './inspector.js';
+import { inspectOffThread, qaPackFor, safePattern } from './inspector.js';
 import { loadTranscript } from './store.js';
 
 /**
@@ -180,7 +180,7 @@ export async function whatIf(db: Db, caller: Caller, locale: PackLocale, candida
     if (packLocale(i.locale) !== locale) continue;
     const { messages } = await loadTranscript(db, Number(i.conversation_id));
     // scored on the sheet the draft picks for it (an edited sheet or choice shows in the scores)
-    const again = inspectMessages(messages.slice(0, Number(i.message_count)), { locale: i.locale, closed: true, pack: compiled, facts: { inboxId: Number(i.inbox_id), channel: i.channel } });
+    const again = await inspectOffThread(messages.slice(0, Number(i.message_count)), { locale: i.locale, closed: true, pack: compiled, facts: { inboxId: Number(i.inbox_id), channel: i.channel } });
     rows.push({
       inspectionId: Number(i.id),
       conversationId: Number(i.conversation_id),

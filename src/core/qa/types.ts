@@ -24,12 +24,15 @@ export interface QaMessage {
   kind?: SystemKind | null;
 }
 
+/** What the rules read of a line's analysis (not its tokens). */
+export type QaAnalysis = Omit<Analysis, 'tokens'>;
+
 /** What the inspector reads: the messages, each with its normalised text and (customer and agent lines) its analysis. */
 export interface QaTranscript {
   messages: QaMessage[];
   /** Normalised text of each message (same length as its content: spans carry over). */
   texts: string[];
-  analyses: (Analysis | null)[];
+  analyses: (QaAnalysis | null)[];
   /** The agent ended the conversation (false: it is still going on, or was cut off). */
   closed: boolean;
 }

@@ -8,7 +8,7 @@ import { appealDeadline, QA_ROLES, SEVERITIES, standingFindings, NO_ADJUSTMENTS,
 import { nameText, text } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, isoTime, utc } from '../../http/schemas.js';
-import { inspectMessages } from '../../qa/inspector.js';
+import { inspectOffThread } from '../../qa/inspector.js';
 import { compileChecked, packState, workspacePack } from '../../qa/packs.js';
 import { decideAppeal, escalateAppeal, fileAppeal, reviewInspection } from '../../qa/review.js';
 import { createSamplingPlan, deleteSamplingPlan, updateSamplingPlan } from '../../qa/sampling.js';
@@ -177,7 +177,7 @@ export const inspectionsPlugin: FastifyPluginAsync = async (app) => {
         if (!draft) throw new DomainError('no_draft', 'there is no draft to try: save one first', 409);
         pack = compileChecked(draft.pack);
       }
-      const result = inspectMessages(messages, { locale, closed, pack, sheet: req.body.sheet });
+      const result = await inspectOffThread(messages, { locale, closed, pack, sheet: req.body.sheet });
       return { score: result.score.score, vetoed: result.score.vetoed, packVersion: result.packVersion, sheet: result.sheet, dimensions: result.score.dimensions, findings: result.findings };
     },
   );
