@@ -37,6 +37,21 @@ describe('the analysis thread', () => {
     expect(await thread.analyze([])).toEqual([]);
   });
 
+  it('reads a transcript for 质检: every line’s normalised text, an analysis for customers’ and agents’ lines only', async () => {
+    const lines = [
+      { locale: 'zh-CN', text: '工號 1024 小王 為您服務！', role: null },
+      { locale: 'zh-CN', text: '你們的東西壞了，我很生氣！', role: 'customer' as const },
+      { locale: 'zh-CN', text: '这不归我管', role: 'agent' as const },
+    ];
+    const got = await thread.read(lines);
+    const zh = createNlpEngine('zh-CN');
+    expect(got.map((r) => r.normalized)).toEqual(lines.map((l) => zh.normalize(l.text).text));
+    expect(got[0].normalized).toContain('工号'); // simplified, as the rules read it
+    expect(got[0].analysis).toBeNull();
+    expect(got[1].analysis?.emotion.label).toBe(zh.analyze(lines[1].text, 'customer').emotion.label);
+    expect(got[2].analysis?.forbidden.map((f) => f.category)).toEqual(zh.analyze(lines[2].text, 'agent').forbidden.map((f) => f.category));
+  });
+
   it.runIf(process.platform === 'linux')('runs below the process’s priority (nice 10), so under load it takes only the CPU the request path leaves', async () => {
     await thread.warm('zh-CN');
     expect(process.platform === 'linux' && threadNices()).toContain(10);
