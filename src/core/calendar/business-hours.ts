@@ -1,8 +1,8 @@
 /**
- * One business-hours calendar (工作时间) for routing, auto replies and, later, SLA
- * clocks: a time zone, a weekly schedule, and dated exceptions — public holidays
- * (closed) and make-up working days (调休, special hours). Pure: no clock, no I/O;
- * every function takes the instant it reasons about.
+ * One business-hours calendar (工作时间) for routing, auto replies and SLA clocks: a
+ * time zone, a weekly schedule, and dated exceptions — public holidays (closed) and
+ * make-up working days (调休, special hours). Pure: no clock, no I/O; every function
+ * takes the instant it reasons about.
  */
 export interface TimeRange {
   /** "HH:MM", local time */
@@ -132,7 +132,8 @@ export function instantOf(date: string, minute: number, tz: string): Date {
   return new Date(guess);
 }
 
-function addDays(date: string, n: number): string {
+/** The local date `n` days after `date` (YYYY-MM-DD; n may be negative): calendar days, whatever the hours. */
+export function addDays(date: string, n: number): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
 }
@@ -184,4 +185,37 @@ export function nextClosing(cal: BusinessCalendar, at: Date): Date | null {
     from = 0;
   }
   return null;
+}
+
+const MINUTE_MS = 60_000;
+
+/**
+ * The instant `minutes` of opening time after `from`: the count runs only while the
+ * calendar is open, so in a 09:00–17:00 week Friday 16:30 + 60 is Monday 09:30 (SLA
+ * targets in 工作时间). `minutes` ≥ 0; fractions of a minute are kept. Null when the
+ * calendar stops opening before the minutes are used up.
+ */
+export function addBusinessMinutes(cal: BusinessCalendar, from: Date, minutes: number): Date | null {
+  let left = minutes * MINUTE_MS;
+  let at = nextOpening(cal, from);
+  while (at) {
+    const closes = nextClosing(cal, at);
+    if (!closes || left <= closes.getTime() - at.getTime()) return new Date(at.getTime() + left);
+    left -= closes.getTime() - at.getTime();
+    at = nextOpening(cal, closes);
+  }
+  return null;
+}
+
+/** Minutes of opening time in [from, to) (fractional); 0 when `to` is not after `from`. */
+export function businessMinutesBetween(cal: BusinessCalendar, from: Date, to: Date): number {
+  let total = 0;
+  let at = nextOpening(cal, from);
+  while (at && at.getTime() < to.getTime()) {
+    const closes = nextClosing(cal, at);
+    const end = !closes || closes.getTime() > to.getTime() ? to : closes;
+    total += end.getTime() - at.getTime();
+    at = nextOpening(cal, end);
+  }
+  return total / MINUTE_MS;
 }
