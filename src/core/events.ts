@@ -6,9 +6,20 @@ import type { Invitation } from './visitors/types.js';
 import type { Inspection, QaLiveAlert } from './qa/types.js';
 import type { Appeal, AppealAction, AppealStage, AppealStatus } from './qa/review.js';
 import type { SampleReason, SamplingPlan } from './qa/sampling.js';
+import type { Compensation } from './tickets/complaint.js';
+import type { ReplyPromise } from './tickets/deadlines.js';
+import { TICKET_EVENT_TYPES, type TicketEventMap, type TicketEventType } from './tickets/events.js';
+import type { Ticket } from './tickets/model.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
+
+/**
+ * The ticket core's events (src/core/tickets/events.ts) in the log: the subject is the
+ * compensation for compensation.*, the promise for promise.*, the ticket for the rest.
+ */
+type TicketSubject<K extends TicketEventType> = K extends `compensation.${string}` ? Compensation : K extends `promise.${string}` ? ReplyPromise : Ticket;
+type TicketEvents = { [K in TicketEventType]: { data: TicketEventMap[K]; subject: TicketSubject<K> } };
 
 /**
  * Domain events. Every state change produces one, written to the append-only
@@ -22,7 +33,7 @@ export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual'
  * `subject` is the full, current record, for live listeners only: it is not stored,
  * so durable consumers read the current state themselves.
  */
-export interface EventMap {
+export interface EventMap extends TicketEvents {
   'conversation.created': { data: { inboxId: number; contactId: number; handler: Handler; assigneeId: number | null }; subject: Conversation };
   'message.created': {
     /**
@@ -102,6 +113,14 @@ export interface EventMap {
   'qa.pack_changed': { data: { locale: 'zh-CN' | 'en'; action: 'draft_saved' | 'draft_discarded' | 'published'; version: string | null }; subject: { locale: 'zh-CN' | 'en'; action: 'draft_saved' | 'draft_discarded' | 'published'; version: string | null } };
   /** The bot could not answer a question: counted in 未解决问题 (or one was turned into an article: articleId). */
   'knowledge.unanswered_recorded': { data: { unansweredId: number; count: number; articleId: number | null }; subject: { id: number; question: string; count: number } };
+  /** 工单: subject, description, tags, category or custom fields edited (the core's events cover the rest). */
+  'ticket.updated': { data: { ticketId: number; fields: string[] }; subject: Ticket };
+  /** 工单: a comment, internal (内部备注) or public (also `ticket.replied`); `messageId`: the conversation message it was posted as. */
+  'ticket.commented': { data: { ticketId: number; commentId: number; public: boolean; authorId: number; messageId: number | null }; subject: Ticket };
+  /** An SLA policy (服务时效) was created; the workspace's first also stores the shipped defaults it had used. */
+  'sla_policy.changed': { data: { policyId: number; action: 'created'; position: number }; subject: { id: number; name: string } };
+  /** 承诺回复时间: an agent promised a reply by `dueAt` on a ticket or a conversation. */
+  'promise.made': { data: { promiseId: number; agentId: number; ticketId: number | null; conversationId: number | null; dueAt: string }; subject: ReplyPromise };
 }
 
 export type EventType = keyof EventMap;
@@ -141,6 +160,11 @@ export const EVENT_TYPES = [
   'qa.sampling_plan_changed',
   'qa.review_assigned',
   'qa.pack_changed',
+  ...TICKET_EVENT_TYPES,
+  'ticket.updated',
+  'ticket.commented',
+  'sla_policy.changed',
+  'promise.made',
 ] as const satisfies readonly EventType[];
 
 /**

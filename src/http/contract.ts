@@ -72,6 +72,7 @@ export const API_TAGS = [
   { name: 'nlp', description: '数智: analyse a text (intent, emotion, signals, 服务禁语 with rewrites); the workspace’s own intent examples (分析实验室)' },
   { name: 'inspections', description: '智能质检: inspect a transcript against the service method’s rules (规则实验室); findings with the words at fault and a better wording, and the score' },
   { name: 'quick replies', description: '快捷回复: personal and team canned replies with categories, pinyin keys and variables' },
+  { name: 'tickets', description: '工单与投诉: tickets from conversations or by API, comments and public replies, the six complaint steps, SLA clocks and policies, compensations (服务补偿) and promises (承诺回复时间)' },
   { name: 'knowledge', description: '知识库: articles the bot answers from, search, CSV import/export, 未解决问题 (admins write, agents read)' },
   { name: 'events', description: 'The domain event log and its durable consumers (admin)' },
   { name: 'client API (widget)', description: 'The public API the widget (or any custom client) uses: per inbox token and X-Contact-Token; CORS open' },

@@ -55,6 +55,7 @@ import { installErrorHandler } from './plugins/errors.js';
 import { eventsPlugin } from './plugins/events.js';
 import { inboxesPlugin } from './plugins/inboxes.js';
 import { knowledgePlugin } from './plugins/knowledge.js';
+import { ticketsPlugin } from './plugins/tickets.js';
 import { KnowledgeService } from '../knowledge/service.js';
 import { OpenAiCompatibleRephraser } from '../knowledge/rephraser.js';
 import { opsPlugin } from './plugins/ops.js';
@@ -313,6 +314,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(qaPacksPlugin);
       await api.register(cannedRepliesPlugin);
       await api.register(knowledgePlugin);
+      await api.register(ticketsPlugin);
       await api.register(widgetClientApi);
     },
     { prefix: API_PREFIX },
