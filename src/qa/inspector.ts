@@ -17,7 +17,7 @@ const packs = new Map<string, CompiledQaPack>();
 /** The ReDoS check every pack's patterns pass (nested repetition refused): they run on every customer and agent line. */
 export const safePattern = (source: string) => safeRegex(source, { limit: 60 });
 
-/** The shipped pack of a locale (zh-CN for Chinese and, until an English pack ships, for every locale), compiled once. */
+/** The shipped pack of a locale (qa/packs/en.json for English, zh-CN for Chinese and no locale; zh-CN if a pack file is missing), compiled once. */
 export function qaPackFor(locale: string | null | undefined): CompiledQaPack {
   const key = packLocale(locale);
   let compiled = packs.get(key);
