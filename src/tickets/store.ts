@@ -65,34 +65,30 @@ export async function findTicket(sql: Sql, workspaceId: number, id: number, opts
   return rows[0] ? toTicket(rows[0]) : null;
 }
 
+/** The columns a change may touch, in the order both statements below list them (type … confirmed_at). */
+const changeable = (t: Ticket): unknown[] => [
+  t.type,
+  t.priority,
+  t.status,
+  t.subject,
+  t.description,
+  t.assigneeId,
+  t.groupId,
+  t.followerIds,
+  t.tags,
+  t.category,
+  JSON.stringify(t.customFields),
+  t.complaint ? JSON.stringify(t.complaint) : null,
+  t.confirmedAt,
+];
+
 /** Stores a new ticket (its id from nextTicketId) with its links and the first entry of its SLA history. */
 export async function insertTicket(sql: Sql, t: Ticket): Promise<void> {
   await sql.query(
     `INSERT INTO tickets (id, workspace_id, contact_id, type, priority, status, subject, description, assignee_id, group_id, follower_ids, tags, category,
        custom_fields, complaint, confirmed_at, created_at, updated_at, solved_at, closed_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint[], $12::text[], $13::text[], $14::jsonb, $15::jsonb, $16, $17, $18, $19, $20)`,
-    [
-      t.id,
-      t.workspaceId,
-      t.contactId,
-      t.type,
-      t.priority,
-      t.status,
-      t.subject,
-      t.description,
-      t.assigneeId,
-      t.groupId,
-      t.followerIds,
-      t.tags,
-      t.category,
-      JSON.stringify(t.customFields),
-      t.complaint ? JSON.stringify(t.complaint) : null,
-      t.confirmedAt,
-      t.createdAt,
-      t.updatedAt,
-      t.solvedAt,
-      t.closedAt,
-    ],
+    [t.id, t.workspaceId, t.contactId, ...changeable(t), t.createdAt, t.updatedAt, t.solvedAt, t.closedAt],
   );
   if (t.conversationIds.length) {
     await sql.query(
@@ -110,25 +106,7 @@ export async function saveTicket(sql: Sql, t: Ticket): Promise<void> {
     `UPDATE tickets SET type = $2, priority = $3, status = $4, subject = $5, description = $6, assignee_id = $7, group_id = $8, follower_ids = $9::bigint[],
        tags = $10::text[], category = $11::text[], custom_fields = $12::jsonb, complaint = $13::jsonb, confirmed_at = $14, updated_at = $15, solved_at = $16, closed_at = $17
      WHERE id = $1`,
-    [
-      t.id,
-      t.type,
-      t.priority,
-      t.status,
-      t.subject,
-      t.description,
-      t.assigneeId,
-      t.groupId,
-      t.followerIds,
-      t.tags,
-      t.category,
-      JSON.stringify(t.customFields),
-      t.complaint ? JSON.stringify(t.complaint) : null,
-      t.confirmedAt,
-      t.updatedAt,
-      t.solvedAt,
-      t.closedAt,
-    ],
+    [t.id, ...changeable(t), t.updatedAt, t.solvedAt, t.closedAt],
   );
 }
 
