@@ -66,6 +66,7 @@ export function inspectMessages(messages: QaMessage[], opts: InspectOptions = {}
  * never holds up the thread that acknowledges customers. Only the rules (microseconds) run here.
  */
 export async function inspectOffThread(messages: QaMessage[], opts: InspectOptions = {}): Promise<Inspection> {
+  sheetOf(opts.pack ?? qaPackFor(opts.locale), opts.sheet); // a sheet that is not there is refused before any reading
   const readings = await analysisThread.read(
     messages.map((m) => ({ locale: opts.locale ?? null, text: m.content, role: m.role === 'customer' || m.role === 'agent' ? m.role : null })),
   );
