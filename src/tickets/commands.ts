@@ -17,6 +17,7 @@ import {
   type ComplaintSource,
   type CustomFieldValue,
   type Handoff,
+  type NewTicket,
   type ReplyPromise,
   type SlaActivity,
   type SlaPolicy,
@@ -121,19 +122,8 @@ function applyAll(ticket: Ticket, changes: TicketChange[], ctx: ChangeContext): 
 
 // ── creating ────────────────────────────────────────────────────────────────
 
-export interface TicketInput {
-  subject: string;
-  description?: string;
-  type: TicketType;
-  priority?: TicketPriority;
-  groupId?: number | null;
-  assigneeId?: number | null;
-  tags?: string[];
-  category?: string[];
-  customFields?: Record<string, CustomFieldValue>;
-  source?: ComplaintSource;
-  noticeDate?: string | null;
-}
+/** What a caller gives for a new ticket: the core's input without what the command decides (id, workspace, contact, links). */
+export type TicketInput = Omit<NewTicket, 'id' | 'workspaceId' | 'contactId' | 'conversationIds'>;
 
 async function create(sql: Sql, caller: Caller, input: TicketInput & { contactId: number; conversationIds: number[] }): Promise<{ result: Ticket; events: PendingEvent[] }> {
   await checkPeople(sql, caller, input);
