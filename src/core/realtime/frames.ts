@@ -3,6 +3,7 @@ import type { AppealAction, AppealStage, AppealStatus } from '../qa/review.js';
 import type { ConversationInsight, MessageAnalysis } from '../assist/insight.js';
 import type { Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Message } from '../model.js';
 import type { Invitation, LiveVisitor } from '../visitors/types.js';
+import type { SlaMetric } from '../tickets/model.js';
 
 /**
  * The realtime protocol (docs/realtime.md) in types: the frames the server sends,
@@ -62,8 +63,34 @@ export interface QaAppealAlert {
   final: boolean;
 }
 
+/**
+ * 工单与投诉, for the people the event names: an SLA clock's warning, breach or escalation
+ * (the assignee; escalations the 组长 / supervisors), a promise due soon or missed (the agent;
+ * a miss also the 组长 / supervisors), a regulator deadline's reminder (the assignee and the
+ * supervisors), a media or 非正常 complaint (the supervisors).
+ */
+export interface TicketAlert {
+  kind: 'ticket';
+  event: 'sla.warning' | 'sla.breached' | 'sla.escalated' | 'promise.reminder' | 'promise.missed' | 'complaint.deadline_reminder' | 'complaint.alert_raised';
+  ticketId: number | null;
+  conversationId: number | null;
+  /** The ticket's subject (null for a promise on a conversation). */
+  subject: string | null;
+  /** When the clock, promise or deadline is (was) due. */
+  dueAt: string | null;
+  /** SLA: which clock; escalations: to whom. */
+  metric?: SlaMetric;
+  level?: 'leader' | 'supervisor';
+  /** Deadline reminders: days left. */
+  daysBefore?: number;
+  /** Complaint alerts: why. */
+  reason?: 'media' | 'abnormal';
+  promiseId?: number;
+  note?: string;
+}
+
 /** Something an agent must act on now. */
-export type AgentAlert = ResponseTimeoutAlert | QaFindingAlert | QaAppealAlert;
+export type AgentAlert = ResponseTimeoutAlert | QaFindingAlert | QaAppealAlert | TicketAlert;
 
 // ── frames both audiences receive ───────────────────────────────────────
 
