@@ -24,6 +24,9 @@ import { ConsumerRunner, type Consumer } from '../events/consumers.js';
 import { customerGone, ensureQueueSweep, registerReceptionTimers } from '../reception/timer-handlers.js';
 import { Router } from '../routing/router.js';
 import { TimerRunner } from '../timers/timers.js';
+import { registerTicketTimers } from '../tickets/timers.js';
+import { ticketAlertsListener } from '../tickets/alerts.js';
+import { ticketCustomerRepliesConsumer } from '../tickets/customer-replies.js';
 import { visitorsListener } from '../visitors/listener.js';
 import { VisitorTracker } from '../visitors/tracker.js';
 import type { RealtimeBus } from '../bus/bus.js';
@@ -192,6 +195,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.live(queuePositionsListener(router, opts.bus, db));
   events.live(visitorsListener(visitors));
   events.live(clientTokensListener(ctx.clientTokens));
+  events.live(ticketAlertsListener(opts.bus, db));
   for (const listener of opts.listeners ?? []) events.live(listener);
   // Durable consumers: from the event log, at least once, in order per conversation,
   // retried and parked on failure, each on one instance at a time.
@@ -203,12 +207,14 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(messageAnalysisConsumer(ctx));
   events.durable(inspectionConsumer(ctx));
   events.durable(samplingConsumer(ctx));
+  events.durable(ticketCustomerRepliesConsumer(ctx));
   for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
   const timers = new TimerRunner(db, app.log, { pollMs: opts.config.timerPollMs });
   registerReceptionTimers(timers, { ctx, router });
   registerUploadTimers(timers, opts.db);
+  registerTicketTimers(timers, ctx);
   app.addHook('onReady', async () => {
     await ensureQueueSweep(ctx);
     timers.start();

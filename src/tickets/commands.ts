@@ -1,15 +1,20 @@
 import { DomainError, forbidden, notFound } from '../core/errors.js';
 import { pendingEvent, type EventMap, type PendingEvent } from '../core/events.js';
 import type { Actor } from '../core/model.js';
-import { assertSupervisor, canChangeStatus, servesCustomers, type Caller } from '../core/permissions.js';
+import { assertSupervisor, canChangeStatus, isLead, servesCustomers, type Caller } from '../core/permissions.js';
 import {
   approveCompensation,
   changeTicket,
   createTicket,
   DEFAULT_COMPENSATION_LIMITS,
   DEFAULT_SLA_POLICIES,
+  keepPromise,
   makePromise,
+  promiseOutcome,
+  promiseTally,
+  promiseTimer,
   requestCompensation,
+  suggestClassification,
   TICKET_TYPES,
   type ChangeContext,
   type ClassificationPatch,
@@ -22,6 +27,7 @@ import {
   type SlaActivity,
   type SlaPolicy,
   type StepInput,
+  type SuggestionInput,
   type Ticket,
   type TicketChange,
   type TicketEvent,
@@ -36,12 +42,18 @@ import { insightsOf } from '../assist/store.js';
 import type { Sql } from '../storage/db.js';
 import { findConversation } from '../storage/conversations.js';
 import { codePointLength } from '../core/text.js';
+import { cancelTimers, scheduleTimer } from '../timers/timers.js';
+import { syncTicketTimers, systemLogged, ticketTimerKeys } from './timers.js';
 import {
   addSlaHistory,
   agentInWorkspace,
   calendarExists,
   contactInWorkspace,
   findCompensation,
+  findPromise,
+  listPromises,
+  savePromiseKept,
+  type PromiseFilter,
   findTicket,
   groupInWorkspace,
   insertComment,
@@ -133,7 +145,8 @@ async function create(sql: Sql, caller: Caller, input: TicketInput & { contactId
   const r = createTicket({ ...input, id, workspaceId: caller.workspaceId }, ctx);
   if (!r.ok) throw r.error;
   await insertTicket(sql, r.ticket);
-  return { result: r.ticket, events: logged(caller, r.events, r.ticket) };
+  const stages = await syncTicketTimers(sql, r.ticket, at);
+  return { result: r.ticket, events: [...logged(caller, r.events, r.ticket), ...systemLogged(caller.workspaceId, stages, r.ticket)] };
 }
 
 /** A ticket by API (or from a 留言): for a contact of the workspace. */
@@ -258,6 +271,7 @@ export async function updateTicket(ctx: CommandContext, caller: Caller, id: numb
       pending.push(pendingEvent('ticket.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { ticketId: ticket.id, fields: [...fields] }, subject: ticket }));
     }
     pending.push(...logged(caller, result.events, ticket));
+    pending.push(...systemLogged(caller.workspaceId, await syncTicketTimers(sql, ticket, at), ticket));
     return { result: ticket, events: pending };
   });
 }
@@ -270,6 +284,24 @@ export async function recordComplaintStep(ctx: CommandContext, caller: Caller, i
     const { ticket, events } = applyAll(before, [{ kind: 'complaint_step', ...input }], cctx);
     if (ticket !== before) await saveTicket(sql, ticket);
     return { result: ticket, events: logged(caller, events, ticket) };
+  });
+}
+
+/**
+ * The customer confirms the resolution (the widget's button): a complaint can then be solved
+ * without a reason. Only the ticket's own contact; a ticket confirmed already answers as it is.
+ */
+export async function confirmTicketAsCustomer(ctx: CommandContext, contact: { id: number; workspaceId: number }, id: number): Promise<Ticket> {
+  return runCommand(ctx, async (sql) => {
+    const before = await findTicket(sql, contact.workspaceId, id, { lock: true });
+    if (!before || before.contactId !== contact.id) throw notFound('ticket');
+    const { fallback } = await workspaceCalendars(sql, contact.workspaceId);
+    const r = changeTicket(before, { kind: 'confirm' }, { by: { type: 'customer' }, at: new Date(), timezone: fallback.timezone });
+    if (!r.ok) throw r.error;
+    if (r.ticket === before) return { result: before, events: [] };
+    await saveTicket(sql, r.ticket);
+    const actor: Actor = { type: 'customer', id: contact.id };
+    return { result: r.ticket, events: r.events.map((e) => pendingEvent(e.type, { workspaceId: contact.workspaceId, actor, data: e.data as never, subject: r.ticket as never }) as PendingEvent) };
   });
 }
 
@@ -329,6 +361,7 @@ export async function addComment(ctx: CommandContext, caller: Caller, author: { 
     if (ticket !== before) await saveTicket(sql, ticket);
     await addSlaHistory(sql, ticket.id, slaEntries(coreEvents, at.toISOString()));
     events.push(...logged(caller, coreEvents, ticket));
+    if (coreEvents.length) events.push(...systemLogged(caller.workspaceId, await syncTicketTimers(sql, ticket, at), ticket));
     const commented: EventMap['ticket.commented']['data'] = { ticketId: ticket.id, commentId: comment.id, public: comment.public, authorId: caller.agentId, messageId: comment.messageId };
     events.push(pendingEvent('ticket.commented', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: commented, subject: ticket }));
     return { result: { ticket, comment }, events };
@@ -372,10 +405,58 @@ export async function makeReplyPromise(ctx: CommandContext, caller: Caller, inpu
     if (input.ticketId !== null && !(await findTicket(sql, caller.workspaceId, input.ticketId))) throw notFound('ticket');
     if (input.conversationId !== null && !(await findConversation(sql, input.conversationId, { workspaceId: caller.workspaceId }))) throw notFound('conversation');
     const promise = await insertPromise(sql, caller.workspaceId, draft);
+    await scheduleTimer(sql, { ...promiseTimer(promise), workspaceId: caller.workspaceId });
     const { id: promiseId, agentId, ticketId, conversationId, dueAt } = promise;
     const made = pendingEvent('promise.made', { workspaceId: caller.workspaceId, conversationId, actor: agentActor(caller), data: { promiseId, agentId, ticketId, conversationId, dueAt }, subject: promise });
     return { result: promise, events: [made] };
   });
+}
+
+/** A promise with where it stands now: open, kept in time, or missed. */
+export type PromiseView = ReplyPromise & { outcome: ReturnType<typeof promiseOutcome> };
+export const viewPromise = (p: ReplyPromise, now = new Date()): PromiseView => ({ ...p, outcome: promiseOutcome(p, now) });
+
+/** The agent marks their promise done (a supervisor may for them); kept late it stays missed. Its timer stops. */
+export async function keepReplyPromise(ctx: CommandContext, caller: Caller, id: number): Promise<PromiseView> {
+  return runCommand(ctx, async (sql) => {
+    const p = await findPromise(sql, id, { lock: true, workspaceId: caller.workspaceId });
+    if (!p) throw notFound('promise');
+    if (p.agentId !== caller.agentId && !isLead(caller.role)) throw forbidden('a promise is marked kept by the agent who made it, or a supervisor');
+    const { workspaceId: _w, ...promise } = p;
+    const out = keepPromise(promise, new Date());
+    if (out instanceof DomainError) throw out;
+    await savePromiseKept(sql, id, out.promise.keptAt!);
+    await cancelTimers(sql, [ticketTimerKeys.promise(id)]);
+    return { result: viewPromise(out.promise), events: logged(caller, out.events, out.promise) };
+  });
+}
+
+/** Promises of the workspace: an agent sees their own unless they lead; with the kept / missed / open tally per agent. */
+export async function promisesFor(ctx: CommandContext, caller: Caller, f: PromiseFilter): Promise<{ promises: PromiseView[]; tally: { agentId: number; open: number; kept: number; missed: number }[] }> {
+  const filter = isLead(caller.role) || !servesCustomers(caller.role) ? f : { ...f, agentId: caller.agentId };
+  const now = new Date();
+  const promises = await listPromises(ctx.db, caller.workspaceId, filter);
+  const tally = [...promiseTally(promises, now)].map(([agentId, t]) => ({ agentId, ...t })).sort((a, b) => a.agentId - b.agentId);
+  return { promises: promises.map((p) => viewPromise(p, now)), tally };
+}
+
+/**
+ * The classification a complaint's conversation suggests (建议): the core's
+ * suggestClassification from the newest linked conversation's picture (intent, emotion,
+ * signals) and the contact's earlier complaints. Money demanded is not read from the
+ * messages yet, so excessive demands are not suggested.
+ */
+export async function suggestFor(sql: Sql, caller: Caller, id: number) {
+  const ticket = await findTicket(sql, caller.workspaceId, id);
+  if (!ticket) throw notFound('ticket');
+  if (!ticket.complaint) throw new DomainError('not_a_complaint', 'only a complaint ticket has a classification to suggest', 400);
+  const conversationId = ticket.conversationIds.at(-1) ?? null;
+  const insight = conversationId !== null ? (await insightsOf(sql, caller.workspaceId, [conversationId])).get(conversationId) : undefined;
+  const [r] = await sql.query(`SELECT count(*)::int AS n FROM tickets WHERE contact_id = $1 AND workspace_id = $2 AND type = 'complaint' AND id < $3`, [ticket.contactId, caller.workspaceId, ticket.id]);
+  const earlierComplaints = Number(r?.n ?? 0);
+  const picture: SuggestionInput['insight'] = insight ?? { intent: null, emotion: { label: 'neutral', intensity: 0 }, signals: [], maxAnger: 0 };
+  const s = suggestClassification({ insight: picture, earlierComplaints, demand: null });
+  return { ...s, basedOn: { conversationId, earlierComplaints } };
 }
 
 // ── SLA policies ────────────────────────────────────────────────────────────

@@ -65,6 +65,12 @@ export async function findTicket(sql: Sql, workspaceId: number, id: number, opts
   return rows[0] ? toTicket(rows[0]) : null;
 }
 
+/** A ticket by id alone (timers and consumers, which act for the platform), locked when `lock`. */
+export async function findTicketAnyWorkspace(sql: Sql, id: number, opts: { lock?: boolean } = {}): Promise<Ticket | null> {
+  const rows = await sql.query(`SELECT ${TICKET_COLUMNS} FROM tickets t WHERE t.id = $1${opts.lock ? ' FOR UPDATE' : ''}`, [id]);
+  return rows[0] ? toTicket(rows[0]) : null;
+}
+
 /** The columns a change may touch, in the order both statements below list them (type … confirmed_at). */
 const changeable = (t: Ticket): unknown[] => [
   t.type,
@@ -205,6 +211,57 @@ export async function commentsOf(sql: Sql, ticketId: number): Promise<TicketComm
   return (await sql.query('SELECT * FROM ticket_comments WHERE ticket_id = $1 ORDER BY id', [ticketId])).map(toComment);
 }
 
+/** What a customer sees of their tickets: status and the public replies, never internal comments. */
+export interface CustomerTicket {
+  id: number;
+  subject: string;
+  type: TicketType;
+  status: TicketStatus;
+  createdAt: string;
+  updatedAt: string;
+  solvedAt: string | null;
+  confirmedAt: string | null;
+  replies: { id: number; body: string; createdAt: string; agent: { name: string; agentNo: string | null } | null }[];
+}
+
+/** A contact's tickets, newest first (`id`: just that one), with their public replies in order. */
+export async function customerTickets(sql: Sql, workspaceId: number, contactId: number, id?: number): Promise<CustomerTicket[]> {
+  const rows = await sql.query(
+    `SELECT id, subject, type, status, created_at, updated_at, solved_at, confirmed_at FROM tickets
+     WHERE contact_id = $1 AND workspace_id = $2 AND ($3::bigint IS NULL OR id = $3) ORDER BY id DESC LIMIT 50`,
+    [contactId, workspaceId, id ?? null],
+  );
+  if (rows.length === 0) return [];
+  const replies = await sql.query(
+    `SELECT c.id, c.ticket_id, c.body, c.created_at, a.name, a.agent_no FROM ticket_comments c LEFT JOIN agents a ON a.id = c.author_id
+     WHERE c.ticket_id = ANY($1::bigint[]) AND c.public ORDER BY c.id`,
+    [rows.map((r) => r.id)],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    subject: r.subject,
+    type: r.type,
+    status: r.status,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    solvedAt: isoOrNull(r.solved_at),
+    confirmedAt: isoOrNull(r.confirmed_at),
+    replies: replies
+      .filter((c) => Number(c.ticket_id) === Number(r.id))
+      .map((c) => ({ id: Number(c.id), body: c.body, createdAt: iso(c.created_at), agent: c.name ? { name: c.name, agentNo: c.agent_no ?? null } : null })),
+  }));
+}
+
+/** A ticket's customer, and whether a page of theirs with the widget is open now (a heartbeat within a minute). */
+export async function contactPresence(sql: Sql, contactId: number): Promise<{ id: number; name: string | null; online: boolean }> {
+  const [r] = await sql.query(
+    `SELECT c.id, c.name, EXISTS (SELECT 1 FROM page_views pv WHERE pv.contact_id = c.id AND pv.ended_at IS NULL AND pv.heartbeat_at > now() - interval '60 seconds') AS online
+     FROM contacts c WHERE c.id = $1`,
+    [contactId],
+  );
+  return { id: contactId, name: r?.name ?? null, online: Boolean(r?.online) };
+}
+
 // ── compensations ───────────────────────────────────────────────────────────
 
 const toCompensation = (r: Row): Compensation => ({
@@ -261,6 +318,40 @@ export async function insertPromise(sql: Sql, workspaceId: number, p: Omit<Reply
     [workspaceId, p.agentId, p.ticketId, p.conversationId, p.dueAt, p.note, p.createdAt, p.keptAt],
   );
   return toPromise(rows[0]!);
+}
+
+/** A promise by id with its workspace; `workspaceId` limits it to one workspace (callers' requests). */
+export async function findPromise(sql: Sql, id: number, opts: { lock?: boolean; workspaceId?: number } = {}): Promise<(ReplyPromise & { workspaceId: number }) | null> {
+  const rows = await sql.query(
+    `SELECT * FROM ticket_promises WHERE id = $1${opts.workspaceId !== undefined ? ' AND workspace_id = $2' : ''}${opts.lock ? ' FOR UPDATE' : ''}`,
+    opts.workspaceId !== undefined ? [id, opts.workspaceId] : [id],
+  );
+  return rows[0] ? { ...toPromise(rows[0]), workspaceId: Number(rows[0].workspace_id) } : null;
+}
+
+export async function savePromiseKept(sql: Sql, id: number, keptAt: string): Promise<void> {
+  await sql.query('UPDATE ticket_promises SET kept_at = $2 WHERE id = $1', [id, keptAt]);
+}
+
+export interface PromiseFilter {
+  agentId?: number;
+  ticketId?: number;
+  conversationId?: number;
+  /** Not kept yet (open or missed). */
+  unkept?: boolean;
+  limit: number;
+}
+
+/** A workspace's promises, soonest due first. */
+export async function listPromises(sql: Sql, workspaceId: number, f: PromiseFilter): Promise<ReplyPromise[]> {
+  const rows = await sql.query(
+    `SELECT * FROM ticket_promises WHERE workspace_id = $1
+       AND ($2::bigint IS NULL OR agent_id = $2) AND ($3::bigint IS NULL OR ticket_id = $3) AND ($4::bigint IS NULL OR conversation_id = $4)
+       AND (NOT $5::boolean OR kept_at IS NULL)
+     ORDER BY due_at, id LIMIT $6`,
+    [workspaceId, f.agentId ?? null, f.ticketId ?? null, f.conversationId ?? null, f.unkept ?? false, f.limit],
+  );
+  return rows.map(toPromise);
 }
 
 export async function promisesOfTicket(sql: Sql, ticketId: number): Promise<ReplyPromise[]> {

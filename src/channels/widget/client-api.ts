@@ -20,6 +20,7 @@ import type { Sql } from '../../storage/db.js';
 import { receptionFacts } from '../../storage/reception.js';
 import { uploadRoute } from '../../http/uploads.js';
 import { limitClientApi } from './rate-limits.js';
+import { widgetTickets } from './tickets.js';
 import { SERVING } from '../../storage/seats.js';
 import {
   attachmentIds,
@@ -401,6 +402,8 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
       return giveFeedback(ctx, { workspaceId: contact.workspaceId, contactId: contact.id, conversationId: req.params.id }, req.body.messageId, req.body.helpful);
     },
   );
+
+  await app.register(widgetTickets(contactOf));
 
   uploadRoute(app, '/widget/:inboxToken/attachments', {
     operationId: 'uploadWidgetAttachment', summary: 'Upload an image or file as the customer',

@@ -50,6 +50,11 @@ describe('the regulator’s 15 days (申诉期)', () => {
     expect(isDate('2026-02-29')).toBe(false);
   });
 
+  it('refuses notice dates outside 1970–2999 instead of computing them', () => {
+    for (const d of ['9999-12-31', '0226-03-01', '1969-12-31']) expect((regulatorDeadline(d, 'Asia/Shanghai') as DomainError).code).toBe('invalid_notice_date');
+    expect(regulatorDeadline('2999-12-31', 'Asia/Shanghai')).not.toBeInstanceOf(DomainError);
+  });
+
   it('one timer: the next reminder; a late notice skips the passed ones; none after the last', () => {
     const d = must(regulatorDeadline('2026-01-20', 'Asia/Shanghai'));
     expect(deadlineTimer(5, d, new Date('2026-01-21T00:00:00Z'))).toEqual({
@@ -86,11 +91,13 @@ describe('promises (承诺回复时间)', () => {
     expect((makePromise({ agentId: 7, ticketId: 1, conversationId: null, note: '', dueAt: now }, now) as DomainError).code).toBe('promise_in_past');
   });
 
-  it('reminds 15 minutes before it is due, when there is room for it', () => {
-    expect(promiseReminderAt(promise())?.toISOString()).toBe('2026-11-23T06:45:00.000Z');
-    expect(promiseReminderAt(promise({ createdAt: '2026-11-23T06:50:00.000Z' }))).toBeNull();
+  it('reminds 15 minutes before it is due, or halfway when made less than 30 minutes ahead', () => {
+    expect(promiseReminderAt(promise()).toISOString()).toBe('2026-11-23T06:45:00.000Z');
+    expect(promiseReminderAt(promise({ createdAt: '2026-11-23T06:30:00.000Z' })).toISOString()).toBe('2026-11-23T06:45:00.000Z');
+    expect(promiseReminderAt(promise({ createdAt: '2026-11-23T06:50:00.000Z' })).toISOString()).toBe('2026-11-23T06:55:00.000Z');
+    expect(promiseReminderAt(promise({ createdAt: '2026-11-23T06:59:40.000Z' })).toISOString()).toBe('2026-11-23T06:59:50.000Z');
     expect(promiseTimer(promise())).toEqual({ kind: 'promise', key: 'promise:4', dueAt: new Date('2026-11-23T06:45:00Z'), payload: { promiseId: 4, stage: 'remind' } });
-    expect(promiseTimer(promise({ createdAt: '2026-11-23T06:50:00.000Z' })).payload.stage).toBe('due');
+    expect(promiseTimer(promise({ createdAt: '2026-11-23T06:50:00.000Z' }))).toMatchObject({ dueAt: new Date('2026-11-23T06:55:00Z'), payload: { stage: 'remind' } });
   });
 
   it('the reminder tells the agent; at the due time an unkept promise is missed and escalated', () => {

@@ -17,6 +17,8 @@ export const DEADLINE_REMINDER_DAYS = [7, 3, 1] as const;
 /** Reminders go out at 09:00 local time, when people are at work to act on them (not at midnight). */
 const REMINDER_MINUTE = 9 * 60;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** The years a notice may carry (a typo like 0226 or 9999 is refused, not computed). */
+const NOTICE_YEARS = [1970, 2999] as const;
 
 /** A real calendar date written YYYY-MM-DD (2026-02-30 is not one). */
 export const isDate = (s: string): boolean => DATE.test(s) && addDays(s, 0) === s;
@@ -27,6 +29,8 @@ export const isDate = (s: string): boolean => DATE.test(s) && addDays(s, 0) === 
  */
 export function regulatorDeadline(noticeDate: string, timezone: string): ComplaintDeadline | DomainError {
   if (!isDate(noticeDate)) return new DomainError('invalid_notice_date', `noticeDate must be the notice's date as YYYY-MM-DD (got "${noticeDate}")`, 400);
+  const year = Number(noticeDate.slice(0, 4));
+  if (year < NOTICE_YEARS[0] || year > NOTICE_YEARS[1]) return new DomainError('invalid_notice_date', `noticeDate must be a date from ${NOTICE_YEARS[0]} to ${NOTICE_YEARS[1]} (got "${noticeDate}")`, 400);
   const dueDate = addDays(noticeDate, REGULATOR_APPEAL_DAYS);
   const dueAt = new Date(instantOf(addDays(dueDate, 1), 0, timezone).getTime() - 1);
   const reminders = DEADLINE_REMINDER_DAYS.map((daysBefore) => ({ daysBefore, at: instantOf(addDays(dueDate, -daysBefore), REMINDER_MINUTE, timezone).toISOString() }));
@@ -50,7 +54,8 @@ export function deadlineTimer(ticketId: number, deadline: ComplaintDeadline, now
 export function fireDeadlineTimer(ticketId: number, deadline: ComplaintDeadline, daysBefore: number, now: Date): { events: TicketEvent[]; next: DeadlineTimer | null } {
   return {
     events: [ticketEvent('complaint.deadline_reminder', { ticketId, dueAt: deadline.dueAt, daysBefore })],
-    next: deadlineTimer(ticketId, deadline, now),
+    // the reminders after this one (a timer that fires early, on an instance whose clock runs behind, does not repeat it)
+    next: deadlineTimer(ticketId, deadline, new Date(Math.max(now.getTime(), Date.parse(deadline.reminders.find((r) => r.daysBefore === daysBefore)?.at ?? '')  || 0))),
   };
 }
 
@@ -69,7 +74,7 @@ export interface ReplyPromise {
   keptAt: string | null;
 }
 
-/** The agent is reminded this long before a promise is due. */
+/** The agent is reminded this long before a promise is due… */
 export const PROMISE_REMINDER_MINUTES = 15;
 
 export type NewPromise = Pick<ReplyPromise, 'agentId' | 'ticketId' | 'conversationId' | 'note'> & { dueAt: Date };
@@ -83,10 +88,14 @@ export function makePromise(input: NewPromise, now: Date): Omit<ReplyPromise, 'i
   return { ...input, dueAt: input.dueAt.toISOString(), createdAt: now.toISOString(), keptAt: null };
 }
 
-/** When to remind the agent; null when the promise was made less than the reminder time before it is due. */
-export function promiseReminderAt(p: Pick<ReplyPromise, 'dueAt' | 'createdAt'>): Date | null {
-  const at = Date.parse(p.dueAt) - PROMISE_REMINDER_MINUTES * 60_000;
-  return at > Date.parse(p.createdAt) ? new Date(at) : null;
+/**
+ * When to remind the agent: 15 minutes before it is due, or halfway when it was made less
+ * than 30 minutes ahead ("I'll call you back in 10 minutes" is reminded after 5).
+ */
+export function promiseReminderAt(p: Pick<ReplyPromise, 'dueAt' | 'createdAt'>): Date {
+  const due = Date.parse(p.dueAt);
+  const lead = Math.min(PROMISE_REMINDER_MINUTES * 60_000, (due - Date.parse(p.createdAt)) / 2);
+  return new Date(Math.ceil(due - Math.max(0, lead)));
 }
 
 export type PromiseOutcome = 'open' | 'kept' | 'missed';
@@ -113,11 +122,8 @@ export interface PromiseTimer {
   payload: { promiseId: number; stage: 'remind' | 'due' };
 }
 
-/** The promise's first timer: the reminder, or the due time when there is no room for one. */
-export function promiseTimer(p: ReplyPromise): PromiseTimer {
-  const remind = promiseReminderAt(p);
-  return remind ? timer(p, 'remind', remind) : timer(p, 'due', new Date(p.dueAt));
-}
+/** The promise's first timer: the reminder. */
+export const promiseTimer = (p: ReplyPromise): PromiseTimer => timer(p, 'remind', promiseReminderAt(p));
 
 const timer = (p: ReplyPromise, stage: 'remind' | 'due', dueAt: Date): PromiseTimer => ({ kind: 'promise', key: `promise:${p.id}`, dueAt, payload: { promiseId: p.id, stage } });
 

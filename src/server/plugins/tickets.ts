@@ -26,12 +26,16 @@ import {
   createSlaPolicy,
   createTicketFor,
   createTicketFromConversation,
+  keepReplyPromise,
   makeReplyPromise,
+  promisesFor,
+  suggestFor,
+  viewPromise,
   recordComplaintStep,
   requestTicketCompensation,
   updateTicket,
 } from '../../tickets/commands.js';
-import { commentsOf, compensationsOf, findTicket, listTickets, promisesOfTicket, storedSlaPolicies } from '../../tickets/store.js';
+import { commentsOf, compensationsOf, contactPresence, findTicket, listTickets, promisesOfTicket, storedSlaPolicies } from '../../tickets/store.js';
 import { viewTicket, viewTickets } from '../../tickets/view.js';
 
 // ── shapes ──────────────────────────────────────────────────────────────────
@@ -200,7 +204,14 @@ const promiseSchema = z.object({
   dueAt: z.string(),
   note: z.string(),
   createdAt: z.string(),
-  keptAt: z.string().nullable(),
+  keptAt: z.string().nullable().describe('When the agent marked it kept'),
+  outcome: z.enum(['open', 'kept', 'missed']).describe('kept: marked kept by dueAt; missed: dueAt passed first (or kept late); open: neither yet'),
+});
+
+const suggestionSchema = z.object({
+  classification: complaintSchema.shape.classification.describe('What the conversation suggests; null where it tells nothing (the agent chooses)'),
+  abnormal: z.array(z.enum(['repeated', 'threat', 'excessive_demand'])).describe('Signs of 非正常投诉 (a supervisor decides)'),
+  basedOn: z.object({ conversationId: z.number().nullable(), earlierComplaints: z.number() }),
 });
 
 /** A target of at most 30 days of minutes (80 business days of 9 hours), escalation within a week after: the clocks are computed at every read. */
@@ -340,7 +351,14 @@ export const ticketsPlugin: FastifyPluginAsync = async (app) => {
         summary: 'A ticket with its SLA clocks, comments, compensations and promises',
         params: idParam,
         response: {
-          200: ticketSchema.extend({ comments: z.array(commentSchema), compensations: z.array(compensationSchema), promises: z.array(promiseSchema) }),
+          200: ticketSchema.extend({
+            comments: z.array(commentSchema),
+            compensations: z.array(compensationSchema),
+            promises: z.array(promiseSchema),
+            contact: z
+              .object({ id: z.number(), name: z.string().nullable(), online: z.boolean().describe('A page with the widget open now: public replies reach them live; else they wait in the widget') })
+              .describe('The customer'),
+          }),
           404: errorSchema,
         },
       },
@@ -353,7 +371,8 @@ export const ticketsPlugin: FastifyPluginAsync = async (app) => {
         ...(await one(caller.workspaceId, ticket)),
         comments: await commentsOf(ctx.db, ticket.id),
         compensations: await compensationsOf(ctx.db, ticket.id),
-        promises: await promisesOfTicket(ctx.db, ticket.id),
+        promises: (await promisesOfTicket(ctx.db, ticket.id)).map((p) => viewPromise(p)),
+        contact: await contactPresence(ctx.db, ticket.contactId),
       };
     },
   );
@@ -495,8 +514,61 @@ export const ticketsPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { ticketId, conversationId, dueAt, note } = req.body;
       const promise = await makeReplyPromise(ctx, callerOf(req), { ticketId: ticketId ?? null, conversationId: conversationId ?? null, dueAt: new Date(dueAt), note });
-      return reply.code(201).send(promise);
+      return reply.code(201).send(viewPromise(promise));
     },
+  );
+
+  r.post(
+    '/promises/:id/keep',
+    {
+      schema: {
+        tags: tags_,
+        operationId: 'keepPromise',
+        summary: 'Mark a promise kept (已兑现): by its agent or a supervisor; its reminder and miss are cancelled',
+        description: 'Kept after its due time it is recorded and stays missed. Marking it a second time is 409 promise_kept.',
+        params: idParam,
+        response: { 200: promiseSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
+      },
+    },
+    async (req) => keepReplyPromise(ctx, callerOf(req), req.params.id),
+  );
+
+  r.get(
+    '/promises',
+    {
+      schema: {
+        tags: tags_,
+        operationId: 'listPromises',
+        summary: 'Promises, soonest due first, with kept / missed / open per agent (承诺兑现)',
+        description: 'Agents see their own; supervisors, admins and 质检 roles everyone’s (filter with agentId). The tally counts the promises listed.',
+        querystring: z
+          .object({
+            agentId: queryId.optional(),
+            ticketId: queryId.optional(),
+            conversationId: queryId.optional(),
+            unkept: z.enum(['true', 'false']).optional().describe('true: only those not marked kept'),
+            limit: z.coerce.number().int().min(1).max(500).default(100),
+          })
+          .strict(),
+        response: { 200: z.object({ promises: z.array(promiseSchema), tally: z.array(z.object({ agentId: z.number(), open: z.number(), kept: z.number(), missed: z.number() })) }) },
+      },
+    },
+    async (req) => promisesFor(ctx, callerOf(req), { ...req.query, unkept: req.query.unkept === 'true' }),
+  );
+
+  r.get(
+    '/tickets/:id/suggestion',
+    {
+      schema: {
+        tags: tags_,
+        operationId: 'suggestComplaintClassification',
+        summary: 'The classification the conversation suggests for a complaint (建议), for the agent to confirm',
+        description: 'From the newest linked conversation’s intent, emotion and signals, and the contact’s earlier complaints. Nothing is changed.',
+        params: idParam,
+        response: { 200: suggestionSchema, 400: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => suggestFor(ctx.db, callerOf(req), req.params.id),
   );
 
   const policiesOf = async (workspaceId: number) => {
