@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { useTestApp } from '../../test/helpers/suite.js';
 import { WsClient } from '../../test/helpers/ws.js';
+import { FAULT_POLICY, passTicketTime } from '../../test/helpers/ticket-time.js';
 
 /**
  * The tickets' durable timers and the customer's side, over the real server on both
@@ -36,30 +37,11 @@ describe.each(DB_KINDS)('ticket timers and the customer’s side on %s', (kind) 
   const events = async (ticketId: number, prefix = '') =>
     (await t.db.query(`SELECT type, data FROM events WHERE data->>'ticketId' = $1 AND type LIKE $2 ORDER BY id`, [String(ticketId), `${prefix}%`])).map((r) => ({ type: r.type as string, data: r.data }));
   const timer = async (key: string) => (await t.db.query('SELECT due_at, payload FROM timers WHERE key = $1', [key]))[0] ?? null;
-  /** Minutes pass for this ticket: its history moves back, and its timers that are now past fall due. */
-  const pass = async (ticketId: number, minutes: number) => {
-    await t.db.tx(async (sql) => {
-      await sql.query(`UPDATE tickets SET created_at = created_at - make_interval(mins => $2) WHERE id = $1`, [ticketId, minutes]);
-      await sql.query(`UPDATE ticket_sla_history SET at = at - make_interval(mins => $2) WHERE ticket_id = $1`, [ticketId, minutes]);
-      // the timers' memory of the clock's run moves with it (it is the same run, begun earlier)
-      const back = (iso: string) => new Date(Date.parse(iso) - minutes * 60_000).toISOString();
-      for (const r of await sql.query(`SELECT key, payload FROM timers WHERE key LIKE $1`, [`sla:${ticketId}:%`])) {
-        const payload = { ...r.payload, startedAt: back(r.payload.startedAt), handledUntil: back(r.payload.handledUntil) };
-        await sql.query(`UPDATE timers SET due_at = due_at - make_interval(mins => $2), payload = $3::jsonb WHERE key = $1`, [r.key, minutes, JSON.stringify(payload)]);
-      }
-    });
-  };
+  const pass = (ticketId: number, minutes: number) => passTicketTime(t.db, ticketId, minutes);
 
   /** A policy in wall-clock minutes for `fault` tickets, so the arithmetic is plain. */
   const faultPolicy = async () => {
-    const r = await post(t.adminToken, '/sla-policies', {
-      name: `报障 ${kind}`,
-      match: { types: ['fault'] },
-      targets: { first_reply: { minutes: 10, business: false }, next_reply: { minutes: 20, business: false }, resolution: { minutes: 60, business: false } },
-      warnPercent: 80,
-      escalation: { leaderAfterMinutes: 0, supervisorAfterMinutes: 5 },
-      position: 0,
-    });
+    const r = await post(t.adminToken, '/sla-policies', { ...FAULT_POLICY, name: `报障 ${kind}` });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
   };
   let policy: Promise<void> | null = null;
