@@ -189,33 +189,79 @@ export function nextClosing(cal: BusinessCalendar, at: Date): Date | null {
 
 const MINUTE_MS = 60_000;
 
+/** One local date's opening hours as instants (ms), in order; `start` is the date's local midnight. */
+interface DayOpenings {
+  start: number;
+  ranges: [number, number][];
+}
+
+/**
+ * Opening hours per calendar and date, as instants: SLA clocks sum opening time over spans
+ * of weeks (a ticket open for a month, fifty tickets a page), and turning each local time
+ * into an instant asks Intl several times. A calendar's dates are computed once and kept
+ * (bounded: calendars by content, a few years of dates each).
+ */
+const MAX_CACHED_CALENDARS = 64;
+const MAX_CACHED_DAYS = 4000;
+const dayCaches = new Map<string, Map<string, DayOpenings>>();
+const cacheKeys = new WeakMap<BusinessCalendar, string>();
+
+function openingsOn(cal: BusinessCalendar, date: string): DayOpenings {
+  let key = cacheKeys.get(cal);
+  if (key === undefined) cacheKeys.set(cal, (key = JSON.stringify(cal)));
+  let days = dayCaches.get(key);
+  if (!days) {
+    if (dayCaches.size >= MAX_CACHED_CALENDARS) dayCaches.delete(dayCaches.keys().next().value as string);
+    dayCaches.set(key, (days = new Map()));
+  }
+  let day = days.get(date);
+  if (!day) {
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
+    const tz = cal.timezone;
+    day = { start: instantOf(date, 0, tz).getTime(), ranges: hoursOn(cal, date).map((r) => [instantOf(date, minutes(r.start), tz).getTime(), instantOf(date, minutes(r.end), tz).getTime()]) };
+    days.set(date, day);
+  }
+  return day;
+}
+
 /**
  * The instant `minutes` of opening time after `from`: the count runs only while the
  * calendar is open, so in a 09:00–17:00 week Friday 16:30 + 60 is Monday 09:30 (SLA
  * targets in 工作时间). `minutes` ≥ 0; fractions of a minute are kept. Null when the
- * calendar stops opening before the minutes are used up.
+ * calendar stops opening before the minutes are used up (no opening for HORIZON_DAYS).
  */
 export function addBusinessMinutes(cal: BusinessCalendar, from: Date, minutes: number): Date | null {
   let left = minutes * MINUTE_MS;
-  let at = nextOpening(cal, from);
-  while (at) {
-    const closes = nextClosing(cal, at);
-    if (!closes || left <= closes.getTime() - at.getTime()) return new Date(at.getTime() + left);
-    left -= closes.getTime() - at.getTime();
-    at = nextOpening(cal, closes);
+  const t = from.getTime();
+  let date = localTime(from, cal.timezone).date;
+  for (let closedDays = 0; closedDays < HORIZON_DAYS; date = addDays(date, 1)) {
+    let opened = false;
+    for (const [s, e] of openingsOn(cal, date).ranges) {
+      if (e <= t) continue;
+      opened = true;
+      const begin = Math.max(s, t);
+      if (left <= e - begin) return new Date(begin + left);
+      left -= e - begin;
+    }
+    closedDays = opened ? 0 : closedDays + 1;
   }
   return null;
 }
 
 /** Minutes of opening time in [from, to) (fractional); 0 when `to` is not after `from`. */
 export function businessMinutesBetween(cal: BusinessCalendar, from: Date, to: Date): number {
+  const a = from.getTime();
+  const b = to.getTime();
+  if (b <= a) return 0;
   let total = 0;
-  let at = nextOpening(cal, from);
-  while (at && at.getTime() < to.getTime()) {
-    const closes = nextClosing(cal, at);
-    const end = !closes || closes.getTime() > to.getTime() ? to : closes;
-    total += end.getTime() - at.getTime();
-    at = nextOpening(cal, end);
+  for (let date = localTime(from, cal.timezone).date; ; ) {
+    for (const [s, e] of openingsOn(cal, date).ranges) {
+      const lo = Math.max(s, a);
+      const hi = Math.min(e, b);
+      if (hi > lo) total += hi - lo;
+    }
+    date = addDays(date, 1);
+    if (openingsOn(cal, date).start >= b) break;
   }
   return total / MINUTE_MS;
 }
