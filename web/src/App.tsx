@@ -29,6 +29,9 @@ const QaLabPage = lazy(() => import('./scenes/Admin/QaLabPage'));
 const QaWorkbenchPage = lazy(() => import('./scenes/Qa/QaWorkbenchPage'));
 const QaReportsPage = lazy(() => import('./scenes/Qa/QaReportsPage'));
 const QaPlansPage = lazy(() => import('./scenes/Qa/QaPlansPage'));
+const TicketsPage = lazy(() => import('./scenes/Tickets/TicketsPage'));
+const TicketDetailPage = lazy(() => import('./scenes/Tickets/TicketDetailPage'));
+const ComplaintBoardPage = lazy(() => import('./scenes/Tickets/ComplaintBoardPage'));
 
 export function App() {
   return (
@@ -114,6 +117,10 @@ function AppRoutes() {
         <Route path="conversations/:conversationId" element={<WorkspacePage />} />
         <Route path="visitors" element={page(<VisitorsPage />)} />
         <Route path="monitor" element={page(<MonitorPage />)} />
+        {/* 工单: every role (质检 roles read); the 投诉看板 for supervisors and admins */}
+        <Route path="tickets" element={page(<TicketsPage />)} />
+        <Route path="tickets/complaints" element={page(<ComplaintBoardPage />, lead)} />
+        <Route path="tickets/:ticketId" element={page(<TicketDetailPage />)} />
         {/* admin pages: supervisors see them read-only, admins edit */}
         <Route path="admin/agents" element={page(<AgentsPage />, lead)} />
         <Route path="admin/groups" element={page(<SkillGroupsPage />, lead)} />

@@ -1,4 +1,4 @@
-import type { AttachmentRef, ContactAttributes, Conversation, Identity, Locale, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
+import type { AttachmentRef, ContactAttributes, Conversation, CustomerTicket, Identity, Locale, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
 
 /**
  * A failed request or refused frame. `status` 0 means no answer at all (network
@@ -90,6 +90,16 @@ export class Api {
   /** 有帮助 / 没帮助 on a bot answer (a second rating replaces the first). */
   async feedback(conversationId: number, messageId: number, helpful: boolean): Promise<void> {
     await this.call('POST', `/conversations/${conversationId}/bot/feedback`, { auth: true, body: { messageId, helpful } });
+  }
+
+  /** 我的工单: the visitor's tickets, newest first, with the public replies. */
+  async tickets(): Promise<CustomerTicket[]> {
+    return (await this.call<{ tickets: CustomerTicket[] }>('GET', '/tickets', { auth: true })).tickets;
+  }
+
+  /** 确认已解决 on a ticket. */
+  confirmTicket(id: number): Promise<CustomerTicket> {
+    return this.call('POST', `/tickets/${id}/confirm`, { auth: true });
   }
 
   send(conversationId: number, body: SendBody): Promise<Message> {

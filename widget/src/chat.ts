@@ -120,6 +120,8 @@ export class Chat {
       invite: (accept) => this.answerInvite(accept),
       choose: (conv, articleId) => void this.choose(conv, articleId),
       feedback: (conv, messageId, helpful) => this.feedback(conv, messageId, helpful),
+      openTickets: () => void this.loadTickets(),
+      confirmTicket: (id) => this.confirmTicket(id),
     }, (id) => this.convs.get(id)?.status);
     this.outbox = new Outbox(
       {
@@ -608,6 +610,27 @@ export class Chat {
     }
   }
 
+  /** 我的工单: shown once the visitor has a ticket; read when the panel opens and when the list is opened. */
+  private async loadTickets(): Promise<void> {
+    if (!this.contact) return;
+    try {
+      this.view.tickets(await this.guard(this.api.tickets()));
+    } catch {
+      // an older server, or offline: the button stays as it was
+    }
+  }
+
+  private async confirmTicket(id: number): Promise<boolean> {
+    try {
+      await this.guard(this.api.confirmTicket(id));
+      await this.loadTickets();
+      return true;
+    } catch {
+      this.view.notice(this.t.error);
+      return false;
+    }
+  }
+
   /** Sends 转人工 (the bot hands over; the server decides: an agent, the queue, or 留言). */
   private toHuman(): void {
     const was = this.asked;
@@ -694,6 +717,7 @@ export class Chat {
     visitKey(this.store); // activity
     this.socket?.kick(); // idle sockets skip the watchdog: check it now that it matters
     if (Date.now() - this.cfgAt > 60_000) void this.refreshConfig(); // agents online may have changed
+    void this.loadTickets();
   }
 
   // ── what the visitor does ──────────────────────────────────────────────

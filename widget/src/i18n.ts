@@ -68,6 +68,14 @@ const zh = {
   dismiss: '忽略',
   invitation: '咨询邀请',
   error: '操作失败，请稍后重试',
+  myTickets: '我的工单',
+  backToChat: '返回会话',
+  noTickets: '暂无工单',
+  ticketNo: (id: number) => `工单 #${id}`,
+  ticketStatus: { new: '待受理', open: '处理中', pending: '等待您的回复', on_hold: '处理中', solved: '已解决', closed: '已关闭' } as Record<string, string>,
+  ticketWaiting: '我们正在处理，有进展会在这里回复您。',
+  confirmSolved: '确认已解决',
+  ticketConfirmed: '您已确认问题解决，感谢您的反馈！',
 };
 
 export type Texts = typeof zh;
@@ -137,6 +145,14 @@ const en: Texts = {
   dismiss: 'Dismiss',
   invitation: 'Invitation to chat',
   error: 'Something went wrong, please try again',
+  myTickets: 'My tickets',
+  backToChat: 'Back to chat',
+  noTickets: 'No tickets',
+  ticketNo: (id) => `Ticket #${id}`,
+  ticketStatus: { new: 'Received', open: 'In progress', pending: 'Waiting for your reply', on_hold: 'In progress', solved: 'Solved', closed: 'Closed' },
+  ticketWaiting: 'We are working on it and will reply here.',
+  confirmSolved: 'Confirm it is solved',
+  ticketConfirmed: 'You confirmed it is solved. Thank you!',
 };
 
 export const textsFor = (l: Locale): Texts => (l === 'en' ? en : zh);

@@ -91,6 +91,19 @@ textarea::placeholder{color:#a0a4ab}
 .qu button{margin-left:auto;font-weight:600;text-decoration:underline;white-space:nowrap}
 .th{display:block;margin:0 0 8px 4px;padding:3px 12px;border:1px solid #d0d3d9;border-radius:14px;font-size:12.5px}
 .th:hover{border-color:var(--c)}
+.tkb{flex:none;padding:4px 10px;border-radius:14px;font-size:12.5px;color:var(--f);border:1px solid currentColor}
+.tkb:hover{background:var(--t)}
+.tk{flex:1;min-height:0;overflow-y:auto;padding:12px 14px;background:#f5f6f7}
+.tb{margin:0 0 10px}
+.ti2{margin-bottom:12px;padding:10px 12px;border-radius:12px;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.06)}
+.th2{display:flex;align-items:flex-start;justify-content:space-between;gap:8px;font-weight:600}
+.tn{overflow-wrap:anywhere}
+.ts{flex:none;padding:0 8px;border-radius:10px;background:#e6f4ff;color:#0958d9;font-size:12px;font-weight:400;line-height:20px}
+.s-solved,.s-closed{background:#f6ffed;color:#237804}
+.s-pending{background:#fff7e6;color:#ad4e00}
+.tr{margin-top:8px}
+.tr .bb{max-width:100%;background:#f5f6f7;box-shadow:none}
+.tc{margin:10px 0 0}
 .chs{display:flex;flex-direction:column;align-items:flex-start;gap:6px;margin:6px 0 2px}
 .chip{max-width:100%;padding:5px 12px;border:1px solid #d0d3d9;border-radius:14px;background:#fff;color:#1f2329;font-size:13px;text-align:left;overflow-wrap:anywhere}
 .chip:hover{border-color:var(--c)}

@@ -104,3 +104,13 @@ type Hello = Extract<AnyClientFrame, { type: 'hello' }>;
 export type ClientFrame =
   | Required<Pick<Hello, 'type' | 'inboxToken' | 'contactToken' | 'resume' | 'page'>>
   | Extract<AnyClientFrame, { type: 'page' | 'invite_reply' | 'send' | 'typing' | 'ping' }>;
+
+/** One of the visitor's tickets (工单), as GET …/tickets gives it: the public replies only. */
+export interface CustomerTicket {
+  id: number;
+  subject: string;
+  status: 'new' | 'open' | 'pending' | 'on_hold' | 'solved' | 'closed';
+  confirmedAt: string | null;
+  canConfirm: boolean;
+  replies: { id: number; body: string; createdAt: string; agent: { name: string; agentNo: string | null } | null }[];
+}

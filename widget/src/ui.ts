@@ -5,9 +5,10 @@ import { h, icon, linkify } from './dom';
 import { ACCEPT } from './files';
 import type { Texts } from './i18n';
 import { PreChatForm } from './prechat';
+import { TicketsPane } from './tickets';
 import type { QueueSpot } from './store';
 import { CSS } from './styles';
-import type { Assignee, AttachmentRef, Invite, Message, PreChat, PreChatAnswers, SenderType, WidgetConfig } from './types';
+import type { Assignee, AttachmentRef, CustomerTicket, Invite, Message, PreChat, PreChatAnswers, SenderType, WidgetConfig } from './types';
 
 const EMOJI = '😀 😂 🤣 😊 😍 🥰 😘 😉 😎 🤔 😅 😭 😢 😡 😱 😴 🙄 😏 😳 🥺 👍 👎 👌 👏 🙏 💪 🤝 ✌️ 👋 ❤️ 💔 🎉 🌹 🔥 ⭐ ✅ ❌ ❓ 💯 ☕'.split(' ');
 
@@ -32,6 +33,10 @@ export interface ViewHandlers {
   choose(conversationId: number, articleId: number): void;
   /** 有帮助 / 没帮助 on one of the bot's answers; resolves false when it was not recorded. */
   feedback(conversationId: number, messageId: number, helpful: boolean): Promise<boolean>;
+  /** 我的工单 was opened: fetch the tickets (and call `tickets`). */
+  openTickets(): void;
+  /** 确认已解决 on a ticket; resolves false when it was not recorded. */
+  confirmTicket(id: number): Promise<boolean>;
 }
 
 /** A local file shown before its upload finished. */
@@ -104,6 +109,9 @@ export class View {
   private readonly queueText: HTMLElement;
   private readonly toHumanBtn: HTMLButtonElement;
   private readonly composer: HTMLElement;
+  private readonly stage: HTMLElement;
+  private readonly ticketsBtn: HTMLButtonElement;
+  private readonly ticketsPane: TicketsPane;
   private form: PreChatForm | null = null;
   private inviteEl: HTMLElement | null = null;
   /** The automatic invitation's greeting: a local line, until the conversation it leads to exists. */
@@ -243,6 +251,9 @@ export class View {
     this.counter = h('div', { class: 'cc', 'aria-live': 'polite', hidden: true });
     this.toHumanBtn = h('button', { class: 'th', type: 'button', 'data-zk': 'to-human', hidden: true, onclick: () => this.on.toHuman() }, t.toHuman);
 
+    this.ticketsPane = new TicketsPane(t, { back: () => this.showTickets(false), confirm: (id) => this.on.confirmTicket(id) }, timeOf);
+    this.ticketsBtn = h('button', { class: 'tkb', type: 'button', 'data-zk': 'tickets', hidden: true, onclick: () => this.showTickets(this.ticketsPane.el.hidden === true) }, t.myTickets);
+
     this.panel = h(
       'div',
       { class: 'p', role: 'dialog', 'data-zk': 'panel', hidden: true },
@@ -251,12 +262,14 @@ export class View {
         { class: 'hd' },
         this.avatar,
         h('div', { class: 'hi' }, this.titleEl, this.sub),
+        this.ticketsBtn,
         h('button', { class: 'x', type: 'button', 'data-zk': 'close', 'aria-label': t.close, onclick: () => this.close() }, icon('close', 20)),
       ),
       this.offline,
       this.conn,
       this.queueEl,
-      h('div', { class: 'sw' }, this.scroller, this.newHint),
+      this.ticketsPane.el,
+      (this.stage = h('div', { class: 'sw' }, this.scroller, this.newHint)),
       (this.composer = h(
         'div',
         { class: 'cp' },
@@ -287,6 +300,23 @@ export class View {
       else this.close();
     });
     this.shadow.append(h('style', null, CSS), this.root);
+  }
+
+  // ── 我的工单 ────────────────────────────────────────────────────────────
+
+  /** The visitor's tickets: the header's 我的工单 shows once they have one. */
+  tickets(list: CustomerTicket[]): void {
+    this.ticketsBtn.hidden = list.length === 0 && this.ticketsPane.el.hidden;
+    this.ticketsPane.render(list);
+  }
+
+  private showTickets(on: boolean): void {
+    this.ticketsPane.el.hidden = !on;
+    this.stage.hidden = on;
+    this.composer.hidden = on;
+    this.ticketsBtn.setAttribute('aria-expanded', String(on));
+    if (on) this.on.openTickets();
+    else this.follow();
   }
 
   // ── header, banners, state ──────────────────────────────────────────────

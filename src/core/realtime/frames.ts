@@ -3,7 +3,6 @@ import type { AppealAction, AppealStage, AppealStatus } from '../qa/review.js';
 import type { ConversationInsight, MessageAnalysis } from '../assist/insight.js';
 import type { Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Message } from '../model.js';
 import type { Invitation, LiveVisitor } from '../visitors/types.js';
-import type { SlaMetric } from '../tickets/model.js';
 
 /**
  * The realtime protocol (docs/realtime.md) in types: the frames the server sends,
@@ -78,8 +77,8 @@ export interface TicketAlert {
   subject: string | null;
   /** When the clock, promise or deadline is (was) due. */
   dueAt: string | null;
-  /** SLA: which clock; escalations: to whom. */
-  metric?: SlaMetric;
+  /** SLA: which clock (the core's SlaMetric, spelled out: the widget's type check reads this file without the tickets core); escalations: to whom. */
+  metric?: 'first_reply' | 'next_reply' | 'resolution';
   level?: 'leader' | 'supervisor';
   /** Deadline reminders: days left. */
   daysBefore?: number;

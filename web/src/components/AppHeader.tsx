@@ -42,6 +42,9 @@ export function AppHeader() {
           <NavLink to="/monitor" data-testid="nav-monitor" className={({ isActive }) => navClass(isActive)}>
             {t('nav.monitor')}
           </NavLink>
+          <NavLink to="/tickets" data-testid="nav-tickets" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.tickets')}
+          </NavLink>
           {lead ? (
             <>
               <span className="app-nav-sep" aria-hidden />

@@ -774,6 +774,9 @@ export const en: Record<MessageKey, string> = {
   'error.appeal_exists': 'This finding was appealed already',
   'error.appeal_too_late': 'The appeal period ({days} days) is over',
   // knowledge base
+  'nav.tickets': 'Tickets',
+  'view.toTicket': 'To ticket',
+  'view.toComplaint': 'To complaint',
   'nav.knowledge': 'Knowledge',
   'kb.title': 'Knowledge base',
   'kb.subtitle': 'The bot answers customers from these articles; more similar questions help it recognise what customers ask',

@@ -803,6 +803,9 @@ export const zhCN = {
   'error.appeal_exists': '这条已经申诉过',
   'error.appeal_too_late': '已过申诉期限（{days} 天）',
   // 知识库
+  'nav.tickets': '工单',
+  'view.toTicket': '转工单',
+  'view.toComplaint': '转投诉',
   'nav.knowledge': '知识库',
   'kb.title': '知识库',
   'kb.subtitle': '机器人按知识回答客户；客户的相似问法越多，越容易被识别',

@@ -2,7 +2,7 @@ import type { Agent, Conversation } from '../api/types';
 import * as rules from '../../../src/core/permissions';
 
 /** The server's rules (src/core/permissions.ts), asked for the signed-in agent, so the console only offers what the server allows. */
-export { canReview, isLead } from '../../../src/core/permissions';
+export { canReview, isLead, servesCustomers } from '../../../src/core/permissions';
 
 type Assigned = Pick<Conversation, 'assigneeId'>;
 const who = (me: Agent): rules.Who => ({ agentId: me.id, role: me.role });

@@ -4,9 +4,10 @@ import { Outlet, useNavigate } from 'react-router';
 import type { Me } from '../api/types';
 import { AppHeader } from '../components/AppHeader';
 import { ConnectionBanner } from '../components/ConnectionBanner';
-import { useT } from '../i18n';
+import { useI18n, useT } from '../i18n';
 import { contactLabel, formatDuration } from '../i18n/format';
 import { qaAlertPath, qaAlertText } from '../lib/qaAlert';
+import { ticketAlertKey, ticketAlertPath } from '../lib/ticketAlert';
 import { useSession } from '../stores/session';
 import { selectUnreadTotal } from '../stores/workspace/selectors';
 import { useController, useWorkspace, WorkspaceProvider } from '../stores/workspace/context';
@@ -52,14 +53,14 @@ function TitleAndNavigation() {
  * goes away by itself once the conversation is opened, answered or no longer mine.
  */
 function AlertNotifications() {
-  const t = useT();
+  const { t, locale } = useI18n();
   const controller = useController();
   const navigate = useNavigate();
   const { notification } = App.useApp();
   // navigate changes on every route change: read it (and t) through refs so the subscription and its state stay put
-  const latest = useRef({ t, navigate });
+  const latest = useRef({ t, navigate, locale });
   useEffect(() => {
-    latest.current = { t, navigate };
+    latest.current = { t, navigate, locale };
   });
   useEffect(() => {
     const shown = new Set<number>();
@@ -122,6 +123,38 @@ function AlertNotifications() {
         ),
       });
     });
+    // 工单提醒 (SLA, 承诺回复, 申诉期, 媒体投诉 / 非正常投诉): top right, until acted on or closed; the words
+    // come with the tickets' code, fetched with the first such alert
+    const offTicket = controller.onTicketAlert((a) => {
+      void import('./Tickets/alert').then(({ ticketAlertText }) => {
+        const { title, body, about, action } = ticketAlertText(a, latest.current.locale);
+        const key = ticketAlertKey(a);
+        const open = () => {
+          latest.current.navigate(ticketAlertPath(a));
+          notification.destroy(key);
+        };
+        controller.notifier.desktop({ title, body: `${body}\n${about}`, tag: key, onClick: open });
+        notification.warning({
+          key,
+          title,
+          description: (
+            <>
+              <div>{body}</div>
+              <div className="muted">{about}</div>
+            </>
+          ),
+          duration: 0,
+          placement: 'topRight',
+          className: 'ticket-alert-notification',
+          props: { 'data-testid': 'ticket-alert', 'data-event': a.event, 'data-ticket-id': a.ticketId ?? '' } as HTMLAttributes<HTMLDivElement>,
+          actions: (
+            <Button type="primary" size="small" data-testid="ticket-alert-open" onClick={open}>
+              {action}
+            </Button>
+          ),
+        });
+      });
+    });
     let lastActive = controller.store.getState().activeId;
     const offStore = controller.store.subscribe(() => {
       const s = controller.store.getState();
@@ -140,6 +173,7 @@ function AlertNotifications() {
     return () => {
       offAlert();
       offQa();
+      offTicket();
       offStore();
     };
   }, [controller, notification]);

@@ -1,7 +1,9 @@
-import { CheckCircleOutlined, ClockCircleOutlined, LoginOutlined, RedoOutlined, WarningFilled } from '@ant-design/icons';
+import { CheckCircleOutlined, ClockCircleOutlined, FileAddOutlined, LoginOutlined, RedoOutlined, WarningFilled } from '@ant-design/icons';
 import { App, Button, Result, Space, Tag } from 'antd';
 import { useState } from 'react';
+import { useNavigate } from 'react-router';
 import { ApiError } from '../../api';
+import { ticketsApi } from '../../api/tickets';
 import type { Conversation, ConversationStatus } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
 import { ConversationBadges } from '../../components/ConversationBadges';
@@ -10,7 +12,7 @@ import { StatusTag } from '../../components/StatusTag';
 import { useT } from '../../i18n';
 import { contactLabel, formatDuration, secondsSince } from '../../i18n/format';
 import { errorText } from '../../lib/errors';
-import { canChangeStatus, canReply, canTake, canTransfer } from '../../lib/permissions';
+import { canChangeStatus, canReply, canTake, canTransfer, servesCustomers } from '../../lib/permissions';
 import { useNow } from '../../lib/useNow';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { AssistPanel } from './AssistPanel';
@@ -58,6 +60,19 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
   const { message } = App.useApp();
   const name = contactLabel(c.contactName, c.contactId, t);
   const statusAllowed = canChangeStatus(me, c);
+  const navigate = useNavigate();
+  // 一键转工单 / 转投诉: the ticket is the conversation's agent's (mine when nobody has it), then open it
+  const toTicket = async (type?: 'complaint') => {
+    setBusy(type ?? 'ticket');
+    try {
+      const ticket = await ticketsApi.fromConversation(c.id, { ...(type ? { type } : {}), assigneeId: c.assigneeId ?? me.id });
+      navigate(`/tickets/${ticket.id}`);
+    } catch (err) {
+      message.error(errorText(err, t));
+    } finally {
+      setBusy(null);
+    }
+  };
 
   const run = async (key: string, action: () => Promise<unknown>, done: string) => {
     setBusy(key);
@@ -166,6 +181,16 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
           </Button>
         ) : null}
         {canTransfer(me, c) ? <TransferControl conversation={c} /> : null}
+        {servesCustomers(me.role) ? (
+          <>
+            <Button icon={<FileAddOutlined />} loading={busy === 'ticket'} onClick={() => void toTicket()} data-testid="conv-to-ticket">
+              {t('view.toTicket')}
+            </Button>
+            <Button danger loading={busy === 'complaint'} onClick={() => void toTicket('complaint')} data-testid="conv-to-complaint">
+              {t('view.toComplaint')}
+            </Button>
+          </>
+        ) : null}
         {/* someone else's conversation: the composer explains; no status buttons to fail on */}
         {statusAllowed ? statusButtons : null}
       </Space>

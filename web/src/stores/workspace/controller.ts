@@ -15,6 +15,7 @@ import { contactLabel, formatDuration } from '../../i18n/format';
 import type { Translate } from '../../i18n';
 import { Notifier } from '../../lib/notify';
 import { qaAlertPath, qaAlertText, type QaAlert } from '../../lib/qaAlert';
+import type { TicketAlert } from '../../lib/ticketAlert';
 import { uuid } from '../../lib/uuid';
 import type { ServerFrame } from '../../realtime/frames';
 import { RealtimeClient } from '../../realtime/socket';
@@ -90,6 +91,7 @@ export class WorkspaceController {
   private listeners = new Set<FrameListener>();
   private alertListeners = new Set<(alert: AlertInfo) => void>();
   private qaAlertListeners = new Set<(alert: QaAlert) => void>();
+  private ticketAlertListeners = new Set<(alert: TicketAlert) => void>();
   private navigatePath: ((path: string) => void) | null = null;
 
   constructor(private readonly opts: ControllerOptions) {
@@ -159,6 +161,12 @@ export class WorkspaceController {
   onAlert(listener: (alert: AlertInfo) => void): () => void {
     this.alertListeners.add(listener);
     return () => void this.alertListeners.delete(listener);
+  }
+
+  /** Ticket alerts (SLA, promises, deadlines, complaint alerts); returns the unsubscribe function. */
+  onTicketAlert(listener: (alert: TicketAlert) => void): () => void {
+    this.ticketAlertListeners.add(listener);
+    return () => void this.ticketAlertListeners.delete(listener);
   }
 
   /** Live 质检 alerts (qa_finding, qa_appeal); returns the unsubscribe function. */
@@ -599,6 +607,7 @@ export class WorkspaceController {
       case 'alert':
         if (frame.kind === 'response_timeout') this.alert(frame);
         else if (frame.kind === 'qa_finding' || frame.kind === 'qa_appeal') this.qaAlert(frame);
+        else if (frame.kind === 'ticket') this.ticketAlert(frame);
         return;
       case 'error':
         if (frame.code === 'unauthorized') void this.checkSession();
@@ -642,6 +651,15 @@ export class WorkspaceController {
       onClick: () => this.navigatePath?.(qaAlertPath(frame)),
     });
     for (const l of [...this.qaAlertListeners]) l(frame);
+  }
+
+  /**
+   * 工单提醒: chime now; the texts (and the desktop notification) come from the shell, which
+   * loads the tickets' words with the first such alert (they are not in the first load).
+   */
+  private ticketAlert(frame: TicketAlert): void {
+    this.notifier.chime();
+    for (const l of [...this.ticketAlertListeners]) l(frame);
   }
 
   /**
