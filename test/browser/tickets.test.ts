@@ -220,7 +220,8 @@ describe('browser: 工单与投诉', () => {
   it('the customer confirms in the widget, and 小王 solves the complaint (已解决)', { timeout: 60_000 }, async () => {
     // the customer comes back to the shop: the widget (their contact and conversation remembered, as it stores them) shows 我的工单
     const customer = await newPage();
-    await customer.addInitScript(([key, saved]) => localStorage.setItem(key, saved), [`zhike:${inboxToken}`, JSON.stringify({ contact: contactToken, conv: conversationId })] as const);
+    type WithStorage = { localStorage: { setItem(key: string, value: string): void } };
+    await customer.addInitScript(([key, saved]) => (globalThis as unknown as WithStorage).localStorage.setItem(key, saved), [`zhike:${inboxToken}`, JSON.stringify({ contact: contactToken, conv: conversationId })] as const);
     await customer.goto(`${server.url}/demo`);
     await customer.locator('[data-zk="launcher"]').click();
     const mine = customer.locator('[data-zk="tickets"]');
@@ -253,7 +254,13 @@ describe('browser: 工单与投诉', () => {
     expect(stored.confirmedAt).not.toBeNull();
   });
 
-  it('老周 sees it on the 投诉看板: steps done, classification, source, SLA, confirmation', { timeout: 90_000 }, async () => {
+  it('老周 sees it on the 投诉看板: steps done, classification, source, SLA, confirmation, and a regulator complaint’s deadline', { timeout: 90_000 }, async () => {
+    // a 12315 notice came in 10 days ago: a regulator complaint with 5 of its 15 days left
+    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const noticeDate = new Date(Date.parse(`${local}T00:00:00Z`) - 10 * 86_400_000).toISOString().slice(0, 10);
+    const { contactId } = await api('GET', `/api/v1/tickets/${ticketId}`);
+    const regulator = await api('POST', '/api/v1/tickets', { contactId, subject: '12315 转办：快递丢失未赔付', type: 'complaint', source: 'regulator', noticeDate, assigneeId: agentId });
+
     const lead = await newPage();
     await logIn(lead, server.url, 'laozhou@shop.test', 'agent-pass-123');
     await lead.getByTestId('nav-tickets').click();
@@ -282,6 +289,16 @@ describe('browser: 工单与投诉', () => {
     expect((await row.getByTestId('board-confirmed').textContent())?.trim()).toBe('已确认');
     expect((await row.getByTestId('ticket-status-tag').textContent())?.trim()).toBe('已解决');
     expect((await sla.textContent())?.trim()).toBe('已达成');
+
+    // the regulator complaint: its source, and its deadline with the days left
+    const notice = lead.locator(`[data-testid="board-row"][data-ticket-id="${regulator.id}"]`);
+    await notice.waitFor();
+    expect((await notice.getByTestId('board-source').textContent())?.trim()).toBe('监管投诉');
+    const deadline = notice.getByTestId('complaint-deadline');
+    expect(await deadline.getAttribute('data-days-left')).toBe('5');
+    expect((await deadline.textContent()) ?? '').toContain('还剩 5 天');
+    expect((await deadline.textContent()) ?? '').toContain('申诉期');
+    expect((await notice.getByTestId('board-step').textContent())?.trim()).toContain('接受');
 
     // the row opens the ticket, read-only for the steps: all six shown with who did them
     await row.click();
