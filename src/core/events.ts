@@ -121,6 +121,8 @@ export interface EventMap extends TicketEvents {
   'sla_policy.changed': { data: { policyId: number; action: 'created'; position: number }; subject: { id: number; name: string } };
   /** 承诺回复时间: an agent promised a reply by `dueAt` on a ticket or a conversation. */
   'promise.made': { data: { promiseId: number; agentId: number; ticketId: number | null; conversationId: number | null; dueAt: string }; subject: ReplyPromise };
+  /** The people a media complaint (PR, 公关) or a 非正常投诉 (legal, 法务) alerts besides the supervisors. */
+  'complaint.contacts_changed': { data: { pr: number[]; legal: number[] }; subject: { pr: number[]; legal: number[] } };
 }
 
 export type EventType = keyof EventMap;
@@ -165,6 +167,7 @@ export const EVENT_TYPES = [
   'ticket.commented',
   'sla_policy.changed',
   'promise.made',
+  'complaint.contacts_changed',
 ] as const satisfies readonly EventType[];
 
 /**

@@ -4,6 +4,7 @@ import type { TicketAlert } from '../core/realtime/frames.js';
 import type { Ticket } from '../core/tickets/index.js';
 import type { Listener } from '../events/dispatcher.js';
 import type { Db } from '../storage/db.js';
+import { complaintContacts } from './store.js';
 import { escalationPeople } from './timers.js';
 
 /**
@@ -13,7 +14,8 @@ import { escalationPeople } from './timers.js';
  *   组长 and the supervisors; an escalation: the people it names;
  * - a promise's reminder: its agent; its miss: the agent and the people it names;
  * - a regulator deadline's reminder: the assignee and the supervisors;
- * - a media or 非正常 complaint: the supervisors (admins when there are none).
+ * - a media or 非正常 complaint: the supervisors (admins when there are none) and the
+ *   workspace's PR list (media) or legal list (非正常), `PUT /complaint-contacts`.
  */
 export function ticketAlertsListener(bus: RealtimeBus, db: Db): Listener {
   const send = async (workspaceId: number, to: Iterable<number | null>, alert: TicketAlert) => {
@@ -51,7 +53,9 @@ export function ticketAlertsListener(bus: RealtimeBus, db: Db): Listener {
         await send(e.workspaceId, [e.subject.assigneeId, ...p.supervisorIds], { ...ofTicket(e.subject, e.type, e.data.dueAt), daysBefore: e.data.daysBefore });
       } else if (isEvent(e, 'complaint.alert_raised')) {
         const p = await escalationPeople(db, e.workspaceId, e.subject.groupId);
-        await send(e.workspaceId, p.supervisorIds, { ...ofTicket(e.subject, e.type, e.subject.complaint?.deadline?.dueAt ?? null), reason: e.data.reason });
+        const lists = await complaintContacts(db, e.workspaceId);
+        const extra = e.data.audiences.flatMap((a) => (a === 'pr' ? lists.pr : a === 'legal' ? lists.legal : []));
+        await send(e.workspaceId, [...p.supervisorIds, ...extra], { ...ofTicket(e.subject, e.type, e.subject.complaint?.deadline?.dueAt ?? null), reason: e.data.reason });
       }
     },
   };

@@ -49,7 +49,9 @@ import {
   agentInWorkspace,
   calendarExists,
   contactInWorkspace,
+  complaintContacts,
   findCompensation,
+  replaceComplaintContacts,
   findPromise,
   listPromises,
   savePromiseKept,
@@ -457,6 +459,21 @@ export async function suggestFor(sql: Sql, caller: Caller, id: number) {
   const picture: SuggestionInput['insight'] = insight ?? { intent: null, emotion: { label: 'neutral', intensity: 0 }, signals: [], maxAnger: 0 };
   const s = suggestClassification({ insight: picture, earlierComplaints, demand: null });
   return { ...s, basedOn: { conversationId, earlierComplaints } };
+}
+
+/**
+ * Sets who, besides the supervisors, a media complaint (PR) and a 非正常投诉 (legal) alert at
+ * once (主管 or 管理员). Each list given replaces the one stored; an agent of another workspace is 400.
+ */
+export async function setComplaintContacts(ctx: CommandContext, caller: Caller, input: { pr?: number[]; legal?: number[] }): Promise<{ pr: number[]; legal: number[] }> {
+  assertSupervisor(caller);
+  return runCommand(ctx, async (sql) => {
+    for (const id of [...(input.pr ?? []), ...(input.legal ?? [])]) await checkPeople(sql, caller, { assigneeId: id });
+    if (input.pr) await replaceComplaintContacts(sql, caller.workspaceId, 'pr', [...new Set(input.pr)]);
+    if (input.legal) await replaceComplaintContacts(sql, caller.workspaceId, 'legal', [...new Set(input.legal)]);
+    const now = await complaintContacts(sql, caller.workspaceId);
+    return { result: now, events: [pendingEvent('complaint.contacts_changed', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: now, subject: now })] };
+  });
 }
 
 // ── SLA policies ────────────────────────────────────────────────────────────

@@ -262,6 +262,52 @@ export async function contactPresence(sql: Sql, contactId: number): Promise<{ id
   return { id: contactId, name: r?.name ?? null, online: Boolean(r?.online) };
 }
 
+/** One entry of a ticket's activity log: an event of the log that names the ticket, with who did it. */
+export interface TicketActivity {
+  id: number;
+  type: string;
+  at: string;
+  actor: { type: string; id: number | null; name: string | null };
+  data: Record<string, unknown>;
+}
+
+/**
+ * A ticket's activity log, oldest first: every event that names it (created, status, replies,
+ * assignment with the 5W3H, steps, classification, compensations, SLA stages, reminders), from
+ * the event log itself, so it is exactly what happened. Migration 019 indexes them.
+ */
+export async function ticketActivity(sql: Sql, workspaceId: number, ticketId: number, opts: { after?: number; limit: number }): Promise<TicketActivity[]> {
+  const rows = await sql.query(
+    `SELECT e.id, e.type, e.created_at, e.actor_type, e.actor_id, e.data,
+       CASE WHEN e.actor_type = 'agent' THEN (SELECT name FROM agents WHERE id = e.actor_id)
+            WHEN e.actor_type = 'customer' THEN (SELECT name FROM contacts WHERE id = e.actor_id) END AS actor_name
+     FROM events e
+     WHERE (e.data->>'ticketId') IS NOT NULL AND (e.data->>'ticketId')::bigint = $1 AND e.workspace_id = $2 AND e.id > $3
+     ORDER BY (e.data->>'ticketId')::bigint, e.id LIMIT $4`,
+    [ticketId, workspaceId, opts.after ?? 0, opts.limit],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    type: r.type,
+    at: iso(r.created_at),
+    actor: { type: r.actor_type, id: numOrNull(r.actor_id), name: r.actor_name ?? null },
+    data: r.data,
+  }));
+}
+
+/** The PR and legal lists of a workspace (agent ids, in order). */
+export async function complaintContacts(sql: Sql, workspaceId: number): Promise<{ pr: number[]; legal: number[] }> {
+  const rows = await sql.query('SELECT list, agent_id FROM complaint_contacts WHERE workspace_id = $1 ORDER BY agent_id', [workspaceId]);
+  return { pr: rows.filter((r) => r.list === 'pr').map((r) => Number(r.agent_id)), legal: rows.filter((r) => r.list === 'legal').map((r) => Number(r.agent_id)) };
+}
+
+export async function replaceComplaintContacts(sql: Sql, workspaceId: number, list: 'pr' | 'legal', agentIds: number[]): Promise<void> {
+  await sql.query('DELETE FROM complaint_contacts WHERE workspace_id = $1 AND list = $2', [workspaceId, list]);
+  if (agentIds.length) {
+    await sql.query('INSERT INTO complaint_contacts (workspace_id, list, agent_id) SELECT $1, $2, unnest($3::bigint[]) ON CONFLICT DO NOTHING', [workspaceId, list, agentIds]);
+  }
+}
+
 // ── compensations ───────────────────────────────────────────────────────────
 
 const toCompensation = (r: Row): Compensation => ({

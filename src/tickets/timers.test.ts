@@ -234,4 +234,26 @@ describe.each(DB_KINDS)('ticket timers and the customer’s side on %s', (kind) 
     expect((await get(s.agent.token, `/tickets/${plain}/suggestion`)).status).toBe(400);
     expect((await get(s.agent.token, `/tickets/${id}`)).body.contact).toEqual({ id: s.contactId, name: '周先生', online: false });
   });
+
+  it('alerts the supervisors and the PR list of a media complaint at once; the lists are a supervisor’s to set', async () => {
+    const s = await setup();
+    const pr = await person();
+    const prWs = track({ ws: await WsClient.connect(t.url) }).ws;
+    expect((await prWs.hello({ token: pr.token })).type).toBe('ready');
+    const supervisorWs = track({ ws: await WsClient.connect(t.url) }).ws;
+    expect((await supervisorWs.hello({ token: s.supervisor.token })).type).toBe('ready');
+
+    expect((await a.inject('PUT', '/api/v1/complaint-contacts', { token: s.agent.token, payload: { pr: [pr.id] } })).status).toBe(403);
+    expect((await a.inject('PUT', '/api/v1/complaint-contacts', { token: s.supervisor.token, payload: { pr: [99999999] } })).status).toBe(400);
+    const set = await a.inject('PUT', '/api/v1/complaint-contacts', { token: s.supervisor.token, payload: { pr: [pr.id], legal: [] } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body).toEqual({ pr: [pr.id], legal: [] });
+    expect((await get(s.agent.token, '/complaint-contacts')).body).toEqual({ pr: [pr.id], legal: [] });
+
+    const r = await post(t.adminToken, '/tickets', { contactId: s.contactId, subject: '记者来电询问退款纠纷', type: 'complaint', source: 'media', assigneeId: s.agent.id });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const heard = await prWs.waitFor((f) => f.type === 'alert' && f.event === 'complaint.alert_raised' && f.ticketId === r.body.id);
+    expect(heard).toMatchObject({ reason: 'media', subject: '记者来电询问退款纠纷' });
+    await supervisorWs.waitFor((f) => f.type === 'alert' && f.event === 'complaint.alert_raised' && f.ticketId === r.body.id);
+  });
 });

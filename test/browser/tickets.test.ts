@@ -305,5 +305,12 @@ describe('browser: 工单与投诉', () => {
     await lead.waitForURL(`${server.url}/tickets/${ticketId}`);
     await lead.getByTestId('complaint-panel').waitFor();
     expect(await lead.locator('[data-testid="complaint-step"][data-state="done"]').count()).toBe(6);
+    // and its 动态, from the event log: who did what, the customer's confirmation included
+    const log = lead.getByTestId('ticket-activity');
+    await log.getByTestId('activity-entry').first().waitFor();
+    const logged = (await log.textContent()) ?? '';
+    for (const words of ['小王 创建了工单', '完成步骤：接受', '完成步骤：感谢客户', '申请服务补偿：优惠券 50 元', '状态：待受理 → 处理中', '张先生 确认问题已解决', '状态：处理中 → 已解决']) {
+      expect(logged).toContain(words);
+    }
   });
 });

@@ -140,6 +140,16 @@ describe.each(DB_KINDS)('tickets on %s', (kind) => {
     const handoff = { when: '今天 10:00', where: '在线客服', who: '王女士', what: '发票抬头错误', why: '需财务重开', how: '重开发票并快递' };
     expect((await patch(t.adminToken, tk2.id, { groupId: g2, handoff })).body.groupId).toBe(g2);
     expect((await patch(t.adminToken, tk2.id, { assigneeId: 99999999 })).status).toBe(400);
+
+    // the activity log (动态): what happened to it, who did it, oldest first, from the event log
+    const activity = await get(owner.token, `/tickets/${tk2.id}/activity`);
+    expect(activity.status).toBe(200);
+    expect(activity.body.activity.map((e: any) => e.type)).toEqual(['ticket.created', 'ticket.updated', 'ticket.assigned']);
+    const handedOff = activity.body.activity[2];
+    expect(handedOff).toMatchObject({ actor: { type: 'agent', name: expect.any(String) }, data: { ticketId: tk2.id, fromGroupId: g1, toGroupId: g2, handoff } });
+    const page = await get(owner.token, `/tickets/${tk2.id}/activity?after=${activity.body.activity[0].id}&limit=1`);
+    expect(page.body.activity.map((e: any) => e.type)).toEqual(['ticket.updated']);
+    expect((await get(owner.token, `/tickets/99999999/activity`)).status).toBe(404);
   });
 
   it('walks a complaint’s six steps in order; a skip needs its reason; solving needs the customer’s confirmation or a reason', async () => {

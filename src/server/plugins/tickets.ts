@@ -32,10 +32,11 @@ import {
   suggestFor,
   viewPromise,
   recordComplaintStep,
+  setComplaintContacts,
   requestTicketCompensation,
   updateTicket,
 } from '../../tickets/commands.js';
-import { commentsOf, compensationsOf, contactPresence, findTicket, listTickets, promisesOfTicket, storedSlaPolicies } from '../../tickets/store.js';
+import { commentsOf, complaintContacts, compensationsOf, contactPresence, findTicket, listTickets, promisesOfTicket, storedSlaPolicies, ticketActivity } from '../../tickets/store.js';
 import { viewTicket, viewTickets } from '../../tickets/view.js';
 
 // ── shapes ──────────────────────────────────────────────────────────────────
@@ -554,6 +555,70 @@ export const ticketsPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => promisesFor(ctx, callerOf(req), { ...req.query, unkept: req.query.unkept === 'true' }),
+  );
+
+  const contactsSchema = z.object({
+    pr: z.array(z.number()).describe('公关: told of a media complaint at once, with the supervisors'),
+    legal: z.array(z.number()).describe('法务: told of a 非正常投诉 at once, with the supervisors'),
+  });
+  r.get(
+    '/complaint-contacts',
+    {
+      schema: {
+        tags: tags_,
+        operationId: 'getComplaintContacts',
+        summary: 'Who a media complaint (PR) and a 非正常投诉 (legal) alert besides the supervisors',
+        response: { 200: contactsSchema },
+      },
+    },
+    async (req) => complaintContacts(ctx.db, callerOf(req).workspaceId),
+  );
+  r.put(
+    '/complaint-contacts',
+    {
+      schema: {
+        tags: tags_,
+        operationId: 'setComplaintContacts',
+        summary: 'Set the PR and legal lists (主管 or 管理员): each list given replaces the stored one',
+        body: z.object({ pr: z.array(recordId).max(50).optional(), legal: z.array(recordId).max(50).optional() }).strict(),
+        response: { 200: contactsSchema, 400: errorSchema, 403: errorSchema },
+      },
+    },
+    async (req) => setComplaintContacts(ctx, callerOf(req), req.body),
+  );
+
+  r.get(
+    '/tickets/:id/activity',
+    {
+      schema: {
+        tags: tags_,
+        operationId: 'getTicketActivity',
+        summary: 'A ticket’s activity log (动态), oldest first, from the event log',
+        description:
+          'Every event that names the ticket: created, status changes (with their cause), public replies, assignment and handoffs (5W3H), complaint steps, classification, compensations, SLA warnings, breaches and escalations, deadline reminders. Page with `after` = the last entry’s id.',
+        params: idParam,
+        querystring: z.object({ after: queryId.optional(), limit: z.coerce.number().int().min(1).max(500).default(200) }).strict(),
+        response: {
+          200: z.object({
+            activity: z.array(
+              z.object({
+                id: z.number(),
+                type: z.string().describe('The event type (docs/events.md)'),
+                at: z.string(),
+                actor: z.object({ type: z.string().describe('agent, customer, system'), id: z.number().nullable(), name: z.string().nullable() }),
+                data: z.record(z.string(), z.unknown()),
+              }),
+            ),
+          }),
+          404: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      if (!(await findTicket(ctx.db, caller.workspaceId, req.params.id))) throw notFound('ticket');
+      return { activity: await ticketActivity(ctx.db, caller.workspaceId, req.params.id, req.query) };
+    },
   );
 
   r.get(

@@ -75,6 +75,21 @@ export interface TicketDetail extends TicketView {
   contact?: TicketContact | null;
 }
 
+/** Who besides the supervisors a media complaint (pr) and a 非正常投诉 (legal) alert: agent ids. */
+export interface ComplaintContacts {
+  pr: number[];
+  legal: number[];
+}
+
+/** One entry of `GET /tickets/{id}/activity` (动态): an event of the log that names the ticket. */
+export interface TicketActivity {
+  id: number;
+  type: string;
+  at: string;
+  actor: { type: string; id: number | null; name: string | null };
+  data: Record<string, unknown>;
+}
+
 /** `GET /tickets/{id}/suggestion`: what the conversation suggests, for the agent to confirm. */
 export interface TicketSuggestion {
   classification: Classification;
@@ -119,6 +134,9 @@ export const ticketsApi = {
   recordStep: (id: number, body: { step: ComplaintStepId; note?: string | null; skippedReason?: string | null }) =>
     request<TicketView>(`/tickets/${id}/complaint/steps`, { body }),
   suggestion: (id: number) => request<TicketSuggestion>(`/tickets/${id}/suggestion`),
+  complaintContacts: () => request<ComplaintContacts>('/complaint-contacts'),
+  setComplaintContacts: (lists: Partial<ComplaintContacts>) => request<ComplaintContacts>('/complaint-contacts', { method: 'PUT', body: lists }),
+  activity: (id: number, after?: number) => request<{ activity: TicketActivity[] }>(`/tickets/${id}/activity`, { query: { after } }),
   compensate: (id: number, kind: string, amount: number) => request<Compensation>(`/tickets/${id}/compensations`, { body: { kind, amount } }),
   approve: (compensationId: number) => request<Compensation>(`/compensations/${compensationId}/approve`, { method: 'POST' }),
   promise: (ticketId: number, dueAt: string, note: string) => request<TicketPromise>('/promises', { body: { ticketId, dueAt, note } }),

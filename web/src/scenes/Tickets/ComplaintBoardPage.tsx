@@ -1,3 +1,4 @@
+import { ComplaintContacts } from './ComplaintContacts';
 import { ReloadOutlined } from '@ant-design/icons';
 import { App, Button, Segmented, Table, Tag, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
@@ -195,6 +196,7 @@ export default function ComplaintBoardPage() {
           </div>
         ) : null}
       </div>
+      <ComplaintContacts />
     </div>
   );
 }

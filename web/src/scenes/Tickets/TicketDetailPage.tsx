@@ -1,3 +1,4 @@
+import { Activity } from './Activity';
 import { ArrowLeftOutlined, CheckCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Input, InputNumber, Modal, Result, Segmented, Select, Space, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -182,6 +183,7 @@ export default function TicketDetailPage() {
         <div className="ticket-main">
           {complaint ? <ComplaintPanel ticket={ticket} complaint={complaint} editable={editable} onPatch={patch} onChanged={reload} /> : null}
           <Comments ticket={ticket} editable={editable} onChanged={reload} />
+          <Activity ticket={ticket} />
         </div>
         <aside className="ticket-side">
           <section className="admin-card ticket-card" aria-label={tt('detail.status')}>

@@ -186,7 +186,7 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
             <Button icon={<FileAddOutlined />} loading={busy === 'ticket'} onClick={() => void toTicket()} data-testid="conv-to-ticket">
               {t('view.toTicket')}
             </Button>
-            <Button danger loading={busy === 'complaint'} onClick={() => void toTicket('complaint')} data-testid="conv-to-complaint">
+            <Button icon={<WarningFilled />} loading={busy === 'complaint'} onClick={() => void toTicket('complaint')} data-testid="conv-to-complaint">
               {t('view.toComplaint')}
             </Button>
           </>
