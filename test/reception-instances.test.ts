@@ -1,17 +1,8 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bootstrap } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config.js';
-import { openBus } from '../src/bus/bus.js';
-import { buildApp, type ZhikeApp } from '../src/server/app.js';
-import { openDb, type Db } from '../src/storage/db.js';
-import { migrate } from '../src/storage/migrate.js';
 import { QUIET_RECEPTION } from './helpers/app.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/env.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './helpers/env.js';
+import { instance, lastingDb, until, type Instance } from './helpers/instances.js';
 import { WsClient } from './helpers/ws.js';
 
 /**
@@ -19,33 +10,6 @@ import { WsClient } from './helpers/ws.js';
  * instance (PGlite and PostgreSQL), and with two instances on PostgreSQL + Redis
  * where both poll the same timers.
  */
-interface Instance {
-  app: ZhikeApp;
-  db: Db;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function instance(open: () => Promise<Db>, redis: boolean): Promise<Instance> {
-  const db = await open();
-  await migrate(db);
-  await bootstrap(db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
-  const config = loadConfig({}, { loginRateLimit: 1000, timerPollMs: 40 });
-  const bus = await openBus(redis ? TEST_REDIS_URL : undefined, crypto.randomUUID(), () => {});
-  const app = await buildApp({ config, db, bus, logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    app,
-    db,
-    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    async close() {
-      await app.close();
-      await bus.close();
-      await db.close();
-    },
-  };
-}
-
 async function call(inst: Instance, method: string, url: string, opts: { token?: string; contactToken?: string; body?: unknown } = {}) {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -72,26 +36,9 @@ async function answeredConversation(inst: Instance, token: string, inboxToken: s
 
 const login = async (inst: Instance) => (await call(inst, 'POST', '/api/v1/auth/login', { body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).body.token as string;
 
-async function until(cond: () => Promise<boolean>, ms: number) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.each(['pglite', 'postgres'] as const)('reception timers across a restart on %s', (kind) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-restart-'));
-  const schema = `rst_${crypto.randomBytes(4).toString('hex')}`;
-  const open = () => (kind === 'pglite' ? openDb({ dataDir: dir }) : openDb({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 }));
-  afterAll(async () => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (kind === 'postgres') {
-      const db = await openDb({ databaseUrl: TEST_DATABASE_URL });
-      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await db.close();
-    }
-  });
+  const { open, drop } = lastingDb(kind, 'rst');
+  afterAll(drop);
 
   it('an idle timer scheduled before the restart fires after it, once', { timeout: 60_000 }, async () => {
     const first = await instance(open, false);
@@ -115,16 +62,13 @@ describe.each(['pglite', 'postgres'] as const)('reception timers across a restar
 });
 
 describe('reception timers with two instances on PostgreSQL + Redis', () => {
-  const schema = `two_${crypto.randomBytes(4).toString('hex')}`;
-  const open = () => openDb({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 });
+  const { open, drop } = lastingDb('postgres', 'two');
   let A: Instance;
   let B: Instance;
   afterAll(async () => {
     await A?.close();
     await B?.close();
-    const db = await openDb({ databaseUrl: TEST_DATABASE_URL });
-    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await db.close();
+    await drop();
   });
 
   it('each timer fires exactly once, and its alert crosses instances', { timeout: 60_000 }, async () => {

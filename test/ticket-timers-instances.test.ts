@@ -1,17 +1,8 @@
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bootstrap } from '../src/bootstrap.js';
-import { loadConfig } from '../src/config.js';
-import { openBus } from '../src/bus/bus.js';
-import { buildApp, type ZhikeApp } from '../src/server/app.js';
-import { openDb, type Db } from '../src/storage/db.js';
-import { migrate } from '../src/storage/migrate.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, TEST_DATABASE_URL, TEST_REDIS_URL } from './helpers/env.js';
+import type { Db } from '../src/storage/db.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from './helpers/env.js';
 import { FAULT_POLICY, passTicketTime } from './helpers/ticket-time.js';
+import { instance, lastingDb, until, type Instance } from './helpers/instances.js';
 import { WsClient } from './helpers/ws.js';
 
 /**
@@ -20,33 +11,6 @@ import { WsClient } from './helpers/ws.js';
  * polling the same timers, each stage of each ticket is emitted once, and the alert reaches
  * the agent's console on the other instance.
  */
-interface Instance {
-  app: ZhikeApp;
-  db: Db;
-  url: string;
-  close(): Promise<void>;
-}
-
-async function instance(open: () => Promise<Db>, redis: boolean): Promise<Instance> {
-  const db = await open();
-  await migrate(db);
-  await bootstrap(db, { adminEmail: ADMIN_EMAIL, adminPassword: ADMIN_PASSWORD });
-  const config = loadConfig({}, { loginRateLimit: 1000, timerPollMs: 40 });
-  const bus = await openBus(redis ? TEST_REDIS_URL : undefined, crypto.randomUUID(), () => {});
-  const app = await buildApp({ config, db, bus, logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    app,
-    db,
-    url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    async close() {
-      await app.close();
-      await bus.close();
-      await db.close();
-    },
-  };
-}
-
 async function call(inst: Instance, method: string, url: string, opts: { token?: string; body?: unknown } = {}) {
   const headers: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
   const r = await inst.app.inject({ method: method as 'GET', url: `/api/v1${url}`, headers, payload: opts.body as object });
@@ -65,14 +29,6 @@ async function faultTicket(inst: Instance, token: string, n: number): Promise<nu
   return (await call(inst, 'POST', '/tickets', { token, body: { contactId: contact.json().contact.id, subject: `热水器故障 ${n}`, type: 'fault', assigneeId: admin.id } })).id;
 }
 
-async function until(cond: () => Promise<boolean>, ms: number) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const stageCounts = async (db: Db, ids: number[]) =>
   (
     await db.query(
@@ -82,17 +38,8 @@ const stageCounts = async (db: Db, ids: number[]) =>
   ).map((r) => [Number(r.id), r.type, r.n]);
 
 describe.each(['pglite', 'postgres'] as const)('ticket SLA timers across a restart on %s', (kind) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-sla-restart-'));
-  const schema = `slar_${crypto.randomBytes(4).toString('hex')}`;
-  const open = () => (kind === 'pglite' ? openDb({ dataDir: dir }) : openDb({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 }));
-  afterAll(async () => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    if (kind === 'postgres') {
-      const db = await openDb({ databaseUrl: TEST_DATABASE_URL });
-      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await db.close();
-    }
-  });
+  const { open, drop } = lastingDb(kind, 'slar');
+  afterAll(drop);
 
   it('a warning that fell due while the server was down is sent after the restart, once', { timeout: 60_000 }, async () => {
     const first = await instance(open, false);
@@ -120,16 +67,13 @@ describe.each(['pglite', 'postgres'] as const)('ticket SLA timers across a resta
 });
 
 describe('ticket SLA timers with two instances on PostgreSQL + Redis', () => {
-  const schema = `slatwo_${crypto.randomBytes(4).toString('hex')}`;
-  const open = () => openDb({ databaseUrl: TEST_DATABASE_URL, schema, poolSize: 5 });
+  const { open, drop } = lastingDb('postgres', 'slatwo');
   let A: Instance;
   let B: Instance;
   afterAll(async () => {
     await A?.close();
     await B?.close();
-    const db = await openDb({ databaseUrl: TEST_DATABASE_URL });
-    await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await db.close();
+    await drop();
   });
 
   it('each stage of each ticket is emitted once, and the alert reaches the console on the other instance', { timeout: 90_000 }, async () => {
