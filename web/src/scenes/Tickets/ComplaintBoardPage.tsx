@@ -1,12 +1,11 @@
-import { ComplaintContacts } from './ComplaintContacts';
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Segmented, Table, Tag, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
-import { useNavigate } from 'react-router';
+import { App, Button, Segmented, Tag, type TableColumnsType } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ticketsApi, type TicketView } from '../../api/tickets';
 import { fullTime } from '../../i18n/format';
 import { CLASSIFICATION_KINDS } from '../../../../src/core/tickets/model';
-import { AgentName, DeadlineState, SlaState, TicketStatusTag } from './parts';
+import { ComplaintContacts } from './ComplaintContacts';
+import { AgentName, DeadlineState, SlaState, TicketStatusTag, TicketTable } from './parts';
 import { useLabel, useTicketError, useTicketT } from './strings';
 import { TicketTabs } from './TicketsPage';
 import './tickets.css';
@@ -24,7 +23,6 @@ export default function ComplaintBoardPage() {
   const tt = useTicketT();
   const label = useLabel();
   const { message } = App.useApp();
-  const navigate = useNavigate();
   const [scope, setScope] = useState<'open' | 'all'>('open');
   const [rows, setRows] = useState<TicketView[]>([]);
   const [next, setNext] = useState<number | null>(null);
@@ -167,34 +165,15 @@ export default function ComplaintBoardPage() {
             {tt('list.refresh')}
           </Button>
         </div>
-        <Table<TicketView>
-          rowKey="id"
-          size="middle"
-          loading={loading}
+        <TicketTable
+          rows={shown}
           columns={columns}
-          dataSource={shown}
-          pagination={false}
-          locale={{ emptyText: tt('board.empty') }}
-          data-testid="complaint-board"
-          onRow={(r) =>
-            ({
-              'data-testid': 'board-row',
-              'data-ticket-id': r.id,
-              'data-status': r.status,
-              className: `ticket-row${r.complaint?.abnormal ? ' row-abnormal' : ''}`,
-              tabIndex: 0,
-              onClick: () => navigate(`/tickets/${r.id}`),
-              onKeyDown: (e) => void (e.key === 'Enter' && navigate(`/tickets/${r.id}`)),
-            }) as HTMLAttributes<HTMLElement>
-          }
+          loading={loading}
+          empty={tt('board.empty')}
+          testIds={{ table: 'complaint-board', row: 'board-row', more: 'board-more' }}
+          rowClass={(r) => (r.complaint?.abnormal ? 'row-abnormal' : '')}
+          more={next !== null ? () => void load(next) : null}
         />
-        {next !== null ? (
-          <div className="tickets-more">
-            <Button onClick={() => void load(next)} loading={loading} data-testid="board-more">
-              {tt('list.more')}
-            </Button>
-          </div>
-        ) : null}
       </div>
       <ComplaintContacts />
     </div>

@@ -1,4 +1,3 @@
-import { Activity } from './Activity';
 import { ArrowLeftOutlined, CheckCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Input, InputNumber, Modal, Result, Segmented, Select, Space, Tag } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
@@ -13,6 +12,7 @@ import { selectAgentList } from '../../stores/workspace/selectors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { promiseOutcome } from '../../../../src/core/tickets/deadlines';
 import { TICKET_PRIORITIES, TICKET_STATUSES } from '../../../../src/core/tickets/model';
+import { Activity } from './Activity';
 import { ComplaintPanel } from './ComplaintPanel';
 import { AgentName, clockState, PriorityTag, SlaState, TicketStatusTag } from './parts';
 import { useLabel, useTicketError, useTicketT } from './strings';

@@ -1,6 +1,6 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Input, Select, Table, Tag, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useRef, useState, type HTMLAttributes } from 'react';
+import { App, Button, Input, Select, Tag, type TableColumnsType } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { NavLink, useNavigate } from 'react-router';
 import { ticketsApi, type TicketFilter, type TicketView } from '../../api/tickets';
 import { fullTime } from '../../i18n/format';
@@ -8,7 +8,7 @@ import { isLead } from '../../lib/permissions';
 import { selectAgentList } from '../../stores/workspace/selectors';
 import { useWorkspace } from '../../stores/workspace/context';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../../src/core/tickets/model';
-import { AgentName, PriorityTag, SlaState, TicketStatusTag } from './parts';
+import { AgentName, PriorityTag, SlaState, TicketStatusTag, TicketTable } from './parts';
 import { useLabel, useTicketError, useTicketT } from './strings';
 import './tickets.css';
 
@@ -62,7 +62,6 @@ export default function TicketsPage() {
   const tt = useTicketT();
   const label = useLabel();
   const { message } = App.useApp();
-  const navigate = useNavigate();
   const agents = useWorkspace(selectAgentList);
   const groups = useWorkspace((s) => s.groups);
   const [filter, setFilter] = useState<TicketFilter>({});
@@ -185,34 +184,14 @@ export default function TicketsPage() {
             {tt('list.refresh')}
           </Button>
         </div>
-        <Table<TicketView>
-          rowKey="id"
-          size="middle"
-          loading={loading}
+        <TicketTable
+          rows={rows}
           columns={columns}
-          dataSource={rows}
-          pagination={false}
-          locale={{ emptyText: tt('list.empty') }}
-          data-testid="ticket-list"
-          onRow={(r) =>
-            ({
-              'data-testid': 'ticket-row',
-              'data-ticket-id': r.id,
-              'data-status': r.status,
-              className: 'ticket-row',
-              tabIndex: 0,
-              onClick: () => navigate(`/tickets/${r.id}`),
-              onKeyDown: (e) => void (e.key === 'Enter' && navigate(`/tickets/${r.id}`)),
-            }) as HTMLAttributes<HTMLElement>
-          }
+          loading={loading}
+          empty={tt('list.empty')}
+          testIds={{ table: 'ticket-list', row: 'ticket-row', more: 'tickets-more' }}
+          more={next !== null ? () => void load(next) : null}
         />
-        {next !== null ? (
-          <div className="tickets-more">
-            <Button onClick={() => void load(next)} loading={loading} data-testid="tickets-more">
-              {tt('list.more')}
-            </Button>
-          </div>
-        ) : null}
       </div>
     </div>
   );

@@ -1,4 +1,6 @@
-import { Tag } from 'antd';
+import { Button, Table, Tag, type TableColumnsType } from 'antd';
+import type { HTMLAttributes } from 'react';
+import { useNavigate } from 'react-router';
 import type { SlaClock, TicketPriority, TicketStatus, TicketView } from '../../api/tickets';
 import { fullTime } from '../../i18n/format';
 import { useWorkspace } from '../../stores/workspace/context';
@@ -122,5 +124,56 @@ export function DeadlineState({ dueAt }: { dueAt: string }) {
       {' · '}
       {n > 0 ? tt('complaint.daysLeft', { n }) : n === 0 ? tt('complaint.dueToday') : tt('complaint.overdue', { n: -n })}
     </span>
+  );
+}
+
+/**
+ * Tickets in a table whose rows open their ticket (a click, or Enter on the focused row), and
+ * 加载更多 while there are more pages: the 工单 list and the 投诉看板.
+ */
+export function TicketTable(props: {
+  rows: TicketView[];
+  columns: TableColumnsType<TicketView>;
+  loading: boolean;
+  empty: string;
+  /** The table's test id, and its rows' and more button's (`{name}-row`… are set by the caller's names). */
+  testIds: { table: string; row: string; more: string };
+  rowClass?: (r: TicketView) => string;
+  more: (() => void) | null;
+}) {
+  const tt = useTicketT();
+  const navigate = useNavigate();
+  const { rows, columns, loading, empty, testIds, rowClass, more } = props;
+  return (
+    <>
+      <Table<TicketView>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        columns={columns}
+        dataSource={rows}
+        pagination={false}
+        locale={{ emptyText: empty }}
+        data-testid={testIds.table}
+        onRow={(r) =>
+          ({
+            'data-testid': testIds.row,
+            'data-ticket-id': r.id,
+            'data-status': r.status,
+            className: `ticket-row${rowClass ? ` ${rowClass(r)}` : ''}`,
+            tabIndex: 0,
+            onClick: () => navigate(`/tickets/${r.id}`),
+            onKeyDown: (e) => void (e.key === 'Enter' && navigate(`/tickets/${r.id}`)),
+          }) as HTMLAttributes<HTMLElement>
+        }
+      />
+      {more ? (
+        <div className="tickets-more">
+          <Button onClick={more} loading={loading} data-testid={testIds.more}>
+            {tt('list.more')}
+          </Button>
+        </div>
+      ) : null}
+    </>
   );
 }
