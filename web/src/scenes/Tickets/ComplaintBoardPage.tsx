@@ -1,16 +1,17 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Segmented, Tag, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ticketsApi, type TicketView } from '../../api/tickets';
+import { Button, Segmented, Tag, type TableColumnsType } from 'antd';
+import { useEffect, useState } from 'react';
+import type { TicketView } from '../../api/tickets';
 import { fullTime } from '../../i18n/format';
 import { CLASSIFICATION_KINDS } from '../../../../src/core/tickets/model';
 import { ComplaintContacts } from './ComplaintContacts';
-import { AgentName, DeadlineState, SlaState, TicketStatusTag, TicketTable } from './parts';
-import { useLabel, useTicketError, useTicketT } from './strings';
+import { AgentName, DeadlineState, SlaState, TicketStatusTag, TicketTable, useTicketPages } from './parts';
+import { useLabel, useTicketT } from './strings';
 import { TicketTabs } from './TicketsPage';
 import './tickets.css';
 
 const PAGE = 100;
+const COMPLAINTS = { type: 'complaint' } as const;
 const REFRESH_MS = 30_000;
 
 /**
@@ -19,34 +20,10 @@ const REFRESH_MS = 30_000;
  * customer confirmed. Unsolved ones by default; newest first.
  */
 export default function ComplaintBoardPage() {
-  const fail = useTicketError();
   const tt = useTicketT();
   const label = useLabel();
-  const { message } = App.useApp();
   const [scope, setScope] = useState<'open' | 'all'>('open');
-  const [rows, setRows] = useState<TicketView[]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const [loading, setLoading] = useState(false);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (before: number | null) => {
-      const n = ++seq.current;
-      setLoading(true);
-      try {
-        const page = await ticketsApi.list({ type: 'complaint', before, limit: PAGE });
-        if (n !== seq.current) return;
-        setRows((old) => (before === null ? page.tickets : [...old, ...page.tickets]));
-        setNext(page.nextBefore);
-      } catch (err) {
-        if (n === seq.current) message.error(fail(err));
-      } finally {
-        if (n === seq.current) setLoading(false);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [message],
-  );
+  const { rows, next, loading, load } = useTicketPages(COMPLAINTS, PAGE);
   useEffect(() => {
     void load(null);
     const timer = window.setInterval(() => document.visibilityState === 'visible' && void load(null), REFRESH_MS);

@@ -1,15 +1,15 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { App, Button, Input, Select, Tag, type TableColumnsType } from 'antd';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Button, Input, Select, Tag, type TableColumnsType } from 'antd';
+import { useEffect, useState } from 'react';
 import { NavLink, useNavigate } from 'react-router';
-import { ticketsApi, type TicketFilter, type TicketView } from '../../api/tickets';
+import type { TicketFilter, TicketView } from '../../api/tickets';
 import { fullTime } from '../../i18n/format';
 import { isLead } from '../../lib/permissions';
 import { selectAgentList } from '../../stores/workspace/selectors';
 import { useWorkspace } from '../../stores/workspace/context';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from '../../../../src/core/tickets/model';
-import { AgentName, PriorityTag, SlaState, TicketStatusTag, TicketTable } from './parts';
-import { useLabel, useTicketError, useTicketT } from './strings';
+import { AgentName, PriorityTag, SlaState, TicketStatusTag, TicketTable, useTicketPages } from './parts';
+import { useLabel, useTicketT } from './strings';
 import './tickets.css';
 
 const PAGE = 50;
@@ -58,36 +58,12 @@ export function TicketTabs() {
  * paged by `nextBefore`; a row opens the ticket.
  */
 export default function TicketsPage() {
-  const fail = useTicketError();
   const tt = useTicketT();
   const label = useLabel();
-  const { message } = App.useApp();
   const agents = useWorkspace(selectAgentList);
   const groups = useWorkspace((s) => s.groups);
   const [filter, setFilter] = useState<TicketFilter>({});
-  const [rows, setRows] = useState<TicketView[]>([]);
-  const [next, setNext] = useState<number | null>(null);
-  const [loading, setLoading] = useState(false);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (before: number | null) => {
-      const n = ++seq.current;
-      setLoading(true);
-      try {
-        const page = await ticketsApi.list({ ...filter, before, limit: PAGE });
-        if (n !== seq.current) return;
-        setRows((old) => (before === null ? page.tickets : [...old, ...page.tickets]));
-        setNext(page.nextBefore);
-      } catch (err) {
-        if (n === seq.current) message.error(fail(err));
-      } finally {
-        if (n === seq.current) setLoading(false);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [filter, message],
-  );
+  const { rows, next, loading, load } = useTicketPages(filter, PAGE);
   useEffect(() => void load(null), [load]);
 
   const set = (patch: Partial<TicketFilter>) => setFilter((f) => ({ ...f, ...patch }));

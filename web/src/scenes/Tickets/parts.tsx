@@ -1,10 +1,10 @@
-import { Button, Table, Tag, type TableColumnsType } from 'antd';
-import type { HTMLAttributes } from 'react';
+import { App, Button, Table, Tag, type TableColumnsType } from 'antd';
+import { useCallback, useRef, useState, type HTMLAttributes } from 'react';
 import { useNavigate } from 'react-router';
-import type { SlaClock, TicketPriority, TicketStatus, TicketView } from '../../api/tickets';
+import { ticketsApi, type SlaClock, type TicketFilter, type TicketPriority, type TicketStatus, type TicketView } from '../../api/tickets';
 import { fullTime } from '../../i18n/format';
 import { useWorkspace } from '../../stores/workspace/context';
-import { useLabel, useTicketT } from './strings';
+import { useLabel, useTicketError, useTicketT } from './strings';
 
 const PRIORITY_COLOR: Record<TicketPriority, string | undefined> = { urgent: 'red', high: 'volcano', normal: undefined, low: 'default' };
 const STATUS_COLOR: Record<TicketStatus, string | undefined> = {
@@ -176,4 +176,37 @@ export function TicketTable(props: {
       ) : null}
     </>
   );
+}
+
+/**
+ * Pages of tickets under a filter, newest first: `load(null)` reads the first page again,
+ * `load(next)` adds the next one. An answer that comes after a newer request is dropped.
+ */
+export function useTicketPages(filter: TicketFilter, pageSize: number) {
+  const fail = useTicketError();
+  const { message } = App.useApp();
+  const [rows, setRows] = useState<TicketView[]>([]);
+  const [next, setNext] = useState<number | null>(null);
+  const [loading, setLoading] = useState(false);
+  const seq = useRef(0);
+  const key = JSON.stringify(filter);
+  const load = useCallback(
+    async (before: number | null) => {
+      const n = ++seq.current;
+      setLoading(true);
+      try {
+        const page = await ticketsApi.list({ ...(JSON.parse(key) as TicketFilter), before, limit: pageSize });
+        if (n !== seq.current) return;
+        setRows((old) => (before === null ? page.tickets : [...old, ...page.tickets]));
+        setNext(page.nextBefore);
+      } catch (err) {
+        if (n === seq.current) message.error(fail(err));
+      } finally {
+        if (n === seq.current) setLoading(false);
+      }
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [key, message, pageSize],
+  );
+  return { rows, next, loading, load };
 }
