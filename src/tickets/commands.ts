@@ -1,6 +1,5 @@
 import { DomainError, forbidden, notFound } from '../core/errors.js';
 import { pendingEvent, type EventMap, type PendingEvent } from '../core/events.js';
-import type { Actor } from '../core/model.js';
 import { assertSupervisor, canChangeStatus, isLead, servesCustomers, type Caller } from '../core/permissions.js';
 import {
   approveCompensation,
@@ -43,6 +42,7 @@ import type { Sql } from '../storage/db.js';
 import { findConversation } from '../storage/conversations.js';
 import { codePointLength } from '../core/text.js';
 import { cancelTimers, scheduleTimer } from '../timers/timers.js';
+import { changeContext, logEntries } from './log.js';
 import { syncTicketTimers, systemLogged, ticketTimerKeys } from './timers.js';
 import {
   addSlaHistory,
@@ -70,7 +70,6 @@ import {
   setCommentMessage,
   shiftSlaPolicies,
   storedSlaPolicies,
-  workspaceCalendars,
   type StoredSlaPolicy,
   type TicketComment,
 } from './store.js';
@@ -82,13 +81,9 @@ import {
  * ticket's SLA history, from which its clocks are computed.
  */
 
-type TicketEventSubject = Ticket | Compensation | ReplyPromise;
-
-/** The core's events as log entries (ticket events belong to no conversation: they lock none). */
-function logged(caller: Caller, events: TicketEvent[], subject: TicketEventSubject): PendingEvent[] {
-  const actor: Actor = agentActor(caller);
-  return events.map((e) => pendingEvent(e.type, { workspaceId: caller.workspaceId, actor, data: e.data as never, subject: subject as never }) as PendingEvent);
-}
+/** The core's events, logged as the caller's. */
+const logged = (caller: Caller, events: TicketEvent[], subject: Ticket | Compensation | ReplyPromise): PendingEvent[] =>
+  logEntries(caller.workspaceId, agentActor(caller), events, subject);
 
 /** The SLA history entries the core's events mean: status changes and public replies. */
 function slaEntries(events: TicketEvent[], at: string): SlaActivity[] {
@@ -99,11 +94,9 @@ function slaEntries(events: TicketEvent[], at: string): SlaActivity[] {
   });
 }
 
-/** What the core needs to know of the change: who, when, and the workspace's time zone. */
-async function changeContext(sql: Sql, caller: Caller, at: Date): Promise<ChangeContext> {
-  const { fallback } = await workspaceCalendars(sql, caller.workspaceId);
-  return { by: { type: 'agent', agentId: caller.agentId, role: caller.role }, at, timezone: fallback.timezone };
-}
+/** The core's context for a change by the caller. */
+const callerContext = (sql: Sql, caller: Caller, at: Date): Promise<ChangeContext> =>
+  changeContext(sql, caller.workspaceId, { type: 'agent', agentId: caller.agentId, role: caller.role }, at);
 
 async function lockedTicket(sql: Sql, caller: Caller, id: number): Promise<Ticket> {
   const ticket = await findTicket(sql, caller.workspaceId, id, { lock: true });
@@ -142,7 +135,7 @@ export type TicketInput = Omit<NewTicket, 'id' | 'workspaceId' | 'contactId' | '
 async function create(sql: Sql, caller: Caller, input: TicketInput & { contactId: number; conversationIds: number[] }): Promise<{ result: Ticket; events: PendingEvent[] }> {
   await checkPeople(sql, caller, input);
   const at = new Date();
-  const ctx = await changeContext(sql, caller, at);
+  const ctx = await callerContext(sql, caller, at);
   const id = await nextTicketId(sql);
   const r = createTicket({ ...input, id, workspaceId: caller.workspaceId }, ctx);
   if (!r.ok) throw r.error;
@@ -223,7 +216,7 @@ export async function updateTicket(ctx: CommandContext, caller: Caller, id: numb
   return runCommand(ctx, async (sql) => {
     const before = await lockedTicket(sql, caller, id);
     const at = new Date();
-    const cctx = await changeContext(sql, caller, at);
+    const cctx = await callerContext(sql, caller, at);
     let ticket = before;
     const pending: PendingEvent[] = [];
 
@@ -282,7 +275,7 @@ export async function updateTicket(ctx: CommandContext, caller: Caller, id: numb
 export async function recordComplaintStep(ctx: CommandContext, caller: Caller, id: number, input: StepInput): Promise<Ticket> {
   return runCommand(ctx, async (sql) => {
     const before = await lockedTicket(sql, caller, id);
-    const cctx = await changeContext(sql, caller, new Date());
+    const cctx = await callerContext(sql, caller, new Date());
     const { ticket, events } = applyAll(before, [{ kind: 'complaint_step', ...input }], cctx);
     if (ticket !== before) await saveTicket(sql, ticket);
     return { result: ticket, events: logged(caller, events, ticket) };
@@ -297,13 +290,11 @@ export async function confirmTicketAsCustomer(ctx: CommandContext, contact: { id
   return runCommand(ctx, async (sql) => {
     const before = await findTicket(sql, contact.workspaceId, id, { lock: true });
     if (!before || before.contactId !== contact.id) throw notFound('ticket');
-    const { fallback } = await workspaceCalendars(sql, contact.workspaceId);
-    const r = changeTicket(before, { kind: 'confirm' }, { by: { type: 'customer' }, at: new Date(), timezone: fallback.timezone });
+    const r = changeTicket(before, { kind: 'confirm' }, await changeContext(sql, contact.workspaceId, { type: 'customer' }, new Date()));
     if (!r.ok) throw r.error;
     if (r.ticket === before) return { result: before, events: [] };
     await saveTicket(sql, r.ticket);
-    const actor: Actor = { type: 'customer', id: contact.id };
-    return { result: r.ticket, events: r.events.map((e) => pendingEvent(e.type, { workspaceId: contact.workspaceId, actor, data: e.data as never, subject: r.ticket as never }) as PendingEvent) };
+    return { result: r.ticket, events: logEntries(contact.workspaceId, { type: 'customer', id: contact.id }, r.events, r.ticket) };
   });
 }
 
@@ -334,7 +325,7 @@ export async function addComment(ctx: CommandContext, caller: Caller, author: { 
     let ticket = before;
     let coreEvents: TicketEvent[] = [];
     if (input.public) {
-      const result = applyAll(before, [{ kind: 'reply' }], await changeContext(sql, caller, at));
+      const result = applyAll(before, [{ kind: 'reply' }], await callerContext(sql, caller, at));
       ticket = result.ticket;
       coreEvents = result.events;
     }

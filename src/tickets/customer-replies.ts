@@ -1,9 +1,10 @@
 import { runCommand, type CommandContext } from '../commands/context.js';
-import { pendingEvent, type PendingEvent, type StoredEventOf } from '../core/events.js';
-import { changeTicket, type Ticket, type TicketEvent } from '../core/tickets/index.js';
+import type { StoredEventOf } from '../core/events.js';
+import { changeTicket } from '../core/tickets/index.js';
 import { defineConsumer } from '../events/consumers.js';
 import type { Sql } from '../storage/db.js';
-import { addSlaHistory, findTicketAnyWorkspace, saveTicket, workspaceCalendars } from './store.js';
+import { changeContext, logEntries } from './log.js';
+import { addSlaHistory, findTicketAnyWorkspace, saveTicket } from './store.js';
 import { syncTicketTimers, systemLogged } from './timers.js';
 
 /**
@@ -47,14 +48,13 @@ async function customerReplied(ctx: CommandContext, ticketId: number, e: StoredE
     const at = new Date(e.createdAt);
     // a message written before the ticket existed (read late by this consumer) is not a reply to it
     if (!ticket || ticket.status === 'closed' || at.getTime() < Date.parse(ticket.createdAt) || !(await firstTime(sql, ticketId, e.data.messageId, at))) return { result: undefined, events: [] };
-    const { fallback } = await workspaceCalendars(sql, ticket.workspaceId);
-    const r = changeTicket(ticket, { kind: 'reply' }, { by: { type: 'customer' }, at, timezone: fallback.timezone });
+    const r = changeTicket(ticket, { kind: 'reply' }, await changeContext(sql, ticket.workspaceId, { type: 'customer' }, at));
     if (!r.ok) throw r.error;
     if (r.ticket !== ticket) await saveTicket(sql, r.ticket);
     const reopened = r.events.find((x) => x.type === 'ticket.status_changed');
     await addSlaHistory(sql, ticketId, reopened?.type === 'ticket.status_changed' ? [{ kind: 'status', at: at.toISOString(), to: reopened.data.to }] : []);
     const stages = await syncTicketTimers(sql, r.ticket, new Date());
-    return { result: undefined, events: [...customerLogged(r.ticket, r.events), ...systemLogged(ticket.workspaceId, stages, r.ticket)] };
+    return { result: undefined, events: [...logEntries(ticket.workspaceId, { type: 'customer', id: ticket.contactId }, r.events, r.ticket), ...systemLogged(ticket.workspaceId, stages, r.ticket)] };
   });
 }
 
@@ -66,8 +66,4 @@ async function firstTime(sql: Sql, ticketId: number, messageId: number, at: Date
     [ticketId, messageId, at],
   );
   return rows.length === 1;
-}
-
-function customerLogged(ticket: Ticket, events: TicketEvent[]): PendingEvent[] {
-  return events.map((ev) => pendingEvent(ev.type, { workspaceId: ticket.workspaceId, actor: { type: 'customer', id: ticket.contactId }, data: ev.data as never, subject: ticket as never }) as PendingEvent);
 }

@@ -1,6 +1,5 @@
 import { runCommand, type CommandContext } from '../commands/context.js';
-import { pendingEvent, type PendingEvent } from '../core/events.js';
-import type { Actor } from '../core/model.js';
+import type { PendingEvent } from '../core/events.js';
 import {
   deadlineTimer,
   fireDeadlineTimer,
@@ -14,7 +13,8 @@ import {
   type TicketEvent,
 } from '../core/tickets/index.js';
 import type { Sql } from '../storage/db.js';
-import { cancelTimers, scheduleTimer, type TimerRunner } from '../timers/timers.js';
+import { cancelTimers, scheduleTimer, type TimerRunner, type TimerSpec } from '../timers/timers.js';
+import { logEntries, SYSTEM_ACTOR } from './log.js';
 import { findPromise, findTicketAnyWorkspace } from './store.js';
 import { viewTicket } from './view.js';
 
@@ -35,8 +35,6 @@ import { viewTicket } from './view.js';
  * timer runs again after a crash.
  */
 
-const SYSTEM: Actor = { type: 'system', id: null };
-
 export const ticketTimerKeys = {
   sla: (ticketId: number, metric: string) => `sla:${ticketId}:${metric}`,
   deadline: (ticketId: number) => `deadline:${ticketId}`,
@@ -44,9 +42,7 @@ export const ticketTimerKeys = {
 };
 
 /** The core's events raised by a timer (or at a change), as log entries by the platform. */
-export function systemLogged(workspaceId: number, events: TicketEvent[], subject: Ticket | ReplyPromise): PendingEvent[] {
-  return events.map((e) => pendingEvent(e.type, { workspaceId, actor: SYSTEM, data: e.data as never, subject: subject as never }) as PendingEvent);
-}
+export const systemLogged = (workspaceId: number, events: TicketEvent[], subject: Ticket | ReplyPromise): PendingEvent[] => logEntries(workspaceId, SYSTEM_ACTOR, events, subject);
 
 /** The group's 组长 and the workspace's supervisors (admins when it has none): who escalations go to. */
 export async function escalationPeople(sql: Sql, workspaceId: number, groupId: number | null): Promise<EscalationPeople> {
@@ -133,10 +129,10 @@ export function registerTicketTimers(runner: TimerRunner, ctx: CommandContext): 
     await runCommand(ctx, async (sql) => {
       const ticket = await findTicketAnyWorkspace(sql, Number(t.payload.ticketId), { lock: true });
       const deadline = ticket?.complaint?.deadline ?? null;
-      const [row] = await sql.query('SELECT payload, due_at FROM timers WHERE key = $1 FOR UPDATE', [t.key]);
       const now = new Date();
+      const payload = await stillDue(sql, t.key, now);
       // gone, moved to another time meanwhile, or for a deadline that changed: nothing to say now
-      if (!ticket || !deadline || !row || new Date(row.due_at).getTime() > now.getTime() || row.payload.deadlineDueAt !== deadline.dueAt) {
+      if (!ticket || !deadline || !payload || payload.deadlineDueAt !== deadline.dueAt) {
         if (ticket) await syncTicketTimers(sql, ticket, now);
         return { result: undefined, events: [] };
       }
@@ -144,9 +140,8 @@ export function registerTicketTimers(runner: TimerRunner, ctx: CommandContext): 
         await cancelTimers(sql, [t.key]);
         return { result: undefined, events: [] };
       }
-      const fired = fireDeadlineTimer(ticket.id, deadline, Number(row.payload.daysBefore), now);
-      if (fired.next) await scheduleTimer(sql, { ...fired.next, payload: { ...fired.next.payload, deadlineDueAt: deadline.dueAt }, workspaceId: ticket.workspaceId });
-      else await cancelTimers(sql, [t.key]);
+      const fired = fireDeadlineTimer(ticket.id, deadline, Number(payload.daysBefore), now);
+      await setOrCancel(sql, t.key, fired.next && { ...fired.next, payload: { ...fired.next.payload, deadlineDueAt: deadline.dueAt }, workspaceId: ticket.workspaceId });
       return { result: undefined, events: systemLogged(ticket.workspaceId, fired.events, ticket) };
     });
   });
@@ -155,15 +150,29 @@ export function registerTicketTimers(runner: TimerRunner, ctx: CommandContext): 
   runner.on('promise', async (t) => {
     await runCommand(ctx, async (sql) => {
       const promise = await findPromise(sql, Number(t.payload.promiseId), { lock: true });
-      const [row] = await sql.query('SELECT payload, due_at FROM timers WHERE key = $1 FOR UPDATE', [t.key]);
-      if (!promise || !row || new Date(row.due_at).getTime() > Date.now()) return { result: undefined, events: [] };
+      const payload = await stillDue(sql, t.key, new Date());
+      if (!promise || !payload) return { result: undefined, events: [] };
       const groupId = await promiseGroup(sql, promise);
-      const fired = firePromiseTimer(promise, row.payload.stage, escalateTo(await escalationPeople(sql, promise.workspaceId, groupId)));
-      if (fired.next) await scheduleTimer(sql, { ...fired.next, workspaceId: promise.workspaceId });
-      else await cancelTimers(sql, [t.key]);
+      const fired = firePromiseTimer(promise, payload.stage, escalateTo(await escalationPeople(sql, promise.workspaceId, groupId)));
+      await setOrCancel(sql, t.key, fired.next && { ...fired.next, workspaceId: promise.workspaceId });
       return { result: undefined, events: systemLogged(promise.workspaceId, fired.events, promise) };
     });
   });
+}
+
+/**
+ * The payload of a timer that fired, its row locked, when it is still there and still due:
+ * null when a change meanwhile removed it or moved it later (then there is nothing to do now).
+ */
+async function stillDue(sql: Sql, key: string, now: Date): Promise<Record<string, any> | null> {
+  const [row] = await sql.query('SELECT payload, due_at FROM timers WHERE key = $1 FOR UPDATE', [key]);
+  return row && new Date(row.due_at).getTime() <= now.getTime() ? (row.payload as Record<string, any>) : null;
+}
+
+/** The next timer in place of this one, or none. */
+async function setOrCancel(sql: Sql, key: string, next: TimerSpec | null): Promise<void> {
+  if (next) await scheduleTimer(sql, next);
+  else await cancelTimers(sql, [key]);
 }
 
 /** The skill group a promise's ticket or conversation belongs to (its 组长 hears of a miss). */
