@@ -9,7 +9,8 @@ import {
   DEFAULT_SLA_POLICIES,
   keepPromise,
   makePromise,
-  promiseOutcome,
+  viewPromise,
+  type PromiseView,
   promiseTally,
   promiseTimer,
   requestCompensation,
@@ -405,10 +406,6 @@ export async function makeReplyPromise(ctx: CommandContext, caller: Caller, inpu
   });
 }
 
-/** A promise with where it stands now: open, kept in time, or missed. */
-export type PromiseView = ReplyPromise & { outcome: ReturnType<typeof promiseOutcome> };
-export const viewPromise = (p: ReplyPromise, now = new Date()): PromiseView => ({ ...p, outcome: promiseOutcome(p, now) });
-
 /** The agent marks their promise done (a supervisor may for them); kept late it stays missed. Its timer stops. */
 export async function keepReplyPromise(ctx: CommandContext, caller: Caller, id: number): Promise<PromiseView> {
   return runCommand(ctx, async (sql) => {
@@ -420,7 +417,7 @@ export async function keepReplyPromise(ctx: CommandContext, caller: Caller, id: 
     if (out instanceof DomainError) throw out;
     await savePromiseKept(sql, id, out.promise.keptAt!);
     await cancelTimers(sql, [ticketTimerKeys.promise(id)]);
-    return { result: viewPromise(out.promise), events: logged(caller, out.events, out.promise) };
+    return { result: viewPromise(out.promise, new Date()), events: logged(caller, out.events, out.promise) };
   });
 }
 

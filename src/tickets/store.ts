@@ -7,6 +7,8 @@ import {
   type SlaActivity,
   type SlaPolicy,
   type Ticket,
+  type TicketActivity,
+  type TicketComment,
   type TicketPriority,
   type TicketStatus,
   type TicketType,
@@ -169,16 +171,7 @@ export async function listTickets(sql: Sql, workspaceId: number, f: TicketFilter
 
 // ── comments ────────────────────────────────────────────────────────────────
 
-export interface TicketComment {
-  id: number;
-  ticketId: number;
-  authorId: number | null;
-  public: boolean;
-  body: string;
-  conversationId: number | null;
-  messageId: number | null;
-  createdAt: string;
-}
+export type { TicketComment };
 
 const toComment = (r: Row): TicketComment => ({
   id: Number(r.id),
@@ -262,14 +255,6 @@ export async function contactPresence(sql: Sql, contactId: number): Promise<{ id
   return { id: contactId, name: r?.name ?? null, online: Boolean(r?.online) };
 }
 
-/** One entry of a ticket's activity log: an event of the log that names the ticket, with who did it. */
-export interface TicketActivity {
-  id: number;
-  type: string;
-  at: string;
-  actor: { type: string; id: number | null; name: string | null };
-  data: Record<string, unknown>;
-}
 
 /**
  * A ticket's activity log, oldest first: every event that names it (created, status, replies,

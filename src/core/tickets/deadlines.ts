@@ -107,6 +107,10 @@ export function promiseOutcome(p: Pick<ReplyPromise, 'dueAt' | 'keptAt'>, now: D
   return now.getTime() > due ? 'missed' : 'open';
 }
 
+/** A promise with where it stands at `now`, as the API shows it. */
+export type PromiseView = ReplyPromise & { outcome: PromiseOutcome };
+export const viewPromise = (p: ReplyPromise, now: Date): PromiseView => ({ ...p, outcome: promiseOutcome(p, now) });
+
 /** The agent marks the promise done (a late one is recorded, and stays missed). */
 export function keepPromise(p: ReplyPromise, at: Date): { promise: ReplyPromise; events: TicketEvent[] } | DomainError {
   if (p.keptAt) return new DomainError('promise_kept', `this promise was kept already at ${p.keptAt}`, 409);

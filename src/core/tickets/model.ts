@@ -222,3 +222,25 @@ export interface Handoff {
   howMany: string;
   howMuch: string;
 }
+
+/** A comment on a ticket: internal (内部备注), or a public reply, which a linked conversation also received as an agent message. */
+export interface TicketComment {
+  id: number;
+  ticketId: number;
+  authorId: number | null;
+  public: boolean;
+  body: string;
+  /** The conversation a public reply was posted to, and the message it became there. */
+  conversationId: number | null;
+  messageId: number | null;
+  createdAt: string;
+}
+
+/** One entry of a ticket's activity log (动态): an event of the log that names the ticket, with who did it. */
+export interface TicketActivity {
+  id: number;
+  type: string;
+  at: string;
+  actor: { type: string; id: number | null; name: string | null };
+  data: Record<string, unknown>;
+}

@@ -17,6 +17,7 @@ import {
   TICKET_PRIORITIES,
   TICKET_STATUSES,
   TICKET_TYPES,
+  viewPromise,
 } from '../../core/tickets/index.js';
 import { callerOf, requireAgent } from '../../http/context.js';
 import { errorSchema, idParam, isoTime } from '../../http/schemas.js';
@@ -30,7 +31,6 @@ import {
   makeReplyPromise,
   promisesFor,
   suggestFor,
-  viewPromise,
   recordComplaintStep,
   setComplaintContacts,
   requestTicketCompensation,
@@ -372,7 +372,7 @@ export const ticketsPlugin: FastifyPluginAsync = async (app) => {
         ...(await one(caller.workspaceId, ticket)),
         comments: await commentsOf(ctx.db, ticket.id),
         compensations: await compensationsOf(ctx.db, ticket.id),
-        promises: (await promisesOfTicket(ctx.db, ticket.id)).map((p) => viewPromise(p)),
+        promises: (await promisesOfTicket(ctx.db, ticket.id)).map((p) => viewPromise(p, new Date())),
         contact: await contactPresence(ctx.db, ticket.contactId),
       };
     },
@@ -515,7 +515,7 @@ export const ticketsPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { ticketId, conversationId, dueAt, note } = req.body;
       const promise = await makeReplyPromise(ctx, callerOf(req), { ticketId: ticketId ?? null, conversationId: conversationId ?? null, dueAt: new Date(dueAt), note });
-      return reply.code(201).send(viewPromise(promise));
+      return reply.code(201).send(viewPromise(promise, new Date()));
     },
   );
 

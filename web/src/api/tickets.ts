@@ -1,15 +1,15 @@
 import type {
   AbnormalSign,
   Classification,
-  ClassificationKind,
   Compensation,
   ComplaintSource,
   ComplaintStepId,
   Handoff,
-  PromiseOutcome,
-  ReplyPromise,
+  PromiseView,
   SlaClock,
   Ticket,
+  TicketActivity,
+  TicketComment,
   TicketPriority,
   TicketStatus,
   TicketType,
@@ -27,6 +27,8 @@ export type {
   PromiseOutcome,
   SlaClock,
   Ticket,
+  TicketActivity,
+  TicketComment,
   TicketPriority,
   TicketStatus,
   TicketType,
@@ -47,19 +49,9 @@ export interface TicketView extends Omit<Ticket, 'complaint' | 'customFields'> {
   sla: SlaClock[];
 }
 
-export interface TicketComment {
-  id: number;
-  ticketId: number;
-  authorId: number | null;
-  public: boolean;
-  body: string;
-  conversationId: number | null;
-  messageId: number | null;
-  createdAt: string;
-}
 
-/** A promise as `GET /tickets/{id}` and `POST /promises/{id}/keep` send it (`outcome` once the server adds it). */
-export type TicketPromise = ReplyPromise & { outcome?: PromiseOutcome };
+/** A promise as `GET /tickets/{id}` and `POST /promises/{id}/keep` send it: with its outcome now. */
+export type TicketPromise = PromiseView;
 
 /** The ticket's customer as the detail shows it: whether a public reply reaches them now (the server adds it). */
 export interface TicketContact {
@@ -81,14 +73,6 @@ export interface ComplaintContacts {
   legal: number[];
 }
 
-/** One entry of `GET /tickets/{id}/activity` (动态): an event of the log that names the ticket. */
-export interface TicketActivity {
-  id: number;
-  type: string;
-  at: string;
-  actor: { type: string; id: number | null; name: string | null };
-  data: Record<string, unknown>;
-}
 
 /** `GET /tickets/{id}/suggestion`: what the conversation suggests, for the agent to confirm. */
 export interface TicketSuggestion {
