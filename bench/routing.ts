@@ -5,6 +5,7 @@
  * (re-sorting the whole queue for every decision), the way a simple
  * implementation would. Target: a decision in < 1 ms at p99.
  */
+import { withBenchWorkspace } from './workspace.js';
 import { compareQueued, pickAgent, QueueHeap, type Candidate, type Queued, type Strategy } from '../src/core/routing/routing.js';
 
 const AGENTS = Number(process.env.BENCH_ROUTING_AGENTS ?? 1000);
@@ -100,19 +101,7 @@ export async function benchRouting(log: (s: string) => void): Promise<void> {
  * 10,000 queued conversations.
  */
 export async function benchRoutingDb(kind: 'pglite' | 'postgres', databaseUrl: string, log: (s: string) => void): Promise<void> {
-  const crypto = await import('node:crypto');
-  const { openDb } = await import('../src/storage/db.js');
-  const { migrate } = await import('../src/storage/migrate.js');
-  const { bootstrap } = await import('../src/bootstrap.js');
-  const { buildApp } = await import('../src/server/app.js');
-  const { loadConfig } = await import('../src/config.js');
-  const { MemoryBus } = await import('../src/bus/bus.js');
-  const schema = `bench_route_${crypto.randomBytes(4).toString('hex')}`;
-  const db = kind === 'pglite' ? await openDb({}) : await openDb({ databaseUrl, schema });
-  try {
-    await migrate(db);
-    const boot = await bootstrap(db, { adminPassword: 'bench-pass-1' });
-    const ws = boot.workspace.id;
+  await withBenchWorkspace(kind, databaseUrl, 'bench_route', async ({ db, workspaceId: ws, inboxId, app: appOf }) => {
     await db.query(`UPDATE inboxes SET reception = $1::jsonb`, [JSON.stringify({ messages: { welcome: null, agentJoined: null, offline: null }, timeouts: { agentResponseSeconds: null, idleCheckinMinutes: null } })]);
     const groupCount = 20;
     await db.query(`INSERT INTO skill_groups (workspace_id, name) SELECT $1, 'g' || g FROM generate_series(1, $2) g`, [ws, groupCount]);
@@ -132,30 +121,22 @@ export async function benchRoutingDb(kind: 'pglite' | 'postgres', databaseUrl: s
        SELECT $1, $2, c.id, (SELECT id FROM skill_groups WHERE name = 'g' || (1 + c.id % $3)), CASE WHEN c.id % 20 = 0 THEN 1 ELSE 0 END,
               now() - (c.id || ' seconds')::interval, 'human'
        FROM contacts c WHERE c.name LIKE 'c%'`,
-      [ws, boot.inbox.id, groupCount],
+      [ws, inboxId, groupCount],
     );
-    const app = await buildApp({ config: loadConfig({}, { timerPollMs: 3_600_000 }), db, bus: new MemoryBus(), logger: false });
-    await app.ready();
-    try {
-      const ids = await db.query(`SELECT id FROM conversations WHERE queued_at IS NOT NULL ORDER BY priority DESC, queued_at, id LIMIT 2000`);
-      const times: number[] = [];
-      const t0 = performance.now();
-      for (const { id } of ids) {
-        const s = performance.now();
-        await app.router.route(id);
-        times.push(performance.now() - s);
-      }
-      const total = performance.now() - t0;
-      times.sort((a, b) => a - b);
-      const [assigned] = await db.query(`SELECT count(*) AS n FROM conversations WHERE assignee_id IS NOT NULL`);
-      log(
-        `  Router.route() on ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'} (transaction, locks, events) ${(ids.length / (total / 1000)).toFixed(0).padStart(6)} decisions/s   p50 ${quantile(times, 0.5).toFixed(2)} ms   p99 ${quantile(times, 0.99).toFixed(2)} ms   (${assigned.n} assigned)`,
-      );
-    } finally {
-      await app.close();
+    const app = await appOf();
+    const ids = await db.query(`SELECT id FROM conversations WHERE queued_at IS NOT NULL ORDER BY priority DESC, queued_at, id LIMIT 2000`);
+    const times: number[] = [];
+    const t0 = performance.now();
+    for (const { id } of ids) {
+      const s = performance.now();
+      await app.router.route(id);
+      times.push(performance.now() - s);
     }
-  } finally {
-    if (kind === 'postgres') await db.query(`DROP SCHEMA ${schema} CASCADE`);
-    await db.close();
-  }
+    const total = performance.now() - t0;
+    times.sort((a, b) => a - b);
+    const [assigned] = await db.query(`SELECT count(*) AS n FROM conversations WHERE assignee_id IS NOT NULL`);
+    log(
+      `  Router.route() on ${kind === 'pglite' ? 'PGlite' : 'PostgreSQL'} (transaction, locks, events) ${(ids.length / (total / 1000)).toFixed(0).padStart(6)} decisions/s   p50 ${quantile(times, 0.5).toFixed(2)} ms   p99 ${quantile(times, 0.99).toFixed(2)} ms   (${assigned.n} assigned)`,
+    );
+  });
 }
