@@ -189,9 +189,10 @@ export function nextClosing(cal: BusinessCalendar, at: Date): Date | null {
 
 const MINUTE_MS = 60_000;
 
-/** One local date's opening hours as instants (ms), in order; `start` is the date's local midnight. */
+/** One local date's opening hours as instants (ms), in order; `start` is the date's local midnight, `next` the next date. */
 interface DayOpenings {
   start: number;
+  next: string;
   ranges: [number, number][];
 }
 
@@ -218,10 +219,26 @@ function openingsOn(cal: BusinessCalendar, date: string): DayOpenings {
   if (!day) {
     if (days.size >= MAX_CACHED_DAYS) days.clear();
     const tz = cal.timezone;
-    day = { start: instantOf(date, 0, tz).getTime(), ranges: hoursOn(cal, date).map((r) => [instantOf(date, minutes(r.start), tz).getTime(), instantOf(date, minutes(r.end), tz).getTime()]) };
+    day = { start: instantOf(date, 0, tz).getTime(), next: addDays(date, 1), ranges: hoursOn(cal, date).map((r) => [instantOf(date, minutes(r.start), tz).getTime(), instantOf(date, minutes(r.end), tz).getTime()]) };
     days.set(date, day);
   }
   return day;
+}
+
+/**
+ * The local date of an instant, remembered: a ticket's clocks ask it again and again for the
+ * same instants (each stage of a clock walks the same spans), and Intl is the slow part.
+ */
+const MAX_CACHED_DATES = 20_000;
+const localDates = new Map<string, string>();
+function localDate(at: Date, tz: string): string {
+  const key = `${tz}|${at.getTime()}`;
+  let date = localDates.get(key);
+  if (date === undefined) {
+    if (localDates.size >= MAX_CACHED_DATES) localDates.clear();
+    localDates.set(key, (date = localTime(at, tz).date));
+  }
+  return date;
 }
 
 /**
@@ -233,10 +250,10 @@ function openingsOn(cal: BusinessCalendar, date: string): DayOpenings {
 export function addBusinessMinutes(cal: BusinessCalendar, from: Date, minutes: number): Date | null {
   let left = minutes * MINUTE_MS;
   const t = from.getTime();
-  let date = localTime(from, cal.timezone).date;
-  for (let closedDays = 0; closedDays < HORIZON_DAYS; date = addDays(date, 1)) {
+  for (let date = localDate(from, cal.timezone), closedDays = 0; closedDays < HORIZON_DAYS; ) {
+    const day = openingsOn(cal, date);
     let opened = false;
-    for (const [s, e] of openingsOn(cal, date).ranges) {
+    for (const [s, e] of day.ranges) {
       if (e <= t) continue;
       opened = true;
       const begin = Math.max(s, t);
@@ -244,6 +261,7 @@ export function addBusinessMinutes(cal: BusinessCalendar, from: Date, minutes: n
       left -= e - begin;
     }
     closedDays = opened ? 0 : closedDays + 1;
+    date = day.next;
   }
   return null;
 }
@@ -254,14 +272,14 @@ export function businessMinutesBetween(cal: BusinessCalendar, from: Date, to: Da
   const b = to.getTime();
   if (b <= a) return 0;
   let total = 0;
-  for (let date = localTime(from, cal.timezone).date; ; ) {
-    for (const [s, e] of openingsOn(cal, date).ranges) {
+  for (let day = openingsOn(cal, localDate(from, cal.timezone)); ; ) {
+    for (const [s, e] of day.ranges) {
       const lo = Math.max(s, a);
       const hi = Math.min(e, b);
       if (hi > lo) total += hi - lo;
     }
-    date = addDays(date, 1);
-    if (openingsOn(cal, date).start >= b) break;
+    day = openingsOn(cal, day.next);
+    if (day.start >= b) break;
   }
   return total / MINUTE_MS;
 }
