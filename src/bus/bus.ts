@@ -1,4 +1,5 @@
 import type { ConversationInsight, MessageAnalysis } from '../core/assist/insight.js';
+import type { CsatRating } from '../core/csat/rating.js';
 import type { Agent, Availability, Contact, Conversation, Message } from '../core/model.js';
 import type { AgentAlert, ConversationChange, PublicAgent } from '../core/realtime/frames.js';
 import type { Invitation, LiveVisitor } from '../core/visitors/types.js';
@@ -44,7 +45,9 @@ export type BusMessage =
   | { t: 'analysis'; workspaceId: number; analysis: MessageAnalysis; insight: ConversationInsight }
   /** Events were committed on another instance: the durable consumers running here look at once. */
   | { t: 'events'; types: string[] }
-  | { t: 'contact'; workspaceId: number; contact: Contact };
+  | { t: 'contact'; workspaceId: number; contact: Contact }
+  /** 满意度: a customer rated a conversation (or changed the rating): for the workspace's consoles. */
+  | { t: 'rating'; workspaceId: number; rating: CsatRating };
 
 export type BusHandler = (msg: BusMessage) => void;
 

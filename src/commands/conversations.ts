@@ -207,6 +207,16 @@ export async function systemChangeStatus(
   return setStatus(ctx, workspaceId, conversationId, status, { type: 'system', id: null }, undefined, reason);
 }
 
+/**
+ * 结束会话 by the customer (the widget's button): the conversation is resolved as when an
+ * agent ends it; another contact's conversation is not found. Ending an ended one is a no-op.
+ */
+export async function customerEndConversation(ctx: CommandContext, contact: { id: number; workspaceId: number }, conversationId: number): Promise<Conversation> {
+  return setStatus(ctx, contact.workspaceId, conversationId, 'resolved', { type: 'customer', id: contact.id }, (conv) => {
+    if (conv.contactId !== contact.id) throw notFound('conversation');
+  });
+}
+
 async function setStatus(
   ctx: CommandContext,
   workspaceId: number,

@@ -1,4 +1,5 @@
 import { DomainError, notFound } from '../core/errors.js';
+import { validateCsatSettings } from '../core/csat/rating.js';
 import { mergeReception, receptionSettings, type ReceptionPatch, type ReceptionSettings } from '../core/reception/settings.js';
 import { pendingEvent } from '../core/events.js';
 import type { Inbox, InboxSettings } from '../core/model.js';
@@ -94,6 +95,7 @@ export async function updateInboxReception(ctx: CommandContext, caller: Caller, 
     }
     const labels = next.preChat.topics.map((t) => t.label);
     if (new Set(labels).size !== labels.length) throw new DomainError('duplicate_topic', 'two pre-chat topics have the same label', 400);
+    validateCsatSettings(next.csat);
     const row = await one(sql, `UPDATE inboxes SET reception = $2::jsonb, settings = settings - 'greeting' WHERE id = $1 RETURNING *`, [inboxId, JSON.stringify(merged)]);
     const event = pendingEvent('inbox.updated', { workspaceId: caller.workspaceId, actor: agentActor(caller), data: { inboxId, fields: ['reception'] }, subject: toInbox(row) });
     return { result: next, events: [event] };

@@ -10,6 +10,7 @@ import type { Compensation } from './tickets/complaint.js';
 import type { ReplyPromise } from './tickets/deadlines.js';
 import { TICKET_EVENT_TYPES, type TicketEventMap, type TicketEventType } from './tickets/events.js';
 import type { Ticket } from './tickets/model.js';
+import type { CsatRating } from './csat/rating.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
@@ -121,6 +122,8 @@ export interface EventMap extends TicketEvents {
   'sla_policy.changed': { data: { policyId: number; action: 'created'; position: number }; subject: { id: number; name: string } };
   /** 承诺回复时间: an agent promised a reply by `dueAt` on a ticket or a conversation. */
   'promise.made': { data: { promiseId: number; agentId: number; ticketId: number | null; conversationId: number | null; dueAt: string }; subject: ReplyPromise };
+  /** 满意度: the customer rated the conversation, or changed their rating (`previousScore`) within 24 hours. */
+  'csat.rated': { data: { ratingId: number; score: number; previousScore: number | null; agentId: number | null; reasons: string[] }; subject: CsatRating };
   /** The people a media complaint (PR, 公关) or a 非正常投诉 (legal, 法务) alerts besides the supervisors. */
   'complaint.contacts_changed': { data: { pr: number[]; legal: number[] }; subject: { pr: number[]; legal: number[] } };
 }
@@ -168,6 +171,7 @@ export const EVENT_TYPES = [
   'sla_policy.changed',
   'promise.made',
   'complaint.contacts_changed',
+  'csat.rated',
 ] as const satisfies readonly EventType[];
 
 /**
@@ -185,6 +189,7 @@ export const DERIVED_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   'qa.inspection_adjusted',
   'qa.appeal_changed',
   'qa.review_assigned',
+  'csat.rated',
 ]);
 
 /** An event as the log stores it: what durable consumers receive. */

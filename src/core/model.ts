@@ -3,6 +3,8 @@
  * so the console, the widget and later listeners (QA, analytics) share one vocabulary.
  * Times are ISO-8601 strings in UTC.
  */
+import type { CsatRequestMeta } from './csat/rating.js';
+
 /**
  * 管理员, 主管, 客服 serve customers; 质检员 (qa) and 质检主管 (qa_lead) inspect their
  * conversations and never receive one (src/core/permissions.ts).
@@ -56,6 +58,8 @@ export interface BotMeta {
 /** Structured data with a message, for clients to render (null for ordinary messages). */
 export interface MessageMeta {
   bot?: BotMeta;
+  /** 满意度: this system message asks the customer to rate the conversation */
+  csat?: CsatRequestMeta;
 }
 
 export interface Message {

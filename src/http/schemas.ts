@@ -82,7 +82,18 @@ export const botMetaSchema = z
   })
   .describe('What the bot did');
 
-export const messageMetaSchema = z.object({ bot: botMetaSchema.optional() }).nullable().describe('Structured data for clients to render (the bot’s answers and choices); null for ordinary messages');
+const csatRequestMetaSchema = z
+  .object({
+    kind: z.literal('request'),
+    source: z.enum(['close', 'invite']),
+    labels: z.array(z.string()).length(5).describe('labels[0] names score 1 … labels[4] score 5'),
+    reasons: z.array(z.string()),
+    thanks: z.string(),
+    changeHours: z.number(),
+  })
+  .describe('满意度: the customer is asked to rate the conversation (render a rating card; POST …/rating)');
+
+export const messageMetaSchema = z.object({ bot: botMetaSchema.optional(), csat: csatRequestMetaSchema.optional() }).nullable().describe('Structured data for clients to render (the bot’s answers and choices); null for ordinary messages');
 
 export const messageSchema = z
   .object({
@@ -271,6 +282,18 @@ export const receptionPatchSchema = z
       })
       .partial(),
     invitations: z.array(invitationRuleSchema).max(20),
+    csat: z
+      .object({
+        enabled: z.boolean().describe('Ask for a rating when a conversation ends, and accept ratings'),
+        askWhenCustomerCloses: z.boolean().describe('Also ask when the customer ends the chat (结束会话)'),
+        prompt: text({ trim: true, min: 1, max: 200 }),
+        labels: z.array(nameText({ min: 1, max: 20 })).length(5).describe('labels[0] names score 1 (非常不满意) … labels[4] score 5 (非常满意)'),
+        reasons: z.array(nameText({ min: 1, max: 20 })).max(10).describe('Chips the customer may tick'),
+        thanks: text({ trim: true, min: 1, max: 200 }),
+      })
+      .partial()
+      .strict()
+      .describe('满意度评价 (docs/csat.md)'),
     translations: z
       .object({
         en: z
@@ -280,6 +303,15 @@ export const receptionPatchSchema = z
               .object({ welcome: optionalText, agentJoined: optionalText, offline: optionalText, idleCheckin: optionalText, idleClose: optionalText })
               .partial(),
             topics: z.record(text({ max: 30 }), nameText({ max: 30 })).describe('zh-CN topic label → English label'),
+            csat: z
+              .object({
+                prompt: text({ max: 200 }).nullable(),
+                thanks: text({ max: 200 }).nullable(),
+                labels: z.array(nameText({ max: 20 }).nullable()).length(5),
+                reasons: z.record(text({ max: 20 }), nameText({ max: 20 })).describe('zh-CN reason → English wording'),
+              })
+              .partial()
+              .strict(),
           })
           .partial()
           .strict(),
@@ -305,11 +337,13 @@ export const receptionSchema = z.object({
     queueAbandonSeconds: z.number(),
   }),
   invitations: z.array(invitationRuleSchema),
+  csat: z.object({ enabled: z.boolean(), askWhenCustomerCloses: z.boolean(), prompt: z.string(), labels: z.array(z.string()), reasons: z.array(z.string()), thanks: z.string() }),
   translations: z.object({
     en: z.object({
       title: z.string().nullable(),
       messages: z.object({ welcome: z.string().nullable(), agentJoined: z.string().nullable(), offline: z.string().nullable(), idleCheckin: z.string().nullable(), idleClose: z.string().nullable() }),
       topics: z.record(z.string(), z.string()),
+      csat: z.object({ prompt: z.string().nullable(), thanks: z.string().nullable(), labels: z.array(z.string().nullable()), reasons: z.record(z.string(), z.string()) }),
     }),
   }),
 });

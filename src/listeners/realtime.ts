@@ -36,6 +36,7 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'message.analyzed',
       'qa.alert_raised',
       'qa.appeal_changed',
+      'csat.rated',
     ],
     async handle(e) {
       if (isEvent(e, 'message.created')) {
@@ -57,6 +58,8 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       } else if (isEvent(e, 'message.analyzed')) {
         // agent assist: emotion badges, signal tags and the coaching card on the consoles
         await bus.publish({ t: 'analysis', workspaceId: e.workspaceId, analysis: e.subject.analysis, insight: e.subject.insight });
+      } else if (isEvent(e, 'csat.rated')) {
+        await bus.publish({ t: 'rating', workspaceId: e.workspaceId, rating: e.subject });
       } else if (isEvent(e, 'contact.updated')) {
         await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
       } else if (isEvent(e, 'conversation.response_overdue') && e.data.action === 'reminded') {

@@ -112,6 +112,9 @@ export class Delivery {
       case 'contact':
         this.broadcastAgents(msg.workspaceId, { type: 'contact', contact: msg.contact });
         return;
+      case 'rating':
+        this.broadcastAgents(msg.workspaceId, { type: 'rating', rating: msg.rating });
+        return;
       case 'queue': {
         for (const e of msg.entries) {
           const set = this.customers.get(e.contactId);

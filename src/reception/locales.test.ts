@@ -126,7 +126,12 @@ describe.each(DB_KINDS)('one welcome, in the customer’s language, on %s', (kin
     t.app.zhike.reception!.invalidateAll();
     const r = await a.inject('GET', `/api/v1/inboxes/${t.inbox.id}/reception`, { token: t.adminToken });
     expect(r.status).toBe(200);
-    expect(r.body.translations.en).toEqual({ title: null, messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null }, topics: {} });
+    expect(r.body.translations.en).toEqual({
+      title: null,
+      messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null },
+      topics: {},
+      csat: { prompt: null, thanks: null, labels: [null, null, null, null, null], reasons: {} },
+    });
     expect((await a.inject('GET', `${w}/config?locale=en`)).body.greeting).toBe('旧设置');
     const bad = await a.inject('PATCH', `/api/v1/inboxes/${t.inbox.id}/reception`, { token: t.adminToken, payload: { translations: { fr: {} } } });
     expect(bad.status).toBe(400);

@@ -18,6 +18,8 @@ import { samplingConsumer } from '../qa/sampling.js';
 import { agentJoinedConsumer } from '../reception/agent-joined.js';
 import { botConsumer } from '../reception/bot.js';
 import { offlineReplyConsumer } from '../reception/offline-reply.js';
+import { csatRequestConsumer } from '../csat/request-consumer.js';
+import { csatPlugin } from './plugins/csat.js';
 import { queuePositionsListener } from '../reception/queue-positions.js';
 import { drainConsumer, routeConsumer } from '../routing/consumers.js';
 import { ConsumerRunner, type Consumer } from '../events/consumers.js';
@@ -208,6 +210,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(inspectionConsumer(ctx));
   events.durable(samplingConsumer(ctx));
   events.durable(ticketCustomerRepliesConsumer(ctx));
+  events.durable(csatRequestConsumer(ctx));
   for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
@@ -321,6 +324,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(cannedRepliesPlugin);
       await api.register(knowledgePlugin);
       await api.register(ticketsPlugin);
+      await api.register(csatPlugin);
       await api.register(widgetClientApi);
     },
     { prefix: API_PREFIX },

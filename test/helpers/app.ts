@@ -51,12 +51,14 @@ export interface TestApp {
 }
 
 /**
- * Reception that stays out of the way: no automatic replies, no timeouts. Suites
- * about the message pipeline use it; reception suites pass their own settings.
+ * Reception that stays out of the way: no automatic replies, no timeouts, no rating
+ * request after the close. Suites about the message pipeline use it; reception suites
+ * pass their own settings (the 满意度 suite switches ratings on).
  */
 export const QUIET_RECEPTION: ReceptionPatch = {
   messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null },
   timeouts: { agentResponseSeconds: null, reassignAfterSeconds: null, idleCheckinMinutes: null, idleCloseMinutes: null },
+  csat: { enabled: false },
 };
 
 /** Suites send far more from one address and one contact than a visitor would: the client API's limits raised (a suite about limits passes its own). */

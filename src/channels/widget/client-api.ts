@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { createContact, updateContact } from '../../commands/contacts.js';
 import { receive } from '../../core/reception/reception.js';
 import { groupForTopic, messagesFor, titleFor, toLocale, topicFromLabel, topicLabel } from '../../core/reception/settings.js';
-import { createConversation } from '../../commands/conversations.js';
+import { createConversation, customerEndConversation } from '../../commands/conversations.js';
 import { abandonQueue } from '../../commands/queue.js';
 import { createMessage } from '../../commands/messages.js';
 import { giveFeedback } from '../../commands/knowledge.js';
@@ -21,6 +21,7 @@ import { receptionFacts } from '../../storage/reception.js';
 import { uploadRoute } from '../../http/uploads.js';
 import { limitClientApi } from './rate-limits.js';
 import { widgetTickets } from './tickets.js';
+import { widgetRating } from './rating.js';
 import { SERVING } from '../../storage/seats.js';
 import {
   attachmentIds,
@@ -334,6 +335,28 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
   );
 
   r.post(
+    '/widget/:inboxToken/conversations/:id/end',
+    {
+      schema: {
+        tags,
+        operationId: 'endWidgetConversation',
+        summary: 'The customer ends the chat (结束会话)',
+        description:
+          'The conversation is resolved, as when an agent ends it; the inbox then asks for a rating when its csat.askWhenCustomerCloses is on. ' +
+          'Ending an ended conversation answers it as it is.',
+        params: convParams,
+        response: { 200: z.object({ conversation: customerConversation }), 401: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) => {
+      const contact = contactOf(req);
+      const conv = await customerEndConversation(ctx, contact, req.params.id);
+      const [conversation] = await customerConversations(ctx.db, contact.id, conv.id);
+      return { conversation };
+    },
+  );
+
+  r.post(
     '/widget/:inboxToken/conversations/:id/leave-queue',
     {
       schema: {
@@ -404,6 +427,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
   );
 
   await app.register(widgetTickets(contactOf));
+  await app.register(widgetRating(contactOf));
 
   uploadRoute(app, '/widget/:inboxToken/attachments', {
     operationId: 'uploadWidgetAttachment', summary: 'Upload an image or file as the customer',

@@ -14,6 +14,9 @@ const LIMITED: Record<string, { category: LimitCategory; perContact: boolean }> 
   'POST /attachments': { category: 'uploads', perContact: true },
   'POST /conversations/:id/bot/choose': { category: 'messages', perContact: true },
   'POST /conversations/:id/bot/feedback': { category: 'messages', perContact: true },
+  'POST /conversations/:id/end': { category: 'conversations', perContact: true },
+  'POST /conversations/:id/rating': { category: 'messages', perContact: true },
+  'POST /tickets/:id/confirm': { category: 'messages', perContact: true },
 };
 
 function categoryOf(req: FastifyRequest) {

@@ -1,4 +1,5 @@
 import type { QaLiveAlert } from '../qa/types.js';
+import type { CsatRating } from '../csat/rating.js';
 import type { AppealAction, AppealStage, AppealStatus } from '../qa/review.js';
 import type { ConversationInsight, MessageAnalysis } from '../assist/insight.js';
 import type { Agent, Availability, Contact, Conversation, ConversationStatus, Handler, Message } from '../model.js';
@@ -139,6 +140,8 @@ export type AgentFrame =
   | { type: 'analysis'; analysis: MessageAnalysis; insight: ConversationInsight }
   /** The message this connection sent is stored. */
   | { type: 'ack'; ref?: string; message: Message; duplicate: boolean }
+  /** 满意度: a customer rated a conversation, or changed the rating. */
+  | { type: 'rating'; rating: CsatRating }
   | ErrorFrame;
 
 /** What a customer's widget receives. */

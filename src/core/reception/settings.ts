@@ -1,5 +1,6 @@
 import type { InvitationRule } from '../visitors/invitation.js';
 import type { ReceptionMode } from './reception.js';
+import { DEFAULT_CSAT, EMPTY_CSAT_TRANSLATION, type CsatSettings, type CsatTranslation } from '../csat/rating.js';
 
 /**
  * How an inbox receives customers. Stored per inbox, edited in the admin console,
@@ -46,6 +47,8 @@ export interface ReceptionSettings {
   };
   /** 自动邀请 rules, first match wins */
   invitations: InvitationRule[];
+  /** 满意度评价: asked when a conversation ends (core/csat/rating.ts) */
+  csat: CsatSettings;
   /**
    * What the inbox says to customers whose widget speaks English (data-locale="en", or
    * an inbox whose language is English). The zh-CN texts above are required; every
@@ -65,6 +68,8 @@ export interface LocaleTexts {
   messages: { [K in keyof ReceptionMessages]: string | null };
   /** zh-CN pre-chat topic label → its label in this language */
   topics: Record<string, string>;
+  /** The rating card's texts */
+  csat: CsatTranslation;
 }
 
 export const DEFAULT_RECEPTION: ReceptionSettings = {
@@ -87,7 +92,8 @@ export const DEFAULT_RECEPTION: ReceptionSettings = {
     queueAbandonSeconds: 120,
   },
   invitations: [],
-  translations: { en: { title: null, messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null }, topics: {} } },
+  csat: DEFAULT_CSAT,
+  translations: { en: { title: null, messages: { welcome: null, agentJoined: null, offline: null, idleCheckin: null, idleClose: null }, topics: {}, csat: EMPTY_CSAT_TRANSLATION } },
 };
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends (infer U)[] ? U[] : T[K] extends object | null ? DeepPartial<T[K]> : T[K] };
@@ -107,6 +113,7 @@ export function receptionSettings(stored: ReceptionPatch | null | undefined, leg
     preChat: { ...DEFAULT_RECEPTION.preChat, ...(s.preChat ?? {}) } as ReceptionSettings['preChat'],
     messages: { ...DEFAULT_RECEPTION.messages, ...(s.messages ?? {}) },
     timeouts: { ...DEFAULT_RECEPTION.timeouts, ...(s.timeouts ?? {}) },
+    csat: { ...DEFAULT_RECEPTION.csat, ...(s.csat ?? {}) } as CsatSettings,
     translations: { en: localeTexts(DEFAULT_RECEPTION.translations.en, s.translations?.en) },
   };
 }
@@ -116,6 +123,12 @@ function localeTexts(base: LocaleTexts, over: DeepPartial<LocaleTexts> | undefin
     title: over?.title !== undefined ? (over.title ?? null) : base.title,
     messages: { ...base.messages, ...(over?.messages ?? {}) } as LocaleTexts['messages'],
     topics: { ...((over?.topics as Record<string, string> | undefined) ?? base.topics) },
+    csat: {
+      ...base.csat,
+      ...(over?.csat ?? {}),
+      labels: (over?.csat?.labels as (string | null)[] | undefined) ?? base.csat.labels,
+      reasons: { ...((over?.csat?.reasons as Record<string, string> | undefined) ?? base.csat.reasons) },
+    } as CsatTranslation,
   };
 }
 
@@ -134,6 +147,7 @@ export function mergeReception(stored: ReceptionPatch | null | undefined, patch:
     ...(patch.preChat ? { preChat: { ...(s.preChat ?? {}), ...patch.preChat } } : {}),
     ...(patch.messages ? { messages: { ...(s.messages ?? {}), ...patch.messages } } : {}),
     ...(patch.timeouts ? { timeouts: { ...(s.timeouts ?? {}), ...patch.timeouts } } : {}),
+    ...(patch.csat ? { csat: { ...(s.csat ?? {}), ...patch.csat } } : {}),
     ...(patch.translations?.en ? { translations: { ...(s.translations ?? {}), en: mergeLocale(s.translations?.en, patch.translations.en) } } : {}),
   };
 }
@@ -145,6 +159,7 @@ function mergeLocale(stored: DeepPartial<LocaleTexts> | undefined, patch: DeepPa
     ...(patch.title !== undefined ? { title: patch.title } : {}),
     ...(patch.messages ? { messages: { ...(s.messages ?? {}), ...patch.messages } } : {}),
     ...(patch.topics ? { topics: patch.topics } : {}),
+    ...(patch.csat ? { csat: { ...(s.csat ?? {}), ...patch.csat } } : {}),
   };
 }
 
