@@ -1,5 +1,5 @@
 import { runCommand, type CommandContext } from '../commands/context.js';
-import { changeableUntil, csatTexts, decideRating, reasonsFromLabels, type CsatRating, type RatingInput } from '../core/csat/rating.js';
+import { csatTexts, customerView, decideRating, reasonsFromLabels, type CsatRating, type CustomerRating, type RatingInput } from '../core/csat/rating.js';
 import { DomainError, notFound } from '../core/errors.js';
 import { pendingEvent } from '../core/events.js';
 import type { Contact, Conversation } from '../core/model.js';
@@ -11,9 +11,10 @@ import { findRatingRow, findRequest, requestMessageId, toRating } from './store.
 
 export interface RatingOutcome {
   rating: CsatRating;
+  /** the same, as the customer sees it (their language) */
+  customer: CustomerRating;
   /** false: an earlier rating was changed */
   created: boolean;
-  changeableUntil: string;
 }
 
 /**
@@ -59,19 +60,19 @@ export async function rateConversation(ctx: CommandContext, contact: Pick<Contac
       data: { ratingId: rating.id, score: rating.score, previousScore: existing ? Number(existing.score) : null, agentId: rating.agentId, reasons: rating.reasons },
       subject: rating,
     });
-    return { result: { rating, created: action === 'create', changeableUntil: changeableUntil(new Date(rating.createdAt)).toISOString() }, events: [event] };
+    const customer = customerView(rating, settings.csat, settings.translations.en.csat, conv.locale);
+    return { result: { rating, customer, created: action === 'create' }, events: [event] };
   });
 }
 
-/** The rating of a conversation of the contact's, as the widget shows it (null: none yet). */
-export async function customerRating(ctx: CommandContext, contact: Pick<Contact, 'id' | 'workspaceId'>, conversationId: number): Promise<{ rating: CsatRating; changeableUntil: string } | null> {
+/** The rating of a conversation of the contact's, as the widget shows it, in their language (null: none yet). */
+export async function customerRating(ctx: CommandContext, contact: Pick<Contact, 'id' | 'workspaceId'>, conversationId: number): Promise<CustomerRating | null> {
   const conv = await findConversation(ctx.db, conversationId, { workspaceId: contact.workspaceId, contactId: contact.id });
   if (!conv) throw notFound('conversation');
   const row = await findRatingRow(ctx.db, conv.id);
   if (!row) return null;
   const settings = await ctx.reception.get(conv.inboxId);
-  const rating = toRating(row, settings.csat.labels);
-  return { rating, changeableUntil: changeableUntil(new Date(rating.createdAt)).toISOString() };
+  return customerView(toRating(row, settings.csat.labels), settings.csat, settings.translations.en.csat, conv.locale);
 }
 
 /** A conversation's rating and whether the customer was asked, for agents of its workspace. */

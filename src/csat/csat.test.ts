@@ -223,7 +223,10 @@ describe.each(DB_KINDS)('满意度 on %s', (kind) => {
       await end(en2.id);
       // an edited zh-CN text without an English one stays zh-CN (the shipped English no longer says the same)
       expect((await askedFor(en2.id))[0]).toMatchObject({ content: 'Rate us', meta: { csat: { reasons: ['Expert', '太慢了'] } } });
-      expect((await rate(en2.contactToken, en2.id, { score: 5, reasons: ['Expert'] })).body.rating.reasons).toEqual(['很专业']);
+      // the customer reads their rating in their words; it is kept (and shown to agents) in zh-CN
+      expect((await rate(en2.contactToken, en2.id, { score: 5, reasons: ['Expert'] })).body.rating).toMatchObject({ label: 'Very satisfied', reasons: ['Expert'] });
+      expect((await a.inject('GET', w(`/conversations/${en2.id}/rating`), { contactToken: en2.contactToken })).body.rating.reasons).toEqual(['Expert']);
+      expect((await a.inject('GET', `/api/v1/conversations/${en2.id}/rating`, { token: t.adminToken })).body.rating).toMatchObject({ label: '非常满意', reasons: ['很专业'] });
       // five labels, distinct reasons
       const bad = await a.inject('PATCH', `/api/v1/inboxes/${t.inbox.id}/reception`, { token: t.adminToken, payload: { csat: { labels: ['差', '好'] } } });
       expect(bad.status).toBe(400);

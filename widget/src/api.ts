@@ -1,3 +1,4 @@
+import type { CustomerRating, RatingBody } from './csat';
 import type { AttachmentRef, ContactAttributes, Conversation, CustomerTicket, Identity, Locale, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
 
 /**
@@ -100,6 +101,21 @@ export class Api {
   /** 确认已解决 on a ticket. */
   confirmTicket(id: number): Promise<CustomerTicket> {
     return this.call('POST', `/tickets/${id}/confirm`, { auth: true });
+  }
+
+  /** 结束会话: the visitor ends the conversation (it becomes resolved). */
+  async end(conversationId: number): Promise<Conversation> {
+    return (await this.call<{ conversation: Conversation }>('POST', `/conversations/${conversationId}/end`, { auth: true })).conversation;
+  }
+
+  /** 满意度: the visitor's rating of a conversation, null before they rate. */
+  async rating(conversationId: number): Promise<CustomerRating | null> {
+    return (await this.call<{ rating: CustomerRating | null }>('GET', `/conversations/${conversationId}/rating`, { auth: true })).rating;
+  }
+
+  /** Rates a conversation, or changes the rating (within its window). */
+  async rate(conversationId: number, body: RatingBody): Promise<CustomerRating> {
+    return (await this.call<{ rating: CustomerRating }>('POST', `/conversations/${conversationId}/rating`, { auth: true, body })).rating;
   }
 
   send(conversationId: number, body: SendBody): Promise<Message> {

@@ -2,6 +2,7 @@ import { MAX_ATTACHMENT_BYTES, MAX_MESSAGE_CHARS } from '../../src/core/limits';
 import { codePointLength } from '../../src/core/text';
 import { Api, ApiError, asApiError } from './api';
 import { type Env, landing, onNavigate, pageReport, uuid, visitKey, visitorAttributes } from './env';
+import { Ratings } from './csat';
 import { fileType } from './files';
 import { textsFor, type Texts } from './i18n';
 import { Outbox, type OutboxItem } from './outbox';
@@ -44,6 +45,8 @@ export class Chat {
   private readonly api: Api;
   private readonly view: View;
   private readonly outbox: Outbox;
+  /** 满意度评价 cards. */
+  private readonly ratings: Ratings;
   private socket: Socket | null = null;
   private cfg: WidgetConfig;
   private cfgAt = 0;
@@ -106,6 +109,7 @@ export class Chat {
     this.loaded = !this.contact;
     this.t = textsFor(env.locale ?? this.cfg.locale);
     this.api = new Api(env.origin, env.inbox, () => this.contact, env.locale);
+    this.ratings = new Ratings(this.t, { get: (id) => this.guard(this.api.rating(id)), post: (id, body) => this.guard(this.api.rate(id, body)) });
     this.view = new View(env.origin, this.t, {
       send: (text) => this.sendText(text),
       files: (files) => files.forEach((f) => this.sendFile(f)),
@@ -122,6 +126,8 @@ export class Chat {
       feedback: (conv, messageId, helpful) => this.feedback(conv, messageId, helpful),
       openTickets: () => void this.loadTickets(),
       confirmTicket: (id) => this.confirmTicket(id),
+      endChat: () => void this.endChat(),
+      csat: (m) => this.ratings.card(m),
     }, (id) => this.convs.get(id)?.status);
     this.outbox = new Outbox(
       {
@@ -414,7 +420,10 @@ export class Chat {
     switch (f.type) {
       case 'ready':
         // After a reconnect, conversation frames (resolved, assigned) may have been missed.
-        if (this.wasReady) void this.refreshStatuses();
+        if (this.wasReady) {
+          void this.refreshStatuses();
+          this.ratings.refresh();
+        }
         this.wasReady = true;
         this.outbox.kick();
         return;
@@ -549,6 +558,7 @@ export class Chat {
     const bot = !c?.assignee && !queued && answeredByBot && this.asked !== (c ? c.id : 0);
     this.view.serving(c?.assignee ?? null, bot, this.cfg.canHandOff !== false);
     this.view.queue(queued ? this.queue : null);
+    this.view.endable(!!c && !queued);
     const pre = this.store.get().pre;
     this.view.prechat(this.needForm() ? (this.cfg.preChat ?? null) : null, { name: pre?.name ?? this.identity.name, phone: pre?.phone ?? this.identity.phone });
   }
@@ -588,6 +598,18 @@ export class Chat {
       this.queued(null);
     } catch {
       this.view.notice(this.t.error);
+    }
+  }
+
+  /** 结束会话: the conversation ends; the rating request (when the inbox asks) comes over the socket. */
+  private async endChat(): Promise<void> {
+    const c = this.conv;
+    if (!c || c.status === 'resolved') return;
+    try {
+      this.status(await this.guard(this.api.end(c.id)));
+    } catch {
+      this.view.notice(this.t.error);
+      void this.refreshStatuses(); // ended meanwhile (an agent, idleness)?
     }
   }
 

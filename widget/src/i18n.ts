@@ -76,6 +76,30 @@ const zh = {
   ticketWaiting: '我们正在处理，有进展会在这里回复您。',
   confirmSolved: '确认已解决',
   ticketConfirmed: '您已确认问题解决，感谢您的反馈！',
+  endChat: '结束会话',
+  endConfirm: '确定结束本次会话吗？',
+  cancel: '取消',
+  rateService: '服务评价',
+  scoreName: (n: number, label: string) => `${n} 星：${label}`,
+  pickScore: '请选择评分',
+  reasons: '评价原因（可多选）',
+  comment: '评价内容',
+  commentPh: '其他意见或建议（选填）',
+  submitRating: '提交评价',
+  thanksForRating: '感谢您的评价！',
+  yourRating: '您的评价：',
+  changeRating: '修改评价',
+  /** Why a rating was refused, by the server's code. */
+  ratingError: (code: string): string =>
+    code === 'rating_closed'
+      ? '评价已超过24小时，无法修改'
+      : code === 'rating_not_open'
+        ? '会话结束后才能评价'
+        : code === 'csat_disabled'
+          ? '评价功能已关闭'
+          : code === 'unknown_reason'
+            ? '评价原因已更新，请刷新页面后重新选择'
+            : '评价提交失败，请稍后重试',
 };
 
 export type Texts = typeof zh;
@@ -153,6 +177,29 @@ const en: Texts = {
   ticketWaiting: 'We are working on it and will reply here.',
   confirmSolved: 'Confirm it is solved',
   ticketConfirmed: 'You confirmed it is solved. Thank you!',
+  endChat: 'End chat',
+  endConfirm: 'End this conversation?',
+  cancel: 'Cancel',
+  rateService: 'Rate our service',
+  scoreName: (n, label) => `${n} star${n === 1 ? '' : 's'}: ${label}`,
+  pickScore: 'Choose a rating',
+  reasons: 'What stood out? (choose any)',
+  comment: 'Comment',
+  commentPh: 'Anything else you would like to tell us? (optional)',
+  submitRating: 'Submit',
+  thanksForRating: 'Thank you for your feedback!',
+  yourRating: 'Your rating: ',
+  changeRating: 'Change rating',
+  ratingError: (code) =>
+    code === 'rating_closed'
+      ? 'Ratings can only be changed within 24 hours'
+      : code === 'rating_not_open'
+        ? 'You can rate once the conversation has ended'
+        : code === 'csat_disabled'
+          ? 'Ratings are turned off'
+          : code === 'unknown_reason'
+            ? 'The choices have changed: please reload the page and choose again'
+            : 'Your rating could not be sent, please try again',
 };
 
 export const textsFor = (l: Locale): Texts => (l === 'en' ? en : zh);

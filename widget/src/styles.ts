@@ -127,6 +127,21 @@ textarea::placeholder{color:#a0a4ab}
 .ivb{display:flex;justify-content:flex-end;gap:6px;margin-top:10px;white-space:normal}
 .ivb .sd{height:32px}
 .ivb button:first-child{padding:0 12px;color:var(--m)}
+.ec span{flex:1}
+.ec button{text-decoration:underline}
+.ec .sd{height:28px;padding:0 12px;text-decoration:none}
+.cs{align-self:stretch;margin-top:6px;padding:12px;border-radius:12px;background:#fff;box-shadow:0 1px 2px rgba(0,0,0,.06);text-align:center;font-size:13px}
+.sta{padding:0 3px;font-size:26px;line-height:34px;color:#767676}
+.sta.on,.stv{color:#b25d00}
+.stv{margin-left:2px;letter-spacing:1px}
+.csl{min-height:18px;margin-bottom:8px;font-size:12px;color:var(--m)}
+.csr{display:flex;flex-wrap:wrap;justify-content:center;gap:6px;margin-bottom:8px}
+.cs .chip[aria-pressed=true]{background:var(--c);color:var(--f);border-color:var(--c)}
+.cs textarea{display:block;width:100%;height:auto;margin:0 0 8px;padding:6px 10px;border-radius:8px;line-height:20px}
+.cs .sd{width:100%}
+.cs .nt{margin:8px 0 0}
+.cst{margin-bottom:4px;font-weight:600}
+.lk{margin-top:6px;font-size:12px;color:var(--m);text-decoration:underline}
 .cc{margin:4px 8px 0;font-size:11px;color:var(--m);text-align:right}
 .cc.over{color:var(--r)}
 @media (max-width:480px){.p{inset:0;width:auto;height:auto;border-radius:0;animation:none}.o .l{display:none}textarea,.pc input{font-size:16px}}

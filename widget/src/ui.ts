@@ -37,6 +37,10 @@ export interface ViewHandlers {
   openTickets(): void;
   /** 确认已解决 on a ticket; resolves false when it was not recorded. */
   confirmTicket(id: number): Promise<boolean>;
+  /** 结束会话, confirmed. */
+  endChat(): void;
+  /** The rating card for a message (满意度 request), or null: shown under the message. */
+  csat(m: Message): HTMLElement | null;
 }
 
 /** A local file shown before its upload finished. */
@@ -112,6 +116,8 @@ export class View {
   private readonly stage: HTMLElement;
   private readonly ticketsBtn: HTMLButtonElement;
   private readonly ticketsPane: TicketsPane;
+  private readonly endBtn: HTMLButtonElement;
+  private readonly endEl: HTMLElement;
   private form: PreChatForm | null = null;
   private inviteEl: HTMLElement | null = null;
   /** The automatic invitation's greeting: a local line, until the conversation it leads to exists. */
@@ -254,6 +260,19 @@ export class View {
     this.ticketsPane = new TicketsPane(t, { back: () => this.showTickets(false), confirm: (id) => this.on.confirmTicket(id) }, timeOf);
     this.ticketsBtn = h('button', { class: 'tkb', type: 'button', 'data-zk': 'tickets', hidden: true, onclick: () => this.showTickets(this.ticketsPane.el.hidden === true) }, t.myTickets);
 
+    this.endBtn = h(
+      'button',
+      { class: 'x', type: 'button', 'data-zk': 'end-chat', 'aria-label': t.endChat, title: t.endChat, hidden: true, onclick: () => this.confirmEnd(true) },
+      icon('end', 20),
+    );
+    this.endEl = h(
+      'div',
+      { class: 'of ec', role: 'group', 'aria-label': t.endChat, 'data-zk': 'end-chat-confirm', hidden: true },
+      h('span', null, t.endConfirm),
+      h('button', { type: 'button', 'data-zk': 'end-chat-cancel', onclick: () => this.confirmEnd(false) }, t.cancel),
+      h('button', { class: 'sd', type: 'button', 'data-zk': 'end-chat-ok', onclick: () => (this.confirmEnd(false), this.on.endChat()) }, t.endChat),
+    );
+
     this.panel = h(
       'div',
       { class: 'p', role: 'dialog', 'data-zk': 'panel', hidden: true },
@@ -263,10 +282,12 @@ export class View {
         this.avatar,
         h('div', { class: 'hi' }, this.titleEl, this.sub),
         this.ticketsBtn,
+        this.endBtn,
         h('button', { class: 'x', type: 'button', 'data-zk': 'close', 'aria-label': t.close, onclick: () => this.close() }, icon('close', 20)),
       ),
       this.offline,
       this.conn,
+      this.endEl,
       this.queueEl,
       this.ticketsPane.el,
       (this.stage = h('div', { class: 'sw' }, this.scroller, this.newHint)),
@@ -447,6 +468,19 @@ export class View {
     else this.root.append(el);
   }
 
+  /** 结束会话 is offered while the current conversation is open (not while queued: 结束排队 is). */
+  endable(on: boolean): void {
+    if (!on && this.shadow.activeElement === this.endBtn) this.input.focus();
+    this.endBtn.hidden = !on;
+    if (!on && !this.endEl.hidden) this.confirmEnd(false);
+  }
+
+  private confirmEnd(show: boolean): void {
+    this.endEl.hidden = !show;
+    if (show) (this.endEl.querySelector('button') as HTMLElement).focus();
+    else if (this.shadow.activeElement && !this.endBtn.hidden) this.endBtn.focus();
+  }
+
   connection(down: boolean): void {
     this.conn.hidden = !down;
   }
@@ -546,6 +580,8 @@ export class View {
     }
     const el = this.message(m.senderType, m.senderName, m.content, m.attachments, m.createdAt);
     if (m.senderType === 'bot' && m.meta?.bot) this.botExtras(el, m);
+    const card = m.meta && this.on.csat(m);
+    if (card) el.lastElementChild?.before(card);
     el.dataset.seq = String(m.seq);
     if (m.senderType === 'customer') this.setState(el, 'sent');
     const row: Row = { el, conv: 0, seq: 0 };

@@ -19,20 +19,14 @@ const convParams = z.object({ inboxToken: text({ min: 1, max: 100 }), id: z.coer
 const customerRatingSchema = z
   .object({
     score: z.number().int().min(1).max(5),
-    label: z.string().describe('The score’s label (zh-CN)'),
-    reasons: z.array(z.string()).describe('The ticked reasons, in the inbox’s zh-CN wording'),
+    label: z.string().describe('The score’s label, in the customer’s language'),
+    reasons: z.array(z.string()).describe('The ticked reasons, in the customer’s language (the words of their card)'),
     comment: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
     changeableUntil: z.string().describe('The rating may be changed until then (24 hours after it was first given)'),
   })
   .describe('A rating as its customer sees it');
-
-type Outcome = { rating: { score: number; label: string; reasons: string[]; comment: string | null; createdAt: string; updatedAt: string }; changeableUntil: string };
-const forCustomer = (o: Outcome) => {
-  const { score, label, reasons, comment, createdAt, updatedAt } = o.rating;
-  return { score, label, reasons, comment, createdAt, updatedAt, changeableUntil: o.changeableUntil };
-};
 
 export const widgetRating = (contactOf: (req: FastifyRequest) => Contact): FastifyPluginAsync => async (app) => {
   const ctx = app.zhike;
@@ -50,8 +44,7 @@ export const widgetRating = (contactOf: (req: FastifyRequest) => Contact): Fasti
       },
     },
     async (req) => {
-      const found = await customerRating(ctx, contactOf(req), req.params.id);
-      return { rating: found ? forCustomer(found) : null };
+      return { rating: await customerRating(ctx, contactOf(req), req.params.id) };
     },
   );
 
@@ -79,7 +72,7 @@ export const widgetRating = (contactOf: (req: FastifyRequest) => Contact): Fasti
     },
     async (req, reply) => {
       const outcome = await rateConversation(ctx, contactOf(req), req.params.id, req.body);
-      return reply.code(outcome.created ? 201 : 200).send({ rating: forCustomer(outcome) });
+      return reply.code(outcome.created ? 201 : 200).send({ rating: outcome.customer });
     },
   );
 };

@@ -93,6 +93,35 @@ export interface CsatRating {
   updatedAt: string;
 }
 
+/** A rating as its customer sees it (the widget): label and reasons in their language. */
+export interface CustomerRating {
+  score: CsatScore;
+  label: string;
+  reasons: string[];
+  comment: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** the rating may be changed until then */
+  changeableUntil: string;
+}
+
+/** `rating` in the customer's language: the words of their card, so a change shows their earlier reasons ticked. */
+export function customerView(rating: CsatRating, settings: CsatSettings, tr: CsatTranslation, locale: Locale): CustomerRating {
+  const texts = csatTexts(settings, tr, locale);
+  return {
+    score: rating.score,
+    label: texts.labels[rating.score - 1],
+    reasons: rating.reasons.map((r) => {
+      const i = settings.reasons.indexOf(r);
+      return i >= 0 ? texts.reasons[i] : r;
+    }),
+    comment: rating.comment,
+    createdAt: rating.createdAt,
+    updatedAt: rating.updatedAt,
+    changeableUntil: changeableUntil(new Date(rating.createdAt)).toISOString(),
+  };
+}
+
 /** The texts a customer reads, in their language. */
 export function csatTexts(settings: CsatSettings, tr: CsatTranslation, locale: Locale): Omit<CsatRequestMeta, 'kind' | 'source'> & { prompt: string } {
   const base = { prompt: settings.prompt, labels: [...settings.labels] as CsatLabels, reasons: [...settings.reasons], thanks: settings.thanks, changeHours: RATING_CHANGE_HOURS };

@@ -137,8 +137,12 @@ export interface ReceptionPatch {
   messages?: Partial<Reception['messages']>;
   timeouts?: Partial<Reception['timeouts']>;
   invitations?: InvitationRule[];
+  /** 满意度评价 */
+  csat?: Partial<Reception['csat']>;
   /** English texts; null or empty: the zh-CN text */
-  translations?: { en?: { title?: string | null; messages?: Partial<Reception['messages']>; topics?: Record<string, string> } };
+  translations?: {
+    en?: { title?: string | null; messages?: Partial<Reception['messages']>; topics?: Record<string, string>; csat?: Partial<Reception['translations']['en']['csat']> };
+  };
 }
 
 export type TransferTarget = { type: 'agent'; agentId: number } | { type: 'group'; groupId: number } | { type: 'leader' };

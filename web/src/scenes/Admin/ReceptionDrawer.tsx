@@ -8,6 +8,7 @@ import { errorText } from '../../lib/errors';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { charLimit } from '../../lib/charLimit';
 import { useReturnFocus } from '../../lib/useReturnFocus';
+import { CsatSection, csatToPatch, csatToValues, type CsatEnValues, type CsatValues } from './CsatSection';
 
 /** Select value for "no calendar" (全天) and "no group" (全部客服): antd Selects treat null as empty. */
 const NONE = 0;
@@ -37,13 +38,17 @@ interface FormValues {
   preChat: { enabled: boolean; askName: boolean; askPhone: boolean; topics: TopicValue[] };
   messages: Record<MessageKey, string>;
   /** English texts: empty fields fall back to the zh-CN ones */
-  en: { title: string; messages: Record<MessageKey, string> };
+  en: { title: string; messages: Record<MessageKey, string>; csat: CsatEnValues };
   timeouts: Reception['timeouts'];
   invitations: RuleValue[];
+  /** 满意度评价 */
+  csat: CsatValues;
 }
 
 function toValues(r: Reception): FormValues {
+  const csat = csatToValues(r);
   return {
+    csat: csat.csat,
     mode: r.mode,
     calendarId: r.calendarId ?? NONE,
     defaultGroupId: r.defaultGroupId ?? NONE,
@@ -55,6 +60,7 @@ function toValues(r: Reception): FormValues {
     en: {
       title: r.translations?.en.title ?? '',
       messages: Object.fromEntries(MESSAGE_KEYS.map((k) => [k, r.translations?.en.messages[k] ?? ''])) as FormValues['messages'],
+      csat: csat.en,
     },
     timeouts: { ...r.timeouts },
     invitations: r.invitations.map((x) => ({
@@ -73,7 +79,9 @@ function toValues(r: Reception): FormValues {
 const text = (s: string | undefined) => (s?.trim() ? s.trim() : null);
 
 function toPatch(v: FormValues): ReceptionPatch {
+  const csat = csatToPatch(v.csat, v.en?.csat);
   return {
+    csat: csat.csat,
     mode: v.mode,
     calendarId: v.calendarId === NONE ? null : v.calendarId,
     defaultGroupId: v.defaultGroupId === NONE ? null : v.defaultGroupId,
@@ -91,6 +99,7 @@ function toPatch(v: FormValues): ReceptionPatch {
         topics: Object.fromEntries(
           (v.preChat.topics ?? []).filter((x) => x.label.trim() && x.labelEn?.trim()).map((x) => [x.label.trim(), x.labelEn.trim()]),
         ),
+        csat: csat.en,
       },
     },
     timeouts: v.timeouts,
@@ -306,6 +315,8 @@ export function ReceptionDrawer({ inbox, onClose }: { inbox: Inbox; onClose: () 
               </div>
             </Form.Item>
           ))}
+
+          <CsatSection />
 
           <h2 className="form-section">{t('reception.sectionTimeouts')}</h2>
           <div className="timeouts-grid">

@@ -17,6 +17,7 @@ import { useNow } from '../../lib/useNow';
 import { useController, useWorkspace } from '../../stores/workspace/context';
 import { AssistPanel } from './AssistPanel';
 import { Composer } from './Composer';
+import { CsatInvite, CsatSummary } from './csat';
 import { MessageList } from './MessageList';
 import { TransferControl } from './TransferDialog';
 
@@ -40,6 +41,7 @@ export function ConversationView({ conversationId }: { conversationId: number })
   return (
     <section className="conv-view" data-conversation-id={conversation.id}>
       <ConversationHeader conversation={conversation} />
+      <CsatSummary conversationId={conversation.id} />
       <MessageList conversation={conversation} />
       <TypingLine conversationId={conversation.id} />
       <ApologyHint conversation={conversation} />
@@ -191,6 +193,7 @@ function ConversationHeader({ conversation: c }: { conversation: Conversation })
             </Button>
           </>
         ) : null}
+        {servesCustomers(me.role) ? <CsatInvite conversation={c} allowed={canReply(me, c)} /> : null}
         {/* someone else's conversation: the composer explains; no status buttons to fail on */}
         {statusAllowed ? statusButtons : null}
       </Space>
