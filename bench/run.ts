@@ -19,12 +19,14 @@
  *    search p50/p99 with the FAQ evaluation's queries, and the memory the index adds.
  *  - knowledge search through HTTP (part "knowledge-http", bench/knowledge-http.ts): POST
  *    /api/v1/knowledge/search over 5,000 imported articles, p50/p99 one at a time and req/s.
+ *  - full-text search (part "search", bench/search.ts): GET /api/v1/search over 1,000,000 messages (BENCH_SEARCH_MESSAGES),
+ *    p50/p99 per kind of query on PostgreSQL (target p99 < 200 ms) and PGlite.
  *  - the 工单 list (part "tickets", bench/tickets.ts): GET /api/v1/tickets with 100,000 tickets under each
  *    filter, p50/p99 on PostgreSQL (target < 50 ms at p99) and PGlite, next to the bare indexed query.
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
  * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1), BENCH_HTTP_DATABASES (postgres,pglite), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, qa-lag, idle,
- * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http, tickets; comma-separated; default all).
+ * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http, tickets, search; comma-separated; default all).
  * Part "nlp": the zh-CN analysis in-process (bench/nlp.ts), BENCH_NLP_CALLS (20000). Part "qa": messages
  * inspected per second on one core given their analysis (bench/qa.ts).
  */
@@ -47,13 +49,14 @@ import { benchNlp } from './nlp.js';
 import { benchQa } from './qa.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 import { benchTickets } from './tickets.js';
+import { benchSearch } from './search.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http,tickets').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http,tickets,search').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -322,6 +325,11 @@ async function main() {
     log('\n工单 list: GET /api/v1/tickets with 100,000 tickets, per filter (bench/tickets.ts)');
     await benchTickets('postgres', DATABASE_URL, log);
     await benchTickets('pglite', DATABASE_URL, log);
+  }
+  if (ONLY.has('search')) {
+    log(`\nsearch: GET /api/v1/search over ${Number(process.env.BENCH_SEARCH_MESSAGES ?? 1_000_000).toLocaleString('en')} messages, per query (bench/search.ts)`);
+    await benchSearch('postgres', DATABASE_URL, log);
+    await benchSearch('pglite', DATABASE_URL, log);
   }
   process.exit(0);
 }

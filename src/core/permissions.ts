@@ -26,6 +26,13 @@ export const servesCustomers = (role: Role) => SERVING_ROLES.includes(role);
 /** 质检: 质检员 and 质检主管 (and leads, who watch their teams) review inspections and use the 规则实验室. */
 export const canReview = (role: Role) => role === 'qa' || role === 'qa_lead' || isLead(role);
 
+/**
+ * 内部备注 (private notes) are for everyone of the workspace who works on conversations: those
+ * who serve customers, and 质检 who read them in full. Customers never see them; search shows
+ * them only to callers this allows.
+ */
+export const canSeePrivateNotes = (role: Role) => servesCustomers(role) || role === 'qa' || role === 'qa_lead';
+
 /** Agents take an unassigned conversation for themselves (接入); leads assign anything to anyone; 质检 roles neither. */
 export function canAssign(who: Who, conv: Assigned, to: number | null): boolean {
   if (!servesCustomers(who.role)) return false;

@@ -1,5 +1,6 @@
 import { createNlp, wordTokenizer, type NlpEngine, type NlpPack } from '../core/nlp/index.js';
-import { jiebaTokenizer } from './jieba.js';
+import type { TermTools } from '../core/search/terms.js';
+import { jiebaSearchTokenizer, jiebaTokenizer } from './jieba.js';
 import { traditionalToSimplified } from './opencc.js';
 import { loadPack } from './packs.js';
 
@@ -34,4 +35,19 @@ export async function createNlpEngineInSteps(locale: string, pause: () => Promis
   const convert = traditionalToSimplified();
   await pause();
   return createNlp({ pack, tokenizer, convert });
+}
+
+let termTools: TermTools | undefined;
+
+/**
+ * Full-text search's segmentation (core/search/terms.ts): jieba's search mode with the zh-CN
+ * pack's domain words (七天无理由 stays one word) and OpenCC, the same on the thread that
+ * indexes messages and on the one that reads queries, so both cut a text alike.
+ */
+export function searchTermTools(): TermTools {
+  if (!termTools) {
+    jiebaTokenizer(loadPack('zh-CN').words);
+    termTools = { tokenizer: jiebaSearchTokenizer(), toSimplified: traditionalToSimplified() };
+  }
+  return termTools;
 }

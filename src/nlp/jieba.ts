@@ -21,3 +21,14 @@ export function jiebaTokenizer(words: string[] = []): Tokenizer {
   const jieba = shared;
   return { cut: (text) => jieba.cut(text, true) };
 }
+
+/**
+ * jieba's search mode (cutForSearch): a long word also yields the shorter words in it
+ * (中华人民共和国 → 中华, 华人, 人民, 共和, 共和国, 中华人民共和国), so a query for a part
+ * finds the whole. Full-text search cuts messages and queries with it (core/search/terms.ts).
+ */
+export function jiebaSearchTokenizer(): Tokenizer {
+  shared ??= Jieba.withDict(dict);
+  const jieba = shared;
+  return { cut: (text) => jieba.cutForSearch(text, true) };
+}

@@ -20,6 +20,8 @@ import { botConsumer } from '../reception/bot.js';
 import { offlineReplyConsumer } from '../reception/offline-reply.js';
 import { csatRequestConsumer } from '../csat/request-consumer.js';
 import { csatPlugin } from './plugins/csat.js';
+import { searchPlugin } from './plugins/search.js';
+import { searchIndexConsumer } from '../search/indexer.js';
 import { queuePositionsListener } from '../reception/queue-positions.js';
 import { drainConsumer, routeConsumer } from '../routing/consumers.js';
 import { ConsumerRunner, type Consumer } from '../events/consumers.js';
@@ -211,6 +213,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(samplingConsumer(ctx));
   events.durable(ticketCustomerRepliesConsumer(ctx));
   events.durable(csatRequestConsumer(ctx));
+  events.durable(searchIndexConsumer(ctx));
   for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
@@ -325,6 +328,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(knowledgePlugin);
       await api.register(ticketsPlugin);
       await api.register(csatPlugin);
+      await api.register(searchPlugin);
       await api.register(widgetClientApi);
     },
     { prefix: API_PREFIX },
