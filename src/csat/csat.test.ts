@@ -71,7 +71,7 @@ describe.each(DB_KINDS)('满意度 on %s', (kind) => {
     // reopened and ended again: no second request
     expect((await a.inject('POST', `/api/v1/conversations/${c.id}/status`, { token: t.adminToken, payload: { status: 'open' } })).status).toBe(200);
     expect((await end(c.id)).status).toBe(200);
-    await consumersCaughtUp(t, 10_000);
+    await consumersCaughtUp(t, 10_000, ['csat.request']);
     expect(await requests(c.id)).toHaveLength(1);
   });
 
@@ -142,7 +142,7 @@ describe.each(DB_KINDS)('满意度 on %s', (kind) => {
     expect((await a.inject('GET', `/api/v1/conversations/${c.id}/rating`, { token: t.adminToken })).body.rating).toMatchObject({ score: 3, label: '一般', source: 'invite' });
     expect((await a.inject('POST', `/api/v1/conversations/${c.id}/rating-invitation`, { token: t.adminToken })).body.error.code).toBe('already_rated');
     await end(c.id);
-    await consumersCaughtUp(t, 10_000);
+    await consumersCaughtUp(t, 10_000, ['csat.request']);
     expect(await requests(c.id)).toHaveLength(1);
 
     // another agent who does not have the conversation may not invite; a QA reviewer neither
@@ -170,7 +170,7 @@ describe.each(DB_KINDS)('满意度 on %s', (kind) => {
     try {
       const quiet = await served();
       expect((await a.inject('POST', w(`/conversations/${quiet.id}/end`), { contactToken: quiet.contactToken })).status).toBe(200);
-      await consumersCaughtUp(t, 10_000);
+      await consumersCaughtUp(t, 10_000, ['csat.request']);
       expect(await requests(quiet.id)).toHaveLength(0);
       // an agent's end still asks
       const byAgent = await served();
@@ -186,14 +186,14 @@ describe.each(DB_KINDS)('满意度 on %s', (kind) => {
     const lonely = (await a.inject('POST', w('/conversations'), { contactToken, payload: {} })).body.id as number;
     await a.customerSend(contactToken, lonely, '有人吗');
     await end(lonely);
-    await consumersCaughtUp(t, 10_000);
+    await consumersCaughtUp(t, 10_000, ['csat.request']);
     expect(await requests(lonely)).toHaveLength(0);
 
     await setReception(t, { csat: { enabled: false } });
     try {
       const c = await served();
       await end(c.id);
-      await consumersCaughtUp(t, 10_000);
+      await consumersCaughtUp(t, 10_000, ['csat.request']);
       expect(await requests(c.id)).toHaveLength(0);
       const r = await rate(c.contactToken, c.id, { score: 5 });
       expect(r.status).toBe(409);

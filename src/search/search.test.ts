@@ -34,7 +34,7 @@ describe.each(DB_KINDS)('search on %s', (kind) => {
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       ids.push(r.body.id);
     }
-    await consumersCaughtUp(t, 15_000);
+    await consumersCaughtUp(t, 15_000, ['search.index']);
     return { id: conv.id, contactId: c.id, contactToken, ids };
   };
 
@@ -128,6 +128,8 @@ describe.each(DB_KINDS)('search on %s', (kind) => {
     const contact = byPhone.body.results.find((x: any) => x.kind === 'contact');
     expect(contact).toMatchObject({ contactId: c.contactId, conversationId: c.id, contactName: '欧阳娜娜' });
     expect(contact.excerpt).toContain('138-0013-8000');
+    // marked in the phone as written
+    expect(contact.highlights.map(([s, e]: [number, number]) => contact.excerpt.slice(s, e))).toEqual(['138-0013-8000']);
     const byName = await search({ q: '欧阳' });
     const named = byName.body.results.find((x: any) => x.kind === 'contact');
     expect(named.excerpt.slice(...named.highlights[0])).toBe('欧阳');

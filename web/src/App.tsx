@@ -8,6 +8,7 @@ import { errorText } from './lib/errors';
 import { I18nProvider, useI18n } from './i18n';
 import { Loading } from './components/Loading';
 import { PageBoundary } from './components/PageBoundary';
+import { loadSearchPage } from './scenes/Search/load';
 import { Shell } from './scenes/Shell';
 import { WorkspacePage } from './scenes/Workspace/WorkspacePage';
 import { SessionProvider, useSession } from './stores/session';
@@ -32,6 +33,7 @@ const QaPlansPage = lazy(() => import('./scenes/Qa/QaPlansPage'));
 const TicketsPage = lazy(() => import('./scenes/Tickets/TicketsPage'));
 const TicketDetailPage = lazy(() => import('./scenes/Tickets/TicketDetailPage'));
 const ComplaintBoardPage = lazy(() => import('./scenes/Tickets/ComplaintBoardPage'));
+const SearchPage = lazy(loadSearchPage);
 
 export function App() {
   return (
@@ -117,6 +119,7 @@ function AppRoutes() {
         <Route path="conversations/:conversationId" element={<WorkspacePage />} />
         <Route path="visitors" element={page(<VisitorsPage />)} />
         <Route path="monitor" element={page(<MonitorPage />)} />
+        <Route path="search" element={page(<SearchPage />)} />
         {/* 工单: every role (质检 roles read); the 投诉看板 for supervisors and admins */}
         <Route path="tickets" element={page(<TicketsPage />)} />
         <Route path="tickets/complaints" element={page(<ComplaintBoardPage />, lead)} />

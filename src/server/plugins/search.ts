@@ -101,14 +101,15 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
         const digits = qs.q.replace(/\D/g, '');
         for (const c of await searchContacts(ctx.db, { workspaceId: caller.workspaceId, text: qs.q.trim(), digits: digits.length >= 4 ? digits : null, filters, limit: 5 })) {
           const shown = [c.contactName, c.phone, c.email].filter(Boolean).join(' · ');
-          const at = normaliseForSearch(shown).indexOf(needle);
+          // marked in the text as shown: the name as typed, or the phone's digits in its own spacing
+          const { highlights } = excerptOf(shown, [needle, ...(digits.length >= 4 ? [digits] : [])].filter(Boolean), { chars: 400, toSimplified: tools.toSimplified });
           results.push({
             kind: 'contact',
             conversationId: c.conversationId,
             messageId: null,
             seq: null,
             excerpt: shown,
-            highlights: at >= 0 && needle ? [[at, at + needle.length]] : [],
+            highlights,
             private: false,
             senderType: null,
             createdAt: null,

@@ -1,6 +1,8 @@
-import { DownOutlined, LogoutOutlined } from '@ant-design/icons';
+import { DownOutlined, LogoutOutlined, SearchOutlined } from '@ant-design/icons';
 import { Avatar, Dropdown, Layout } from 'antd';
-import { NavLink, useLocation } from 'react-router';
+import { useEffect } from 'react';
+import { NavLink, useLocation, useNavigate } from 'react-router';
+import { loadSearchPage } from '../scenes/Search/load';
 import { canReview } from '../lib/permissions';
 import { selectUnreadTotal } from '../stores/workspace/selectors';
 import { useT } from '../i18n';
@@ -88,6 +90,7 @@ export function AppHeader() {
         </nav>
       </div>
       <div className="app-header-right">
+        <SearchEntry active={pathname === '/search'} />
         <NotifyToggle />
         <PresenceSelect />
         <LangSwitch />
@@ -127,6 +130,49 @@ export function AppHeader() {
         </Dropdown>
       </div>
     </Layout.Header>
+  );
+}
+
+function openSearch(navigate: (to: string) => void) {
+  const box = document.getElementById('search-input');
+  if (box) box.focus();
+  else navigate('/search');
+}
+
+/**
+ * 搜索: opens the search page (its code is fetched as the pointer or the focus comes near),
+ * or, there, its box. "/" does the same anywhere but in a text field or a dialog.
+ */
+function SearchEntry({ active }: { active: boolean }) {
+  const t = useT();
+  const navigate = useNavigate();
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target;
+      if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.defaultPrevented) return;
+      if (el instanceof HTMLElement && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.closest('[role=dialog]'))) return;
+      e.preventDefault();
+      openSearch(navigate);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navigate]);
+  const prefetch = () => void loadSearchPage().catch(() => undefined);
+  return (
+    <button
+      type="button"
+      className={`search-open${active ? ' active' : ''}`}
+      data-testid="search-open"
+      aria-keyshortcuts="/"
+      aria-current={active ? 'page' : undefined}
+      onClick={() => openSearch(navigate)}
+      onPointerEnter={prefetch}
+      onFocus={prefetch}
+    >
+      <SearchOutlined />
+      {t('nav.search')}
+      <kbd aria-hidden="true">/</kbd>
+    </button>
   );
 }
 

@@ -778,6 +778,7 @@ export const en: Record<MessageKey, string> = {
   'view.toTicket': 'To ticket',
   'view.toComplaint': 'To complaint',
   'nav.knowledge': 'Knowledge',
+  'nav.search': 'Search',
   'kb.title': 'Knowledge base',
   'kb.subtitle': 'The bot answers customers from these articles; more similar questions help it recognise what customers ask',
   'kb.tabArticles': 'Articles',

@@ -807,6 +807,7 @@ export const zhCN = {
   'view.toTicket': '转工单',
   'view.toComplaint': '转投诉',
   'nav.knowledge': '知识库',
+  'nav.search': '搜索',
   'kb.title': '知识库',
   'kb.subtitle': '机器人按知识回答客户；客户的相似问法越多，越容易被识别',
   'kb.tabArticles': '知识',

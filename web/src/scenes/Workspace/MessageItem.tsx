@@ -18,10 +18,12 @@ interface Props {
   contactName: string | null;
   sender: Agent | undefined;
   meId: number;
+  /** The message a search result opened the conversation at: ringed (and focusable, to be focused) for a moment */
+  found?: boolean;
 }
 
 /** One message: customer on the left, agents on the right, notes in yellow, system lines centred. */
-export const MessageItem = memo(function MessageItem({ message: m, contactId, contactName, sender, meId }: Props) {
+export const MessageItem = memo(function MessageItem({ message: m, contactId, contactName, sender, meId, found }: Props) {
   const t = useT();
   const time = new Date(m.createdAt);
   const common = {
@@ -30,11 +32,13 @@ export const MessageItem = memo(function MessageItem({ message: m, contactId, co
     'data-seq': m.seq,
     'data-private': String(m.private),
     'data-message-id': m.id,
+    ...(found ? { 'data-highlighted': 'true', tabIndex: -1 } : {}),
   };
+  const mark = found ? ' msg-found' : '';
 
   if (m.senderType === 'system') {
     return (
-      <div {...common} className="msg msg-system">
+      <div {...common} className={`msg msg-system${mark}`}>
         <span className="msg-system-text" data-testid="message-text">
           {m.content}
         </span>
@@ -54,7 +58,7 @@ export const MessageItem = memo(function MessageItem({ message: m, contactId, co
   const mine = m.senderType === 'agent' && m.senderId === meId;
 
   return (
-    <div {...common} className={`msg ${left ? 'msg-left' : 'msg-right'}${m.private ? ' msg-private' : ''}${mine ? ' msg-mine' : ''}`}>
+    <div {...common} className={`msg ${left ? 'msg-left' : 'msg-right'}${m.private ? ' msg-private' : ''}${mine ? ' msg-mine' : ''}${mark}`}>
       {left ? (
         isBot ? (
           <Avatar size={32} icon={<RobotOutlined />} style={{ background: '#8c8c8c', flex: 'none' }} />

@@ -1,6 +1,7 @@
 import { ArrowDownOutlined } from '@ant-design/icons';
 import { Button, Result, Spin } from 'antd';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import type { Conversation } from '../../api/types';
 import { useI18n } from '../../i18n';
 import { dayKey, dayLabel } from '../../i18n/format';
@@ -33,6 +34,10 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
   const anchor = useRef<{ firstSeq: number; fromBottom: number } | null>(null);
   const lastSeen = useRef({ seq: 0, pending: 0 });
   const [unseen, setUnseen] = useState(false);
+  // ?at=seq: the message a search result opened the conversation at
+  const at = Number(useSearchParams()[0].get('at')) || 0;
+  const [found, setFound] = useState(0);
+  const reached = useRef({ target: '', asked: -1 });
 
   const messages = thread?.messages;
   const firstSeq = messages?.[0]?.seq ?? 0;
@@ -52,6 +57,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
     anchor.current = null;
     lastSeen.current = { seq: 0, pending: 0 };
     setUnseen(false);
+    setFound(0);
   }, [id]);
 
   // After older messages were prepended, keep the same message under the eye.
@@ -73,6 +79,38 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
     if (stick.current || minePosted || prev.seq === 0) scrollToBottom();
     else setUnseen(true);
   }, [lastSeq, pending.length, messages, me.id, scrollToBottom]);
+
+  // The message searched for: older pages load until it is here (each asking for the whole gap, up to
+  // 200 messages; once per page, so a failure leaves it to 查看更早的消息), then it is brought to the
+  // middle, ringed for a moment and focused (a keyboard user lands on it). Once per conversation and seq.
+  const target = at ? `${id}:${at}` : '';
+  const loaded = !!thread?.loaded;
+  const hasOlder = !!thread?.hasOlder;
+  const loadingOlder = !!thread?.loadingOlder;
+  useEffect(() => {
+    const r = reached.current;
+    if (!target || r.target === target || !loaded || loadingOlder || !hasOlder || firstSeq <= at || r.asked === firstSeq) return;
+    r.asked = firstSeq;
+    void controller.loadOlder(id, firstSeq - at + 10);
+  }, [target, at, id, firstSeq, loaded, hasOlder, loadingOlder, controller]);
+  useLayoutEffect(() => {
+    if (!target || reached.current.target === target || !loaded || (firstSeq > at && hasOlder) || lastSeq < at) return;
+    reached.current = { target, asked: -1 };
+    if (!scroller.current?.querySelector(`[data-seq="${at}"]`)) return; // not among the messages (gone since it was found)
+    stick.current = false;
+    setFound(at);
+  }, [target, at, loaded, firstSeq, lastSeq, hasOlder]);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const msg = found ? el?.querySelector<HTMLElement>(`[data-seq="${found}"]`) : null;
+    if (!el || !msg) return;
+    const box = el.getBoundingClientRect();
+    const r = msg.getBoundingClientRect();
+    el.scrollTop += r.top - box.top - Math.max(0, (el.clientHeight - r.height) / 2);
+    msg.focus({ preventScroll: true });
+    const timer = window.setTimeout(() => setFound(0), 6000);
+    return () => window.clearTimeout(timer);
+  }, [found]);
 
   // Images and previews change heights after render: stay at the bottom if we were there.
   useEffect(() => {
@@ -162,6 +200,7 @@ export function MessageList({ conversation }: { conversation: Conversation }) {
                   contactName={conversation.contactName}
                   sender={m.senderType === 'agent' && m.senderId ? agents[m.senderId] : undefined}
                   meId={me.id}
+                  found={found === m.seq}
                 />
               </Fragment>
             );

@@ -324,14 +324,15 @@ export class WorkspaceController {
     }
   }
 
-  async loadOlder(id: number): Promise<void> {
+  /** The page before the first message loaded; `limit` up to the server's 200 (a search result far back: the whole gap at once). */
+  async loadOlder(id: number, limit = MESSAGE_PAGE): Promise<void> {
     const thread = this.state.threads[id];
     if (!thread?.loaded || !thread.hasOlder || thread.loadingOlder) return;
     const first = thread.messages[0];
     if (!first) return;
     this.dispatch({ type: 'thread/olderLoading', id });
     try {
-      const { messages } = await api.listMessages(id, { before: first.seq, limit: MESSAGE_PAGE });
+      const { messages } = await api.listMessages(id, { before: first.seq, limit: Math.min(200, Math.max(MESSAGE_PAGE, limit)) });
       this.dispatch({ type: 'thread/olderLoaded', id, messages });
     } catch {
       this.dispatch({ type: 'thread/olderFailed', id });
