@@ -46,8 +46,11 @@ export interface EventMap extends TicketEvents {
     subject: { message: Message; conversation: Conversation };
   };
   'conversation.assigned': { data: { from: number | null; to: number | null; reason?: AssignReason }; subject: Conversation };
-  /** `reason`: idle (closed after silence), abandoned (left the queue), duplicate (a second open one, ended by migration 006). */
-  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus; reason?: 'idle' | 'abandoned' | 'duplicate' }; subject: Conversation };
+  /**
+   * `reason`: idle (closed after silence), abandoned (left the queue), duplicate (a second open one, ended by migration 006),
+   * merged (the older of two open ones in an inbox when a visitor was merged into the customer they identified as).
+   */
+  'conversation.status_changed': { data: { from: ConversationStatus; to: ConversationStatus; reason?: 'idle' | 'abandoned' | 'duplicate' | 'merged' }; subject: Conversation };
   /** Who handles it changed: bot → people after 转人工, people → 留言 when nobody could answer. */
   'conversation.handler_changed': { data: { from: Handler; to: Handler }; subject: Conversation };
   /** Nobody had room: the conversation waits in its group's queue (排队). */
@@ -63,6 +66,8 @@ export interface EventMap extends TicketEvents {
   'conversation.abandoned': { data: { waitedSeconds: number; reason: 'left' | 'gone' }; subject: Conversation };
   'contact.created': { data: { contactId: number; inboxId: number | null }; subject: Contact };
   'contact.updated': { data: { contactId: number; fields: string[] }; subject: Contact };
+  /** A visitor identified as a known customer (a signed user id): their conversations and the rest moved to `into`; the subject is that customer. */
+  'contact.merged': { data: { contactId: number; into: number; conversationIds: number[]; ended: number[] }; subject: Contact };
   'agent.created': { data: { agentId: number; role: Agent['role'] }; subject: Agent };
   'agent.updated': { data: { agentId: number; fields: string[] }; subject: Agent };
   'agent.presence_changed': { data: { agentId: number; from: Availability; to: Availability }; subject: Agent };
@@ -143,6 +148,7 @@ export const EVENT_TYPES = [
   'conversation.abandoned',
   'contact.created',
   'contact.updated',
+  'contact.merged',
   'agent.created',
   'agent.updated',
   'agent.presence_changed',

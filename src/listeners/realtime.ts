@@ -31,6 +31,7 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'agent.created',
       'agent.updated',
       'contact.updated',
+      'contact.merged',
       'conversation.response_overdue',
       'invitation.created',
       'message.analyzed',
@@ -60,6 +61,9 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
         await bus.publish({ t: 'analysis', workspaceId: e.workspaceId, analysis: e.subject.analysis, insight: e.subject.insight });
       } else if (isEvent(e, 'csat.rated')) {
         await bus.publish({ t: 'rating', workspaceId: e.workspaceId, rating: e.subject });
+      } else if (isEvent(e, 'contact.merged')) {
+        // the customer now has the visitor's conversations: consoles refresh that contact
+        await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
       } else if (isEvent(e, 'contact.updated')) {
         await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
       } else if (isEvent(e, 'conversation.response_overdue') && e.data.action === 'reminded') {

@@ -44,10 +44,13 @@ export class ClientTokenCache {
   }
 }
 
-/** Found rows by key for `ttlMs`, concurrent misses sharing one read; `forget` by the row's id. */
+/**
+ * Found rows by key for `ttlMs`, concurrent misses sharing one read; `forget` by the row's id
+ * (every key that found it: a customer's own token and a merged visitor's both find the customer).
+ */
 class TtlCache<T extends { id: number }> {
   private readonly entries = new Map<string, { at: number; value: Promise<T | null> }>();
-  private readonly keyOf = new Map<number, string>();
+  private readonly keyOf = new Map<number, Set<string>>();
   /** Bumped by every `forget`: a read that started before one may have seen the old row, and is not kept. */
   private generation = 0;
 
@@ -69,8 +72,9 @@ class TtlCache<T extends { id: number }> {
         if (this.entries.get(key) !== entry) return;
         // a miss is not kept, nor a row read while it may have been changing
         if (found === null || generation !== this.generation) return void this.entries.delete(key);
+        const keys = this.keyOf.get(found.id) ?? new Set<string>();
         this.keyOf.delete(found.id);
-        this.keyOf.set(found.id, key);
+        this.keyOf.set(found.id, keys.add(key));
         if (this.keyOf.size > this.max) this.keyOf.delete(this.keyOf.keys().next().value as number);
       },
       () => this.entries.get(key) === entry && this.entries.delete(key),
@@ -80,9 +84,9 @@ class TtlCache<T extends { id: number }> {
 
   forget(id: number): void {
     this.generation++;
-    const key = this.keyOf.get(id);
-    if (key === undefined) return;
+    const keys = this.keyOf.get(id);
+    if (keys === undefined) return;
     this.keyOf.delete(id);
-    this.entries.delete(key);
+    for (const key of keys) this.entries.delete(key);
   }
 }

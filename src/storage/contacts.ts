@@ -11,10 +11,15 @@ export async function findInboxByToken(sql: Sql, token: string): Promise<Inbox |
 /**
  * The contact behind a widget's visitor token, only within the inbox it was issued
  * for: a token authorises its own inbox and no other (the HTTP client API and the
- * WebSocket hello both ask here).
+ * WebSocket hello both ask here). A visitor merged into a known customer (docs/identity.md)
+ * stands for that customer: the token of the old row opens the customer's contact.
  */
 export async function findContactByToken(sql: Sql, inboxId: number, contactToken: string): Promise<Contact | null> {
-  const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE token_hash = $1 AND inbox_id = $2', [hashToken(contactToken), inboxId]);
+  const row = await maybeOne(
+    sql,
+    `SELECT k.* FROM contacts t JOIN contacts k ON k.id = COALESCE(t.merged_into, t.id) WHERE t.token_hash = $1 AND t.inbox_id = $2`,
+    [hashToken(contactToken), inboxId],
+  );
   return row ? toContact(row) : null;
 }
 

@@ -22,6 +22,7 @@ import { uploadRoute } from '../../http/uploads.js';
 import { limitClientApi } from './rate-limits.js';
 import { widgetTickets } from './tickets.js';
 import { widgetRating } from './rating.js';
+import { widgetIdentity } from './identity.js';
 import { SERVING } from '../../storage/seats.js';
 import {
   attachmentIds,
@@ -428,6 +429,7 @@ export const widgetClientApi: FastifyPluginAsync = async (app) => {
 
   await app.register(widgetTickets(contactOf));
   await app.register(widgetRating(contactOf));
+  await app.register(widgetIdentity(contactOf));
 
   uploadRoute(app, '/widget/:inboxToken/attachments', {
     operationId: 'uploadWidgetAttachment', summary: 'Upload an image or file as the customer',

@@ -15,6 +15,7 @@ const LIMITED: Record<string, { category: LimitCategory; perContact: boolean }> 
   'POST /conversations/:id/bot/choose': { category: 'messages', perContact: true },
   'POST /conversations/:id/bot/feedback': { category: 'messages', perContact: true },
   'POST /conversations/:id/end': { category: 'conversations', perContact: true },
+  'POST /identify': { category: 'contacts', perContact: false },
   'POST /conversations/:id/rating': { category: 'messages', perContact: true },
   'POST /tickets/:id/confirm': { category: 'messages', perContact: true },
 };

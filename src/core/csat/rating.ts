@@ -216,12 +216,12 @@ export interface EndFacts {
 
 /**
  * Whether the end of a conversation asks for a rating: once per conversation, only when
- * someone served the customer, not for a queue they left or a duplicate closed by the
- * platform, and after the customer's own 结束会话 only when the inbox wants that too.
+ * someone served the customer, not for a queue they left, a duplicate closed by the
+ * platform or the older of two conversations a merge ended, and after the customer's own 结束会话 only when the inbox wants that too.
  */
 export function shouldAskOnEnd(f: EndFacts): boolean {
   if (!f.settings.enabled || f.requested || f.rated || !f.served) return false;
-  if (f.reason === 'abandoned' || f.reason === 'duplicate') return false;
+  if (f.reason === 'abandoned' || f.reason === 'duplicate' || f.reason === 'merged') return false;
   if (f.endedBy === 'customer' && !f.settings.askWhenCustomerCloses) return false;
   return true;
 }

@@ -5,6 +5,7 @@ import { createInbox, getInboxReception, listInboxes, updateInbox, updateInboxRe
 import { MAX_NAME_CHARS } from '../../core/limits.js';
 import { nameText } from '../../core/text-schema.js';
 import { callerOf, requireAgent } from '../../http/context.js';
+import { identitySecret } from '../../contacts/identify.js';
 import { errorSchema, idParam, inboxSchema, inboxSettingsSchema, receptionPatchSchema, receptionSchema } from '../../http/schemas.js';
 
 /** Inboxes (接入渠道). A web inbox's token goes into the widget snippet. */
@@ -16,8 +17,31 @@ export const inboxesPlugin: FastifyPluginAsync = async (app) => {
 
   r.get(
     '/inboxes',
-    { schema: { tags, operationId: 'listInboxes', summary: 'The workspace’s inboxes with their public token', response: { 200: z.object({ inboxes: z.array(inboxSchema) }) } } },
-    async (req) => ({ inboxes: await listInboxes(ctx.db, callerOf(req).workspaceId) }),
+    {
+      schema: {
+        tags,
+        operationId: 'listInboxes',
+        summary: 'The workspace’s inboxes with their public token (and, for admins, the identity secret)',
+        response: {
+          200: z.object({
+            inboxes: z.array(
+              inboxSchema.extend({
+                identitySecret: z
+                  .string()
+                  .optional()
+                  .describe('Admins only: the key the site signs its users’ identities with (docs/identity.md); keep it on the site’s server'),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const caller = callerOf(req);
+      const inboxes = await listInboxes(ctx.db, caller.workspaceId);
+      if (caller.role !== 'admin') return { inboxes };
+      return { inboxes: await Promise.all(inboxes.map(async (i) => ({ ...i, identitySecret: await identitySecret(ctx.db, i.id) }))) };
+    },
   );
 
   r.post(
