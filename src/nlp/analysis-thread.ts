@@ -1,13 +1,12 @@
 /**
  * The worker thread's side of the analysis thread (analysis-worker.ts is the process's side):
  * it builds each language's engine on first use and answers batches of texts with their analyses.
- * Messages in: { id, items: [{ locale, text, role }] }, { id, read: [{ locale, text, role | null }] }, { id, terms: [text] }
- * or { id, warm: locale }; out: { id, results }, { id, readings }, { id, terms } or { id, error }.
+ * Messages in: { id, items: [{ locale, text, role }] }, { id, read: [{ locale, text, role | null }] } or { id, warm: locale };
+ * out: { id, results }, { id, readings } or { id, error }.
  */
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
-import { createNlpEngine, searchTermTools } from './index.js';
-import { documentTerms } from '../core/search/terms.js';
+import { createNlpEngine } from './index.js';
 import { packLocale } from './engines.js';
 import type { AnalysisItem, AnalysisRequest, AnalysisResponse, ThreadAnalysis } from './analysis-worker.js';
 
@@ -40,9 +39,6 @@ port.on('message', (req: AnalysisRequest) => {
     if ('warm' in req) {
       engineFor(req.warm);
       res = { id: req.id, results: [] };
-    } else if ('terms' in req) {
-      const tools = searchTermTools();
-      res = { id: req.id, terms: req.terms.map((text) => documentTerms(text, tools)) };
     } else {
       // not the tokens: nobody across the thread needs them
       const analysis = (it: AnalysisItem): ThreadAnalysis => {

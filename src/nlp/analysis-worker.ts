@@ -19,12 +19,8 @@ export interface ThreadReading {
   normalized: string;
   analysis: ThreadAnalysis | null;
 }
-export type AnalysisRequest = { id: number; items: AnalysisItem[] } | { id: number; read: ReadItem[] } | { id: number; terms: string[] } | { id: number; warm: string };
-export type AnalysisResponse =
-  | { id: number; results: ThreadAnalysis[] }
-  | { id: number; readings: ThreadReading[] }
-  | { id: number; terms: string[][] }
-  | { id: number; error: string };
+export type AnalysisRequest = { id: number; items: AnalysisItem[] } | { id: number; read: ReadItem[] } | { id: number; warm: string };
+export type AnalysisResponse = { id: number; results: ThreadAnalysis[] } | { id: number; readings: ThreadReading[] } | { id: number; error: string };
 
 /** A request the thread has not answered in this long means it is stuck: it is restarted and the request fails (its consumer retries). */
 export const ANALYSIS_TIMEOUT_MS = 60_000;
@@ -58,7 +54,7 @@ export class AnalysisThread {
       if (!p) return;
       this.settle(res.id);
       if ('error' in res) p.reject(new Error(`analysis thread: ${res.error}`));
-      else p.resolve('readings' in res ? res.readings : 'terms' in res ? res.terms : res.results);
+      else p.resolve('readings' in res ? res.readings : res.results);
     });
     worker.on('error', (err) => this.stopped(worker, new Error(`analysis thread failed: ${err.message}`)));
     worker.on('exit', (code) => this.stopped(worker, new Error(`analysis thread stopped (exit code ${code})`)));
@@ -109,12 +105,6 @@ export class AnalysisThread {
   read(lines: ReadItem[]): Promise<ThreadReading[]> {
     if (lines.length === 0) return Promise.resolve([]);
     return this.request<ThreadReading[]>((id) => ({ id, read: lines }));
-  }
-
-  /** Each text's full-text search terms (core/search/terms.ts), in their order: the search index's segmentation, off the main thread. */
-  terms(texts: string[]): Promise<string[][]> {
-    if (texts.length === 0) return Promise.resolve([]);
-    return this.request<string[][]>((id) => ({ id, terms: texts }));
   }
 
   /** Starts the thread and builds `locale`'s engine there, ahead of the first message. */

@@ -117,6 +117,7 @@ describe.each(DB_KINDS)('search on %s', (kind) => {
     );
     expect(await ids({ rating: 2 })).toEqual([other.id]);
     expect(await ids({ rating: 5 })).toEqual([]);
+    await consumersCaughtUp(t, 15_000, ['assist.analysis']);
     const [insight] = await t.db.query('SELECT intent FROM conversation_insights WHERE conversation_id = $1', [c.id]);
     expect(insight?.intent, 'the analysis gave the conversation an intent').toBeTruthy();
     expect(await ids({ intent: insight.intent })).toContain(c.id);
