@@ -30,6 +30,8 @@ function recorderApp(kind: 'pglite' | 'postgres') {
     batchGate: Promise.resolve(),
     /** test.recorder waits for this before handling a message of this conversation */
     holds: new Map<number, Promise<void>>(),
+    /** test.paced: the message events of each of its calls */
+    paced: [] as number[][],
   };
   const recorder = defineConsumer({
     name: 'test.recorder',
@@ -74,10 +76,21 @@ function recorderApp(kind: 'pglite' | 'postgres') {
       state.singles.push(e.id);
     },
   });
+  const paced = defineConsumer({
+    name: 'test.paced',
+    events: ['message.created'],
+    readEveryMs: 300,
+    async handleMany(events) {
+      state.paced.push(events.map((e) => e.id));
+    },
+    async handle(e) {
+      state.paced.push([e.id]);
+    },
+  });
   return {
     state,
     async start() {
-      state.t = await createTestApp(kind, { consumers: [recorder, flaky, batched], config: { consumerRetryMs: 10 } });
+      state.t = await createTestApp(kind, { consumers: [recorder, flaky, batched, paced], config: { consumerRetryMs: 10 } });
       return state.t;
     },
   };
@@ -176,6 +189,29 @@ describe.each(DB_KINDS)('durable consumers on %s', (kind) => {
         expect(chain).toEqual([...chain].sort((x, y) => x - y));
       }
     }
+  });
+
+  it('a consumer with its own pace (readEveryMs) reads the log that seldom, in bigger batches, and misses nothing', async () => {
+    const { contactToken } = await a.newContact();
+    const conv = await a.newConversation(contactToken);
+    const before = state.paced.length;
+    const sent: number[] = [];
+    // 20 messages over about a second: at the default pace that is a read (and a call) for nearly each
+    for (let i = 0; i < 20; i++) {
+      const r = await a.customerSend(contactToken, conv.id, `慢慢来 ${i}`);
+      expect(r.status).toBe(201);
+      sent.push(r.body.id);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    const logged = (await t.db.query(`SELECT e.id FROM events e WHERE e.conversation_id = $1 AND e.type = 'message.created' ORDER BY e.id`, [conv.id])).map((r) => Number(r.id));
+    expect(logged).toHaveLength(20);
+    await waitFor(async () => state.paced.slice(before).flat(), (seen) => logged.every((id) => seen.includes(id)), 10_000);
+    const calls = state.paced.slice(before).filter((c) => c.some((id) => logged.includes(id)));
+    const seen = calls.flat().filter((id) => logged.includes(id));
+    expect(seen.length).toBe(new Set(seen).size); // none twice
+    // about a second at one read per 300 ms: a handful of calls, not twenty
+    expect(calls.length).toBeLessThanOrEqual(8);
+    expect(Math.max(...calls.map((c) => c.length))).toBeGreaterThan(1);
   });
 
   it('retries a failing event, parks one that keeps failing, and goes on; operators see it and run it again', async () => {

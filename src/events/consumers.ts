@@ -50,6 +50,12 @@ export interface Consumer<T extends EventType = EventType> {
   concurrency?: number;
   /** Where a consumer seen for the first time starts: at the end of the log (default) or replaying all of it. */
   startFrom?: 'now' | 'beginning';
+  /**
+   * Its reads of the log are at least this far apart (default 15 ms). Background work that
+   * may lag a little (the search index) reads less often, in bigger batches: fewer statements
+   * on a database that also carries the customers' messages (PGlite runs one at a time).
+   */
+  readEveryMs?: number;
 }
 
 /** Declares a consumer with its event types inferred (so `handle` narrows on `e.type`). */
@@ -337,9 +343,10 @@ class ConsumerLoop {
       // at most two batches' events in hand: a consumer that cannot keep up reads no further ahead
       while (this.inFlightEvents >= 2 * size && !this.stopped) await this.inFlight[0].done;
       if (this.broken || this.stopped) return 0;
-      // under a flood of commits, read at most every 15 ms: bigger batches, fewer queries
+      // under a flood of commits, read at most every 15 ms (or the consumer's own pace): bigger batches, fewer queries
       const since = Date.now() - this.lastRead;
-      if (since < MIN_READ_INTERVAL_MS) await this.sleep(MIN_READ_INTERVAL_MS - since, false);
+      const every = this.consumer.readEveryMs ?? MIN_READ_INTERVAL_MS;
+      if (since < every) await this.sleep(every - since, false);
       this.dirty = false;
       this.lastRead = Date.now();
       const batch = await readBatch(this.db, this.readAt!, this.selector, size);
