@@ -1,5 +1,5 @@
-import { useCallback } from 'react';
-import { format, useI18n, type Vars } from '../../i18n';
+import { type Vars } from '../../i18n';
+import { scopedWords } from '../../i18n/scoped';
 
 /**
  * The words of 质检报表, 抽检计划, 待我复核 and the 规则包 editor. They live here, with the lazy
@@ -271,12 +271,9 @@ const en: Record<QaKey, string> = {
   'pack.loadFailed': 'Could not read the rule pack: {message}',
 };
 
-const dictionaries: Record<'zh-CN' | 'en', Record<QaKey, string>> = { 'zh-CN': zhCN, en };
+const words = scopedWords<QaKey>(zhCN, en);
 
 export type QaTranslate = (key: QaKey, vars?: Vars) => string;
 
 /** t() for these pages' own words, in the console's current language. */
-export function useQaT(): QaTranslate {
-  const { locale } = useI18n();
-  return useCallback((key, vars) => format(dictionaries[locale][key] ?? zhCN[key], vars), [locale]);
-}
+export const useQaT: () => QaTranslate = words.useWords;

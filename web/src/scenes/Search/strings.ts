@@ -1,6 +1,6 @@
-import { useCallback } from 'react';
 import { ApiError } from '../../api/client';
-import { format, useI18n, type Translate, type Vars } from '../../i18n';
+import { type Translate, type Vars } from '../../i18n';
+import { scopedWords } from '../../i18n/scoped';
 import { errorText } from '../../lib/errors';
 
 /**
@@ -87,19 +87,16 @@ const en: Record<SearchKey, string> = {
   'error.invalid_time_zone': 'Your browser’s time zone is not recognised, dates cannot be filtered: {message}',
 };
 
-const dictionaries = { 'zh-CN': zhCN as Record<SearchKey, string>, en };
+const words = scopedWords(zhCN as Record<SearchKey, string>, en);
 
 export type SearchTranslate = (key: SearchKey, vars?: Vars) => string;
 
 /** t() for search's own words, in the console's current language. */
-export function useSearchT(): SearchTranslate {
-  const { locale } = useI18n();
-  return useCallback((key, vars) => format(dictionaries[locale][key] ?? zhCN[key], vars), [locale]);
-}
+export const useSearchT: () => SearchTranslate = words.useWords;
 
 /** A failure in our words: search's own refusals first, then the console's error texts. */
 export function searchErrorText(err: unknown, st: SearchTranslate, t: Translate): string {
-  if (err instanceof ApiError && `error.${err.code}` in zhCN) return st(`error.${err.code}` as SearchKey, { message: err.message });
+  if (err instanceof ApiError && words.has(`error.${err.code}`)) return st(`error.${err.code}` as SearchKey, { message: err.message });
   return errorText(err, t);
 }
 

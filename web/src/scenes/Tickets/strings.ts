@@ -1,6 +1,7 @@
-import { useCallback } from 'react';
 import { ApiError } from '../../api/client';
-import { format, useI18n, useT, type Translate, type UiLocale, type Vars } from '../../i18n';
+import { useCallback } from 'react';
+import { useI18n, useT, type Translate, type UiLocale, type Vars } from '../../i18n';
+import { scopedWords } from '../../i18n/scoped';
 import { errorText } from '../../lib/errors';
 import { TICKET_LABELS } from '../../../../src/core/tickets/model';
 
@@ -596,18 +597,15 @@ const en: Record<TicketKey, string> = {
   'error.forbidden': 'You are not allowed to do this',
 };
 
-const dictionaries: Record<UiLocale, Record<TicketKey, string>> = { 'zh-CN': zhCN, en };
+const words = scopedWords<TicketKey>(zhCN, en);
 
 export type TicketTranslate = (key: TicketKey, vars?: Vars) => string;
 
 /** These pages' own words in the given language. */
-export const ticketText = (locale: UiLocale): TicketTranslate => (key, vars) => format(dictionaries[locale][key] ?? zhCN[key], vars);
+export const ticketText: (locale: UiLocale) => TicketTranslate = words.text;
 
 /** t() for these pages' own words, in the console's current language. */
-export function useTicketT(): TicketTranslate {
-  const { locale } = useI18n();
-  return useCallback((key, vars) => format(dictionaries[locale][key] ?? zhCN[key], vars), [locale]);
-}
+export const useTicketT: () => TicketTranslate = words.useWords;
 
 /** A failure in our words: the tickets' own refusals first, then the console's error texts. */
 export function ticketErrorText(err: unknown, tt: TicketTranslate, t: Translate, step: (id: string) => string): string {

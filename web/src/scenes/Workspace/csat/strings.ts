@@ -1,6 +1,6 @@
-import { useCallback } from 'react';
 import { ApiError } from '../../../api/client';
-import { format, useI18n, type Translate, type Vars } from '../../../i18n';
+import { type Translate, type Vars } from '../../../i18n';
+import { scopedWords } from '../../../i18n/scoped';
 import { errorText } from '../../../lib/errors';
 
 /**
@@ -85,18 +85,15 @@ const en: Record<CsatKey, string> = {
   enFallback: 'English (empty: the Chinese or built-in English text)',
 };
 
-const dictionaries = { 'zh-CN': zhCN as Record<CsatKey, string>, en };
+const words = scopedWords(zhCN as Record<CsatKey, string>, en);
 
 export type CsatTranslate = (key: CsatKey, vars?: Vars) => string;
 
 /** t() for the rating's own words, in the console's current language. */
-export function useCsatT(): CsatTranslate {
-  const { locale } = useI18n();
-  return useCallback((key, vars) => format(dictionaries[locale][key] ?? zhCN[key], vars), [locale]);
-}
+export const useCsatT: () => CsatTranslate = words.useWords;
 
 /** A failure in our words: the rating's own refusals first, then the console's error texts. */
 export function csatErrorText(err: unknown, ct: CsatTranslate, t: Translate): string {
-  if (err instanceof ApiError && `error.${err.code}` in zhCN) return ct(`error.${err.code}` as CsatKey);
+  if (err instanceof ApiError && words.has(`error.${err.code}`)) return ct(`error.${err.code}` as CsatKey);
   return errorText(err, t);
 }
