@@ -23,20 +23,18 @@ export interface RatingOutcome {
  * The rated agent is the one the conversation is with at the first rating.
  */
 export async function rateConversation(ctx: CommandContext, contact: Pick<Contact, 'id' | 'workspaceId'>, conversationId: number, input: RatingInput): Promise<RatingOutcome> {
-  const conv = await findConversation(ctx.db, conversationId, { workspaceId: contact.workspaceId, contactId: contact.id });
-  if (!conv) throw notFound('conversation');
-  const settings = await ctx.reception.get(conv.inboxId);
-  const reasons = reasonsFromLabels(settings.csat, settings.translations.en.csat, input.reasons ?? []);
   const comment = input.comment?.trim() || null;
   return runCommand(ctx, async (sql) => {
-    // the conversation's status now (it may have ended since the read above); the rating row locked
-    const current = await findConversation(sql, conv.id);
-    if (!current) throw notFound('conversation');
+    // the conversation as it is now (it may have ended a moment ago); the rating row locked below
+    const conv = await findConversation(sql, conversationId, { workspaceId: contact.workspaceId, contactId: contact.id });
+    if (!conv) throw notFound('conversation');
+    const settings = await ctx.reception.get(conv.inboxId, sql);
+    const reasons = reasonsFromLabels(settings.csat, settings.translations.en.csat, input.reasons ?? []);
     const existing = await findRatingRow(sql, conv.id, { lock: true });
     const request = await findRequest(sql, conv.id);
     const now = new Date();
     const action = decideRating(
-      { enabled: settings.csat.enabled, status: current.status, requested: request !== null, existing: existing ? { createdAt: new Date(existing.created_at) } : null, now },
+      { enabled: settings.csat.enabled, status: conv.status, requested: request !== null, existing: existing ? { createdAt: new Date(existing.created_at) } : null, now },
       { score: input.score, reasons, comment },
     );
     const row =
@@ -47,7 +45,7 @@ export async function rateConversation(ctx: CommandContext, contact: Pick<Contac
               `INSERT INTO csat_ratings (workspace_id, conversation_id, inbox_id, contact_id, agent_id, score, reasons, comment, source)
                VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9)
                ON CONFLICT (conversation_id) DO NOTHING RETURNING *`,
-              [conv.workspaceId, conv.id, conv.inboxId, contact.id, current.assigneeId, input.score, JSON.stringify(reasons), comment, request?.source ?? 'close'],
+              [conv.workspaceId, conv.id, conv.inboxId, contact.id, conv.assigneeId, input.score, JSON.stringify(reasons), comment, request?.source ?? 'close'],
             )
           )[0];
     // two first ratings at the same instant: the other one is stored; this one is a change of it
@@ -79,7 +77,8 @@ export async function customerRating(ctx: CommandContext, contact: Pick<Contact,
 export async function conversationRating(ctx: CommandContext, caller: Caller, conversationId: number): Promise<{ rating: CsatRating | null; requested: boolean }> {
   const conv = await findConversation(ctx.db, conversationId, { workspaceId: caller.workspaceId });
   if (!conv) throw notFound('conversation');
-  const [row, request] = [await findRatingRow(ctx.db, conv.id), await findRequest(ctx.db, conv.id)];
+  const row = await findRatingRow(ctx.db, conv.id);
+  const request = await findRequest(ctx.db, conv.id);
   const settings = await ctx.reception.get(conv.inboxId);
   return { rating: row ? toRating(row, settings.csat.labels) : null, requested: request !== null };
 }
