@@ -4,10 +4,9 @@ import { checkIdentityTime, identifyAction, identityPayload, type IdentifyAction
 import { DomainError } from '../core/errors.js';
 import { pendingEvent, type PendingEvent } from '../core/events.js';
 import type { Contact, Inbox } from '../core/model.js';
-import { timerKeys } from '../core/reception/timeouts.js';
 import { maybeOne, one, type Sql } from '../storage/db.js';
-import { toContact, toConversation } from '../storage/rows.js';
-import { cancelTimers } from '../timers/timers.js';
+import { toContact } from '../storage/rows.js';
+import { moveContactRows } from './merge-rows.js';
 
 export interface IdentityInput {
   userId: string;
@@ -91,47 +90,7 @@ async function mergeInto(
   name: string | null,
   actor: { type: 'customer'; id: number },
 ): Promise<{ result: IdentifyOutcome; events: PendingEvent[] }> {
-  const events: PendingEvent[] = [];
-  // one open conversation per contact and inbox: of two, the older (by last activity) ends
-  const pairs = await sql.query(
-    `SELECT a.id AS a_id, k.id AS k_id, a.status AS a_status, k.status AS k_status,
-       COALESCE(a.last_message_at, a.created_at) >= COALESCE(k.last_message_at, k.created_at) AS a_newer
-     FROM conversations a JOIN conversations k ON k.inbox_id = a.inbox_id AND k.contact_id = $2 AND k.status <> 'resolved'
-     WHERE a.contact_id = $1 AND a.status <> 'resolved'
-     ORDER BY a.id FOR NO KEY UPDATE OF a, k`,
-    [from, into],
-  );
-  const ended: number[] = [];
-  for (const p of pairs) {
-    const older = p.a_newer ? p.k_id : p.a_id;
-    const row = await one(
-      sql,
-      `UPDATE conversations c SET status = 'resolved', resolved_at = now(), queued_at = NULL, updated_at = now()
-       FROM contacts ct WHERE c.id = $1 AND ct.id = c.contact_id RETURNING c.*, ct.name AS contact_name`,
-      [older],
-    );
-    await cancelTimers(sql, timerKeys.all(older));
-    ended.push(older);
-    events.push(
-      pendingEvent('conversation.status_changed', {
-        workspaceId: row.workspace_id,
-        conversationId: older,
-        actor,
-        data: { from: p.a_newer ? p.k_status : p.a_status, to: 'resolved', reason: 'merged' },
-        subject: toConversation(row),
-      }),
-    );
-  }
-  const moved = (await sql.query('UPDATE conversations SET contact_id = $2 WHERE contact_id = $1 RETURNING id', [from, into])).map((r) => Number(r.id));
-  // a visit of the same browser session under both (the same visit key) stays with the old contact
-  await sql.query('UPDATE visits v SET contact_id = $2 WHERE contact_id = $1 AND NOT EXISTS (SELECT 1 FROM visits w WHERE w.contact_id = $2 AND w.visit_key = v.visit_key)', [from, into]);
-  await sql.query('UPDATE page_views SET contact_id = $2 WHERE contact_id = $1', [from, into]);
-  await sql.query('UPDATE invitations SET contact_id = $2 WHERE contact_id = $1', [from, into]);
-  await sql.query('UPDATE tickets SET contact_id = $2 WHERE contact_id = $1', [from, into]);
-  await sql.query('UPDATE csat_ratings SET contact_id = $2 WHERE contact_id = $1', [from, into]);
-  await sql.query(`UPDATE attachments SET uploader_id = $2 WHERE uploader_type = 'customer' AND uploader_id = $1`, [from, into]);
-  // the visitor's token (and any merged into it before) now stands for the customer
-  await sql.query('UPDATE contacts SET merged_into = $2 WHERE id = $1 OR merged_into = $1', [from, into]);
+  const { moved, ended, events } = await moveContactRows(sql, from, into, actor);
   const merged = toContact(
     await one(sql, `UPDATE contacts SET attributes = attributes || $2::jsonb, name = COALESCE(name, $3, (SELECT name FROM contacts WHERE id = $4)) WHERE id = $1 RETURNING *`, [
       into,
@@ -144,9 +103,9 @@ async function mergeInto(
     pendingEvent('contact.merged', {
       workspaceId: merged.workspaceId,
       actor,
-      data: { contactId: from, into, conversationIds: moved, ended },
+      data: { contactId: from, into, conversationIds: moved.conversations, ended },
       subject: merged,
     }),
   );
-  return { result: { contact: merged, action: 'merge', movedConversations: moved, endedConversations: ended }, events };
+  return { result: { contact: merged, action: 'merge', movedConversations: moved.conversations, endedConversations: ended }, events };
 }

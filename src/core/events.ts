@@ -11,6 +11,8 @@ import type { ReplyPromise } from './tickets/deadlines.js';
 import { TICKET_EVENT_TYPES, type TicketEventMap, type TicketEventType } from './tickets/events.js';
 import type { Ticket } from './tickets/model.js';
 import type { CsatRating } from './csat/rating.js';
+import type { CustomFieldDef } from './contacts/custom-fields.js';
+import type { ContactOrder } from './contacts/profile.js';
 
 /** Why a conversation got its agent: routing strategy, a person's choice, or a rule. */
 export type AssignReason = 'sticky' | 'load_balanced' | 'round_robin' | 'manual' | 'reply' | 'transfer' | 'escalation' | 'reassign' | 'invitation';
@@ -67,7 +69,17 @@ export interface EventMap extends TicketEvents {
   'contact.created': { data: { contactId: number; inboxId: number | null }; subject: Contact };
   'contact.updated': { data: { contactId: number; fields: string[] }; subject: Contact };
   /** A visitor identified as a known customer (a signed user id): their conversations and the rest moved to `into`; the subject is that customer. */
-  'contact.merged': { data: { contactId: number; into: number; conversationIds: number[]; ended: number[] }; subject: Contact };
+  'contact.merged': { data: { contactId: number; into: number; conversationIds: number[]; ended: number[]; mergeId?: number }; subject: Contact };
+  /** A supervisor undid a manual merge (`mergeId`): the rows it moved went back to `contactId`; the subject is that contact. */
+  'contact.merge_undone': { data: { mergeId: number; contactId: number; into: number; conversationIds: number[] }; subject: Contact };
+  /** PIPL erasure: the contact's personal data and its customer's words were blanked in place (counts and times kept). */
+  'contact.erased': { data: { contactId: number }; subject: Contact };
+  /** An admin created, changed or deleted a custom contact field (客户字段). */
+  'contact.field_changed': { data: { fieldId: number; key: string; action: 'created' | 'updated' | 'deleted' }; subject: CustomFieldDef };
+  /** The site pushed an order of the contact: new (`created`) or updated. */
+  'contact.order_saved': { data: { contactId: number; orderId: string; created: boolean }; subject: ContactOrder };
+  /** A CSV import created and updated contacts. */
+  'contacts.imported': { data: { created: number; updated: number }; subject: { created: number; updated: number } };
   'agent.created': { data: { agentId: number; role: Agent['role'] }; subject: Agent };
   'agent.updated': { data: { agentId: number; fields: string[] }; subject: Agent };
   'agent.presence_changed': { data: { agentId: number; from: Availability; to: Availability }; subject: Agent };
@@ -149,6 +161,11 @@ export const EVENT_TYPES = [
   'contact.created',
   'contact.updated',
   'contact.merged',
+  'contact.merge_undone',
+  'contact.erased',
+  'contact.field_changed',
+  'contact.order_saved',
+  'contacts.imported',
   'agent.created',
   'agent.updated',
   'agent.presence_changed',

@@ -1,3 +1,5 @@
+import type { ContactProfileFields } from './contacts/profile.js';
+
 /**
  * The domain's shapes. These are what the API returns and what events carry,
  * so the console, the widget and later listeners (QA, analytics) share one vocabulary.
@@ -118,7 +120,8 @@ export interface Conversation {
 
 export type Handler = 'bot' | 'human' | 'offline';
 
-export interface Contact {
+/** A customer (客户). The 客户画像 fields (company, tags, VIP level, custom fields, temperament, needs, 流失) are in ContactProfileFields. */
+export interface Contact extends ContactProfileFields {
   id: number;
   workspaceId: number;
   inboxId: number | null;

@@ -101,3 +101,14 @@ export function assertCanReply(caller: Caller, conv: Assigned, isPrivate: boolea
   if (!servesCustomers(caller.role)) throw forbidden(`${QA_READ_ONLY}: add a private note instead`);
   throw forbidden('this conversation is assigned to another agent; add a private note or ask for a transfer');
 }
+
+/**
+ * Personal data (PIPL, docs/privacy.md): 管理员 and 主管 may reveal a customer's phone, e-mail
+ * and ID numbers (each reveal audited), export contacts and import them. Everyone else sees them
+ * masked, everywhere the server sends a contact.
+ */
+export const canSeePersonalData = (role: Role) => isLead(role);
+
+export function assertCanSeePersonalData(caller: Caller): void {
+  if (!canSeePersonalData(caller.role)) throw forbidden('only a supervisor (主管) or administrator may see or export customers’ personal data');
+}

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AVAILABILITIES, CONVERSATION_STATUSES, ROLES } from '../core/model.js';
 import { MAX_ATTACHMENTS_PER_MESSAGE, MAX_ATTRIBUTE_CHARS, MAX_CLIENT_MESSAGE_ID, MAX_MESSAGE_CHARS, MAX_NAME_CHARS } from '../core/limits.js';
 import { nameText, text } from '../core/text-schema.js';
+import { LOST_REASONS, NEED_KEYS, TEMPERAMENTS } from '../core/contacts/profile.js';
 
 /**
  * Shared API shapes. The comments (`describe`) are the API documentation: they
@@ -167,6 +168,20 @@ export const contactSchema = z.object({
   attributes: contactAttributesSchema,
   createdAt: z.string(),
   lastSeenAt: z.string().nullable(),
+  company: z.string().nullable(),
+  tags: z.array(z.string()).describe('标签: at most 20, each 1–20 characters'),
+  vipLevel: z.number().int().min(0).max(5).describe('VIP level, 0 = not VIP (vip is vipLevel > 0)'),
+  externalId: z.string().nullable().describe('The site’s signed user id (docs/identity.md); read-only'),
+  customFields: z.record(z.string(), z.union([z.string(), z.number()])).describe('Values of the workspace’s custom fields (GET /contact-fields), by key; a date is YYYY-MM-DD'),
+  temperament: z.enum(TEMPERAMENTS).nullable().describe('活泼 lively, 力量 forceful, 完美 perfectionist, 和平 peaceful'),
+  temperamentHint: z.string().nullable().describe('One line of coaching for the temperament, in the caller’s language (Accept-Language: en…, else Chinese)'),
+  needs: z.object(Object.fromEntries(NEED_KEYS.map((k) => [k, z.string().optional()])) as Record<(typeof NEED_KEYS)[number], z.ZodOptional<z.ZodString>>).describe('The five needs, agents’ notes: stated, real, unstated, delight, secret'),
+  lost: z
+    .object({ reason: z.enum(LOST_REASONS), note: z.string().nullable(), at: z.string() })
+    .nullable()
+    .describe('流失: poor_service 服务差, nobody_cared 无人关心, price 价格, better_product 更好的产品, other 搬迁等其他'),
+  masked: z.boolean().describe('Phone, e-mail or ID numbers in this answer are masked (POST /contacts/{id}/reveal shows them to supervisors and admins, audited)'),
+  erasedAt: z.string().nullable().describe('When the contact’s personal data was erased (PIPL)'),
 });
 
 export const agentSchema = z.object({

@@ -6,9 +6,14 @@ import type { ClientTokenCache } from '../storage/client-tokens.js';
 export function clientTokensListener(cache: ClientTokenCache): Listener {
   return {
     name: 'client-tokens',
-    events: ['contact.updated', 'contact.merged', 'inbox.updated'],
+    events: ['contact.updated', 'contact.merged', 'contact.merge_undone', 'contact.erased', 'inbox.updated'],
     handle(e) {
-      if (isEvent(e, 'contact.updated')) cache.forgetContact(e.data.contactId);
+      if (isEvent(e, 'contact.updated') || isEvent(e, 'contact.erased')) cache.forgetContact(e.data.contactId);
+      else if (isEvent(e, 'contact.merge_undone')) {
+        // the old token is its own contact's again
+        cache.forgetContact(e.data.contactId);
+        cache.forgetContact(e.data.into);
+      }
       else if (isEvent(e, 'contact.merged')) {
         // the visitor's token now stands for the customer
         cache.forgetContact(e.data.contactId);

@@ -1,3 +1,4 @@
+import { maskContact } from '../core/contacts/masking.js';
 import { isEvent, type DomainEvent } from '../core/events.js';
 import type { Conversation } from '../core/model.js';
 import type { Listener } from '../events/dispatcher.js';
@@ -32,6 +33,8 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
       'agent.updated',
       'contact.updated',
       'contact.merged',
+      'contact.merge_undone',
+      'contact.erased',
       'conversation.response_overdue',
       'invitation.created',
       'message.analyzed',
@@ -61,11 +64,12 @@ export function realtimeListener(bus: RealtimeBus, db: Db): Listener {
         await bus.publish({ t: 'analysis', workspaceId: e.workspaceId, analysis: e.subject.analysis, insight: e.subject.insight });
       } else if (isEvent(e, 'csat.rated')) {
         await bus.publish({ t: 'rating', workspaceId: e.workspaceId, rating: e.subject });
-      } else if (isEvent(e, 'contact.merged')) {
-        // the customer now has the visitor's conversations: consoles refresh that contact
-        await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
+      } else if (isEvent(e, 'contact.merged') || isEvent(e, 'contact.merge_undone') || isEvent(e, 'contact.erased')) {
+        // the customer now has the visitor's conversations (or has them back): consoles refresh that contact
+        await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: maskContact(e.subject).contact });
       } else if (isEvent(e, 'contact.updated')) {
-        await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: e.subject });
+        // personal data leaves masked, as from every route (docs/privacy.md)
+        await bus.publish({ t: 'contact', workspaceId: e.workspaceId, contact: maskContact(e.subject).contact });
       } else if (isEvent(e, 'conversation.response_overdue') && e.data.action === 'reminded') {
         // 超时提醒 on the agent's console
         const { agentId, waitedSeconds } = e.data;

@@ -123,14 +123,31 @@ describe.each(DB_KINDS)('search on %s', (kind) => {
     expect(await ids({ intent: insight.intent })).toContain(c.id);
   });
 
+  it('filters by the customer’s tags (all of them)', async () => {
+    const vip = await chat([['customer', '会员积分怎么兑换电饭煲']]);
+    const other = await chat([['customer', '会员积分怎么兑换保温杯']]);
+    const tagged = await a.inject('PATCH', `/api/v1/contacts/${vip.contactId}`, { token: t.adminToken, payload: { tags: ['老客户', '华东'] } });
+    expect(tagged.status, JSON.stringify(tagged.body)).toBe(200);
+    await a.inject('PATCH', `/api/v1/contacts/${other.contactId}`, { token: t.adminToken, payload: { tags: ['老客户'] } });
+    const ids = async (query: string) => {
+      const r = await a.inject('GET', `/api/v1/search?q=${encodeURIComponent('积分兑换')}&${query}`, { token: t.adminToken });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return messagesOf(r).map((m: any) => m.conversationId).sort();
+    };
+    expect(await ids(`tag=${encodeURIComponent('老客户')}`)).toEqual([vip.id, other.id].sort());
+    expect(await ids(`tag=${encodeURIComponent('老客户')}&tag=${encodeURIComponent('华东')}`)).toEqual([vip.id]);
+    expect(await ids(`tag=${encodeURIComponent('没有的标签')}`)).toEqual([]);
+  });
+
   it('finds contacts by phone in any spacing and by name, with their newest conversation', async () => {
     const c = await chat([['customer', '你好']], { name: '欧阳娜娜', phone: '+86 138-0013-8000' });
     const byPhone = await search({ q: '13800138000' });
     const contact = byPhone.body.results.find((x: any) => x.kind === 'contact');
     expect(contact).toMatchObject({ contactId: c.contactId, conversationId: c.id, contactName: '欧阳娜娜' });
-    expect(contact.excerpt).toContain('138-0013-8000');
-    // marked in the phone as written
-    expect(contact.highlights.map(([s, e]: [number, number]) => contact.excerpt.slice(s, e))).toEqual(['138-0013-8000']);
+    // personal data is masked in search too (docs/privacy.md): the masked phone is marked
+    expect(contact.excerpt).toContain('+86 138****8000');
+    expect(contact.excerpt).not.toContain('0013');
+    expect(contact.highlights.map(([s, e]: [number, number]) => contact.excerpt.slice(s, e))).toEqual(['+86 138****8000']);
     const byName = await search({ q: '欧阳' });
     const named = byName.body.results.find((x: any) => x.kind === 'contact');
     expect(named.excerpt.slice(...named.highlights[0])).toBe('欧阳');

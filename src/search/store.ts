@@ -1,3 +1,4 @@
+import { maskEmail, maskPhone, maskText } from '../core/contacts/masking.js';
 import type { Sql } from '../storage/db.js';
 import { isoReq } from '../storage/rows.js';
 
@@ -13,6 +14,8 @@ export interface SearchFilters {
   rating?: number;
   /** the conversation's intent (agent assist) */
   intent?: string;
+  /** the customer's tags (客户画像), every one of them */
+  tags?: string[];
 }
 
 export interface MessageHit {
@@ -67,7 +70,8 @@ export async function searchMessages(
     senderType: r.sender_type,
     createdAt: isoReq(r.created_at),
     status: r.status,
-    contactName: r.contact_name,
+    // a name holding a phone number is masked, as everywhere (docs/privacy.md)
+    contactName: r.contact_name === null ? null : maskText(r.contact_name),
   }));
 }
 
@@ -92,6 +96,7 @@ async function candidates(
   if (f.status !== undefined) conv.push(`c.status = ${add(f.status)}`);
   if (f.rating !== undefined) conv.push(`EXISTS (SELECT 1 FROM csat_ratings r WHERE r.conversation_id = c.id AND r.score = ${add(f.rating)})`);
   if (f.intent !== undefined) conv.push(`EXISTS (SELECT 1 FROM conversation_insights i WHERE i.conversation_id = c.id AND i.intent = ${add(f.intent)})`);
+  if (f.tags?.length) conv.push(`EXISTS (SELECT 1 FROM contacts ct WHERE ct.id = c.contact_id AND ct.tags @> ${add(f.tags)}::text[])`);
   const limit = add(at.limit);
   const rows = at.materialise
     ? await sql.query(
@@ -110,9 +115,12 @@ async function candidates(
 
 export interface ContactHit {
   contactId: number;
+  /** name, phone and e-mail as agents may see them: masked (docs/privacy.md) */
   contactName: string | null;
   phone: string | null;
   email: string | null;
+  /** the order number that matched, when the query is one of the contact's orders */
+  orderId: string | null;
   /** the contact's newest conversation (filters applied), null when none matches */
   conversationId: number | null;
   status: string | null;
@@ -120,13 +128,14 @@ export interface ContactHit {
 
 /**
  * Contacts whose name, e-mail or phone (digits compared without spaces or dashes) contains
- * the query, each with its newest conversation that passes the filters.
+ * the query, or who have an order with this number, each with its newest conversation that
+ * passes the filters. Merged-away duplicates are left out. Personal data comes back masked.
  */
 export async function searchContacts(sql: Sql, q: { workspaceId: number; text: string; digits: string | null; filters: SearchFilters; limit: number }): Promise<ContactHit[]> {
   const f = q.filters;
   const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const rows = await sql.query(
-    `SELECT ct.id, ct.name, ct.phone, ct.email, cv.id AS conversation_id, cv.status
+    `SELECT ct.id, ct.name, ct.phone, ct.email, o.order_id, cv.id AS conversation_id, cv.status
      FROM contacts ct
      JOIN LATERAL (
        SELECT c.id, c.status FROM conversations c
@@ -134,10 +143,22 @@ export async function searchContacts(sql: Sql, q: { workspaceId: number; text: s
          AND ($7::bigint IS NULL OR c.group_id = $7) AND ($8::text IS NULL OR c.status = $8)
        ORDER BY c.id DESC LIMIT 1
      ) cv ON true
-     WHERE ct.workspace_id = $1
-       AND (ct.name ILIKE $2 OR ct.email ILIKE $2 OR ($3::text IS NOT NULL AND regexp_replace(coalesce(ct.phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%'))
+     LEFT JOIN LATERAL (
+       SELECT co.order_id FROM contact_orders co WHERE co.contact_id = ct.id AND lower(co.order_id) = lower($9) LIMIT 1
+     ) o ON true
+     WHERE ct.workspace_id = $1 AND ct.merged_into IS NULL AND ($10::text[] IS NULL OR ct.tags @> $10::text[])
+       AND (ct.name ILIKE $2 OR ct.email ILIKE $2 OR ($3::text IS NOT NULL AND regexp_replace(coalesce(ct.phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%')
+         OR o.order_id IS NOT NULL)
      ORDER BY cv.id DESC LIMIT $4`,
-    [q.workspaceId, like, q.digits, q.limit, f.inboxId ?? null, f.agentId ?? null, f.groupId ?? null, f.status ?? null],
+    [q.workspaceId, like, q.digits, q.limit, f.inboxId ?? null, f.agentId ?? null, f.groupId ?? null, f.status ?? null, q.text, f.tags?.length ? f.tags : null],
   );
-  return rows.map((r) => ({ contactId: r.id, contactName: r.name, phone: r.phone, email: r.email, conversationId: r.conversation_id, status: r.status }));
+  return rows.map((r) => ({
+    contactId: r.id,
+    contactName: r.name === null ? null : maskText(r.name),
+    phone: r.phone === null ? null : maskPhone(r.phone),
+    email: r.email === null ? null : maskEmail(r.email),
+    orderId: r.order_id ?? null,
+    conversationId: r.conversation_id,
+    status: r.status,
+  }));
 }

@@ -57,6 +57,8 @@ import { visitorsPlugin } from './plugins/visitors.js';
 import { attachmentsPlugin } from './plugins/attachments.js';
 import { authPlugin } from './plugins/auth.js';
 import { contactsPlugin } from './plugins/contacts.js';
+import { contactPrivacyPlugin } from './plugins/contact-privacy.js';
+import { auditPlugin } from '../audit/plugin.js';
 import { conversationsPlugin } from './plugins/conversations.js';
 import { installErrorHandler } from './plugins/errors.js';
 import { eventsPlugin } from './plugins/events.js';
@@ -313,6 +315,8 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(authPlugin);
       await api.register(conversationsPlugin);
       await api.register(contactsPlugin);
+      await api.register(contactPrivacyPlugin);
+      await api.register(auditPlugin);
       await api.register(agentsPlugin);
       await api.register(inboxesPlugin);
       await api.register(attachmentsPlugin);

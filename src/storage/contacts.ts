@@ -1,6 +1,7 @@
+import type { CustomFieldDef } from '../core/contacts/custom-fields.js';
 import type { Contact, Inbox } from '../core/model.js';
 import { hashToken } from '../lib/tokens.js';
-import { maybeOne, type Sql } from './db.js';
+import { maybeOne, type Row, type Sql } from './db.js';
 import { toContact, toInbox } from './rows.js';
 
 export async function findInboxByToken(sql: Sql, token: string): Promise<Inbox | null> {
@@ -26,4 +27,14 @@ export async function findContactByToken(sql: Sql, inboxId: number, contactToken
 export async function getContact(sql: Sql, workspaceId: number, id: number): Promise<Contact | null> {
   const row = await maybeOne(sql, 'SELECT * FROM contacts WHERE id = $1 AND workspace_id = $2', [id, workspaceId]);
   return row ? toContact(row) : null;
+}
+
+/** The workspace's custom contact fields (客户字段), in the order they were made. */
+export async function loadFieldDefs(sql: Sql, workspaceId: number): Promise<CustomFieldDef[]> {
+  const rows = await sql.query('SELECT id, key, label, type, options FROM contact_fields WHERE workspace_id = $1 ORDER BY id', [workspaceId]);
+  return rows.map(toFieldDef);
+}
+
+export function toFieldDef(r: Row): CustomFieldDef {
+  return { id: Number(r.id), key: r.key, label: r.label, type: r.type, options: (r.options as string[]) ?? [] };
 }

@@ -1,3 +1,4 @@
+import { maskText } from '../core/contacts/masking.js';
 import { BOT_NAME } from '../core/reception/reception.js';
 import type { Agent, AttachmentRef, Contact, Conversation, Inbox, Message, Workspace } from '../core/model.js';
 import type { Row } from './db.js';
@@ -16,7 +17,8 @@ export function toConversation(r: Row): Conversation {
     workspaceId: r.workspace_id,
     inboxId: r.inbox_id,
     contactId: r.contact_id,
-    contactName: r.contact_name ?? null,
+    // a visitor's "name" may be their phone number: masked wherever a conversation goes (docs/privacy.md)
+    contactName: r.contact_name == null ? null : maskText(r.contact_name),
     status: r.status,
     assigneeId: r.assignee_id,
     lastSeq: r.last_seq,
@@ -77,6 +79,15 @@ export function toContact(r: Row): Contact {
     attributes: r.attributes ?? {},
     createdAt: isoReq(r.created_at),
     lastSeenAt: iso(r.last_seen_at),
+    company: r.company ?? null,
+    tags: r.tags ?? [],
+    vipLevel: r.vip_level ?? (r.vip ? 1 : 0),
+    externalId: r.external_id ?? null,
+    customFields: r.custom_fields ?? {},
+    temperament: r.temperament ?? null,
+    needs: r.needs ?? {},
+    lost: r.lost_reason ? { reason: r.lost_reason, note: r.lost_note ?? null, at: isoReq(r.lost_at ?? r.created_at) } : null,
+    erasedAt: iso(r.erased_at ?? null),
   };
 }
 

@@ -42,11 +42,15 @@ describe.each(DB_KINDS)('client API (widget) on %s', (kind) => {
     const named = await a.inject('PATCH', `${a.widgetBase}/contact`, { contactToken, payload: { name: '李女士', phone: '138 0000 0000' } });
     expect(named.body).toEqual({ id: contact.id, name: '李女士' });
     const panel = await a.inject('GET', `/api/v1/contacts/${contact.id}`, { token: t.adminToken });
+    // the phone masked in the console (docs/privacy.md); revealing it, an audited act, shows it as given
     expect(panel.body.contact).toMatchObject({
       name: '李女士',
-      phone: '138 0000 0000',
+      phone: '138****0000',
+      masked: true,
       attributes: { browser: 'Chrome 130', os: 'Windows 11', firstPageUrl: 'https://shop.example/pricing' },
     });
+    const revealed = await a.inject('POST', `/api/v1/contacts/${contact.id}/reveal`, { token: t.adminToken });
+    expect(revealed.body.contact.phone).toBe('138 0000 0000');
   });
 
   it('reaches only the caller’s own conversations', async () => {

@@ -16,7 +16,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 const resultSchema = z.object({
-  kind: z.enum(['message', 'contact']).describe('A message holding every word, or a contact whose name, e-mail or phone matches'),
+  kind: z.enum(['message', 'contact']).describe('A message holding every word, or a contact whose name, e-mail, phone or order number matches (personal data masked)'),
   conversationId: z.number().nullable().describe('Open this conversation (for a contact: its newest one; null when it has none the filters let through)'),
   messageId: z.number().nullable().describe('The matching message: open the conversation at it'),
   seq: z.number().nullable(),
@@ -42,7 +42,7 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['search'],
         operationId: 'search',
-        summary: 'Search conversations and messages by words (Chinese segmented with jieba), contacts by name, phone or e-mail',
+        summary: 'Search conversations and messages by words (Chinese segmented with jieba), contacts by name, phone, e-mail or order number',
         description:
           'A message matches when it holds every word of q (the query 申请退款 finds the message 我想申请退款 too). Traditional characters and full-width forms count as simplified and ASCII. ' +
           'Newest first, a page at a time (next → before). Contacts come on the first page only. Private notes only to roles that may see them.',
@@ -58,6 +58,10 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
             tz: text({ min: 1, max: 64 }).default('Asia/Shanghai').describe('IANA time zone of from and to'),
             rating: z.coerce.number().int().min(1).max(5).optional().describe('The conversation’s 满意度 score'),
             intent: text({ min: 1, max: 40 }).optional().describe('The conversation’s intent (agent assist)'),
+            tag: z
+              .union([text({ trim: true, min: 1, max: 20 }), z.array(text({ trim: true, min: 1, max: 20 })).max(10)])
+              .optional()
+              .describe('The customer’s tag (客户画像); repeat it for several, all of which the customer has'),
             before: id.optional().describe('The next field of the previous page'),
             limit: z.coerce.number().int().min(1).max(50).default(20),
           })
@@ -87,6 +91,7 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
         to: qs.to ? dayStart(addDays(qs.to, 1), qs.tz) : undefined,
         rating: qs.rating,
         intent: qs.intent,
+        tags: qs.tag === undefined ? undefined : Array.isArray(qs.tag) ? qs.tag : [qs.tag],
       };
       const terms = queryTerms(qs.q, tools);
       const messages = terms.length
@@ -100,9 +105,15 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
         const needle = normaliseForSearch(qs.q, tools.toSimplified).trim();
         const digits = qs.q.replace(/\D/g, '');
         for (const c of await searchContacts(ctx.db, { workspaceId: caller.workspaceId, text: qs.q.trim(), digits: digits.length >= 4 ? digits : null, filters, limit: 5 })) {
-          const shown = [c.contactName, c.phone, c.email].filter(Boolean).join(' · ');
-          // marked in the text as shown: the name as typed, or the phone's digits in its own spacing
-          const { highlights } = excerptOf(shown, [needle, ...(digits.length >= 4 ? [digits] : [])].filter(Boolean), { chars: 400, toSimplified: tools.toSimplified });
+          // masked as everywhere (docs/privacy.md); an order number that matched is shown too
+          const shown = [c.contactName, c.phone, c.email, c.orderId].filter(Boolean).join(' · ');
+          // marked in the text as shown: the name as typed, the order number, or the phone's digits in its own spacing (when not masked away)
+          let { highlights } = excerptOf(shown, [needle, ...(digits.length >= 4 ? [digits] : [])].filter(Boolean), { chars: 400, toSimplified: tools.toSimplified });
+          // found by the phone's digits, which its mask hides: the masked phone is marked
+          if (highlights.length === 0 && c.phone && digits.length >= 4) {
+            const at = shown.indexOf(c.phone);
+            if (at >= 0) highlights = [[at, at + c.phone.length]];
+          }
           results.push({
             kind: 'contact',
             conversationId: c.conversationId,
