@@ -26,7 +26,8 @@
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
  * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1), BENCH_HTTP_DATABASES (postgres,pglite), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, qa-lag, idle,
- * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http, tickets, search; comma-separated; default all).
+ * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http, tickets, search, reports; comma-separated; default all).
+ * Part "reports": BENCH_REPORTS_MESSAGES (1000000), BENCH_REPORTS_REQUESTS (30 on PostgreSQL, 10 on PGlite); the rollup consumer's lag is in part "qa-lag".
  * Part "nlp": the zh-CN analysis in-process (bench/nlp.ts), BENCH_NLP_CALLS (20000). Part "qa": messages
  * inspected per second on one core given their analysis (bench/qa.ts).
  */
@@ -50,13 +51,15 @@ import { benchQa } from './qa.js';
 import { benchRouting, benchRoutingDb } from './routing.js';
 import { benchTickets } from './tickets.js';
 import { benchSearch } from './search.js';
+import { benchReports } from './reports.js';
+import { FACT_EVENT_TYPES } from '../src/core/reports/facts.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http,tickets,search').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http,tickets,search,reports').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -331,6 +334,11 @@ async function main() {
     await benchSearch('postgres', DATABASE_URL, log);
     await benchSearch('pglite', DATABASE_URL, log);
   }
+  if (ONLY.has('reports')) {
+    log(`\n报表: the rollups rebuilt from the log and GET /api/v1/reports/* over 30 days of ${Number(process.env.BENCH_REPORTS_MESSAGES ?? 1_000_000).toLocaleString('en')} messages (bench/reports.ts)`);
+    await benchReports('postgres', DATABASE_URL, log);
+    await benchReports('pglite', DATABASE_URL, log);
+  }
   process.exit(0);
 }
 
@@ -462,6 +470,14 @@ async function qaLag() {
               WHERE a.conversation_id = ANY($1::bigint[])`), Math.ceil(n / 4));
       log(`  customers: ${load.perSecond.toFixed(0)} msg/s, delivery p99 ${ms(load.p99)}, ack p99 ${ms(load.ackP99)}, errors ${load.errors}`);
       log(`  resolution → inspection stored: ${inspected.length} of ${n}, lag p50 ${ms(quantile(inspected, 0.5))}, p99 ${ms(quantile(inspected, 0.99))}, max ${ms(inspected.at(-1) ?? NaN)}`);
+      // 报表: when each conversation's rollup last caught up with its newest event (the consumer reads once a second)
+      await waitForRows(async () => {
+        const [behind] = await db.query(`SELECT count(*)::int AS n FROM report_conversations f WHERE f.last_event_id <
+            (SELECT max(e.id) FROM events e WHERE e.conversation_id = f.conversation_id AND e.type = ANY($1::text[]))`, [FACT_EVENT_TYPES]);
+        return behind.n === 0 ? [0] : [];
+      }, 1);
+      const rolled = await lags(`SELECT EXTRACT(EPOCH FROM (f.rolled_at - e.created_at)) * 1000 AS ms FROM report_conversations f JOIN events e ON e.id = f.last_event_id WHERE $1::bigint[] IS NOT NULL`);
+      log(`  报表 rollups: ${rolled.length} conversations, newest event → its rollup p50 ${ms(quantile(rolled, 0.5))}, p99 ${ms(quantile(rolled, 0.99))}, max ${ms(rolled.at(-1) ?? NaN)}`);
       log(`  禁语 sent → live alert stored: ${alerted.length} of ${Math.ceil(n / 4)}, lag p50 ${ms(quantile(alerted, 0.5))}, p99 ${ms(quantile(alerted, 0.99))}, max ${ms(alerted.at(-1) ?? NaN)} → target (alert within a second) → ${quantile(alerted, 0.99) < 1000 && alerted.length === Math.ceil(n / 4) ? 'MET' : 'NOT MET'}`);
     } finally {
       await db.close();

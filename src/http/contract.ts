@@ -74,6 +74,7 @@ export const API_TAGS = [
   { name: 'quick replies', description: '快捷回复: personal and team canned replies with categories, pinyin keys and variables' },
   { name: 'tickets', description: '工单与投诉: tickets from conversations or by API, comments and public replies, the six complaint steps, SLA clocks and policies, compensations (服务补偿) and promises (承诺回复时间)' },
   { name: 'knowledge', description: '知识库: articles the bot answers from, search, CSV import/export, 未解决问题 (admins write, agents read)' },
+  { name: 'reports', description: '报表: overview, service, quality, complaints, visitors and agents over days in a time zone, from the event log’s rollups; CSV and Excel exports' },
   { name: 'events', description: 'The domain event log and its durable consumers (admin)' },
   { name: 'client API (widget)', description: 'The public API the widget (or any custom client) uses: per inbox token and X-Contact-Token; CORS open' },
 ];

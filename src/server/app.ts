@@ -22,6 +22,8 @@ import { csatRequestConsumer } from '../csat/request-consumer.js';
 import { csatPlugin } from './plugins/csat.js';
 import { searchPlugin } from './plugins/search.js';
 import { searchIndexConsumer } from '../search/indexer.js';
+import { reportRollupConsumer } from '../reports/rollup.js';
+import { reportsPlugin } from './plugins/reports.js';
 import { queuePositionsListener } from '../reception/queue-positions.js';
 import { drainConsumer, routeConsumer } from '../routing/consumers.js';
 import { ConsumerRunner, type Consumer } from '../events/consumers.js';
@@ -216,6 +218,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   events.durable(ticketCustomerRepliesConsumer(ctx));
   events.durable(csatRequestConsumer(ctx));
   events.durable(searchIndexConsumer(ctx));
+  events.durable(reportRollupConsumer(ctx));
   for (const consumer of opts.consumers?.({ db: db, config: opts.config }) ?? []) events.durable(consumer);
 
   // Durable timers: this instance runs its share of those due.
@@ -333,6 +336,7 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
       await api.register(ticketsPlugin);
       await api.register(csatPlugin);
       await api.register(searchPlugin);
+      await api.register(reportsPlugin);
       await api.register(widgetClientApi);
     },
     { prefix: API_PREFIX },

@@ -1,0 +1,204 @@
+import type { CommandContext } from '../commands/context.js';
+import type { BusinessCalendar } from '../core/calendar/business-hours.js';
+import { receptionSettings } from '../core/reception/settings.js';
+import type { StoredEventOf } from '../core/events.js';
+import { conversationFacts, FACT_EVENT_TYPES, type ConversationFacts, type FactBase, type FactEvent } from '../core/reports/facts.js';
+import { defineConsumer } from '../events/consumers.js';
+import type { Sql } from '../storage/db.js';
+
+/**
+ * The name carries the definitions' version: when docs/reports.md changes what a figure
+ * means, a new name replays the whole log (startFrom 'beginning') and rebuilds every rollup.
+ */
+export const ROLLUP_CONSUMER = 'reports.rollup.v1';
+
+type RollupEvent = StoredEventOf<(typeof FACT_EVENT_TYPES)[number] | 'agent.presence_changed'>;
+
+/**
+ * 报表's rollups as a durable consumer (docs/reports.md): whenever something happens in a
+ * conversation, its facts are folded again from its own events (core/reports/facts.ts) and
+ * stored, so a rollup always equals a recomputation from the log, whatever the order or the
+ * number of deliveries. Batched: one read of the log and one write per batch, however many
+ * events of a conversation the batch holds. The agents' online time comes from their
+ * presence changes.
+ */
+export function reportRollupConsumer(ctx: Pick<CommandContext, 'db'>) {
+  const roll = async (events: RollupEvent[]): Promise<void> => {
+    const presence = events.filter((e): e is StoredEventOf<'agent.presence_changed'> => e.type === 'agent.presence_changed');
+    const conversations = [...new Set(events.flatMap((e) => (e.type !== 'agent.presence_changed' && e.conversationId !== null ? [e.conversationId] : [])))];
+    await ctx.db.tx(async (sql) => {
+      for (const e of presence) await recordPresence(sql, e);
+      if (conversations.length > 0) await rollUp(sql, conversations);
+    });
+  };
+  return defineConsumer({
+    name: ROLLUP_CONSUMER,
+    events: [...FACT_EVENT_TYPES, 'agent.presence_changed'],
+    startFrom: 'beginning',
+    // a report a second behind is current enough: fewer, bigger batches beside the customers' messages
+    readEveryMs: 1000,
+    manyMax: 1000,
+    handle: (e) => roll([e]),
+    handleMany: roll,
+  });
+}
+
+/** An agent's time online or away: a presence change ends the running span and may start the next. */
+async function recordPresence(sql: Sql, e: StoredEventOf<'agent.presence_changed'>): Promise<void> {
+  const agentId = e.data.agentId;
+  // spans started by earlier events only: a redelivered change must not end the span it started itself
+  await sql.query(
+    `UPDATE report_agent_presence SET ended_at = $4 WHERE workspace_id = $1 AND agent_id = $2 AND ended_at IS NULL AND source_event_id < $3`,
+    [e.workspaceId, agentId, e.id, e.createdAt],
+  );
+  if (e.data.to !== 'offline') {
+    await sql.query(
+      `INSERT INTO report_agent_presence (workspace_id, agent_id, started_at, source_event_id) VALUES ($1, $2, $3, $4) ON CONFLICT (source_event_id) DO NOTHING`,
+      [e.workspaceId, agentId, e.createdAt, e.id],
+    );
+  }
+}
+
+export interface BaseRow {
+  id: number;
+  workspace_id: number;
+  inbox_id: number;
+  contact_id: number;
+  channel: string;
+  group_id: number | null;
+}
+
+/** Reads the conversations' events, folds them, and writes their facts and spans. */
+export async function rollUp(sql: Sql, conversationIds: number[]): Promise<ConversationFacts[]> {
+  const bases = await sql.query<BaseRow>(`SELECT id, workspace_id, inbox_id, contact_id, channel, group_id FROM conversations WHERE id = ANY($1::bigint[])`, [conversationIds]);
+  if (bases.length === 0) return [];
+  const rows = await sql.query<{ id: number; type: string; conversation_id: number; created_at: Date; actor_type: string; actor_id: number | null; data: Record<string, unknown> }>(
+    `SELECT id, type, conversation_id, created_at, actor_type, actor_id, data FROM events
+     WHERE conversation_id = ANY($1::bigint[]) AND type = ANY($2::text[]) ORDER BY id`,
+    [bases.map((b) => b.id), FACT_EVENT_TYPES],
+  );
+  const byConversation = new Map<number, FactEvent[]>();
+  for (const r of rows) {
+    const list = byConversation.get(Number(r.conversation_id)) ?? [];
+    list.push(factEvent(r));
+    byConversation.set(Number(r.conversation_id), list);
+  }
+  const calendars = new Map<number, BusinessCalendar | null>();
+  const facts: ConversationFacts[] = [];
+  for (const b of bases) {
+    const events = byConversation.get(Number(b.id));
+    if (!events) continue;
+    facts.push(conversationFacts(await factBase(sql, b, calendars), events));
+  }
+  if (facts.length === 0) return [];
+  await writeFacts(sql, facts);
+  return facts;
+}
+
+export function factEvent(r: { id: number; type: string; created_at: Date | string; actor_type: string; actor_id: number | null; data: Record<string, unknown> }): FactEvent {
+  return {
+    id: Number(r.id),
+    type: r.type,
+    at: new Date(r.created_at).toISOString(),
+    actorType: r.actor_type as FactEvent['actorType'],
+    actorId: r.actor_id === null ? null : Number(r.actor_id),
+    data: r.data,
+  };
+}
+
+/**
+ * The conversation's record and its inbox's 工作时间 (null: always open), read through `sql`
+ * (inside the rollup's transaction: never through the shared settings cache, whose pending read
+ * outside the transaction would wait for PGlite's one connection while the transaction waits
+ * for it). `calendars`: by inbox, for one batch.
+ */
+export async function factBase(sql: Sql, b: BaseRow, calendars: Map<number, BusinessCalendar | null>): Promise<FactBase> {
+  const inboxId = Number(b.inbox_id);
+  if (!calendars.has(inboxId)) {
+    const [inbox] = await sql.query<{ reception: unknown; greeting: string | null }>(`SELECT reception, settings->>'greeting' AS greeting FROM inboxes WHERE id = $1`, [inboxId]);
+    const calendarId = inbox ? receptionSettings(inbox.reception as never, inbox.greeting).calendarId : null;
+    const [c] =
+      calendarId === null
+        ? []
+        : await sql.query<{ timezone: string; weekly: BusinessCalendar['weekly']; holidays: BusinessCalendar['holidays'] }>(
+            'SELECT timezone, weekly, holidays FROM business_calendars WHERE id = $1',
+            [calendarId],
+          );
+    calendars.set(inboxId, c ? { timezone: c.timezone, weekly: c.weekly, holidays: c.holidays } : null);
+  }
+  return {
+    conversationId: Number(b.id),
+    workspaceId: Number(b.workspace_id),
+    inboxId,
+    contactId: Number(b.contact_id),
+    channel: b.channel,
+    groupId: b.group_id === null ? null : Number(b.group_id),
+    calendar: calendars.get(inboxId) ?? null,
+  };
+}
+
+async function writeFacts(sql: Sql, facts: ConversationFacts[]): Promise<void> {
+  const cols = [
+    ['conversation_id', 'bigint', (f: ConversationFacts) => f.conversationId],
+    ['workspace_id', 'bigint', (f: ConversationFacts) => f.workspaceId],
+    ['inbox_id', 'bigint', (f: ConversationFacts) => f.inboxId],
+    ['contact_id', 'bigint', (f: ConversationFacts) => f.contactId],
+    ['channel', 'text', (f: ConversationFacts) => f.channel],
+    ['group_id', 'bigint', (f: ConversationFacts) => f.groupId],
+    ['agent_id', 'bigint', (f: ConversationFacts) => f.agentId],
+    ['first_responder_id', 'bigint', (f: ConversationFacts) => f.firstResponderId],
+    ['started_at', 'timestamptz', (f: ConversationFacts) => f.startedAt],
+    ['first_customer_at', 'timestamptz', (f: ConversationFacts) => f.firstCustomerAt],
+    ['human_wait_at', 'timestamptz', (f: ConversationFacts) => f.humanWaitAt],
+    ['first_response_seconds', 'double precision', (f: ConversationFacts) => f.firstResponseSeconds],
+    ['first_response_business_seconds', 'double precision', (f: ConversationFacts) => f.firstResponseBusinessSeconds],
+    ['responses', 'integer', (f: ConversationFacts) => f.responses],
+    ['response_seconds', 'double precision', (f: ConversationFacts) => f.responseSeconds],
+    ['resolved_at', 'timestamptz', (f: ConversationFacts) => f.resolvedAt],
+    ['resolution_seconds', 'double precision', (f: ConversationFacts) => f.resolutionSeconds],
+    ['resolution_business_seconds', 'double precision', (f: ConversationFacts) => f.resolutionBusinessSeconds],
+    ['reopens', 'integer', (f: ConversationFacts) => f.reopens],
+    ['transfers', 'integer', (f: ConversationFacts) => f.transfers],
+    ['abandoned', 'boolean', (f: ConversationFacts) => f.abandoned],
+    ['queued', 'boolean', (f: ConversationFacts) => f.queued],
+    ['bot_handled', 'boolean', (f: ConversationFacts) => f.botHandled],
+    ['handed_to_human', 'boolean', (f: ConversationFacts) => f.handedToHuman],
+    ['bot_resolved', 'boolean', (f: ConversationFacts) => f.botResolved],
+    ['customer_messages', 'integer', (f: ConversationFacts) => f.customerMessages],
+    ['agent_messages', 'integer', (f: ConversationFacts) => f.agentMessages],
+    ['bot_messages', 'integer', (f: ConversationFacts) => f.botMessages],
+    ['hostile', 'boolean', (f: ConversationFacts) => f.hostile],
+    ['csat_score', 'smallint', (f: ConversationFacts) => f.csatScore],
+    ['qa_score', 'integer', (f: ConversationFacts) => f.qaScore],
+    ['forbidden_rules', 'jsonb', (f: ConversationFacts) => f.forbiddenRules],
+    ['last_event_id', 'bigint', (f: ConversationFacts) => f.lastEventId],
+  ] as const;
+  const names = cols.map(([n]) => n);
+  const select = cols.map(([n, t]) => (t === 'jsonb' ? `ARRAY(SELECT jsonb_array_elements_text(x.${n}))` : `x.${n}`)).join(', ');
+  const record = cols.map(([n, t]) => `${n} ${t}`).join(', ');
+  const data = facts.map((f) => Object.fromEntries(cols.map(([n, , get]) => [n, get(f)])));
+  const written = await sql.query<{ conversation_id: number }>(
+    `INSERT INTO report_conversations (${names.join(', ')})
+     SELECT ${select} FROM jsonb_to_recordset($1::jsonb) AS x(${record})
+     ON CONFLICT (conversation_id) DO UPDATE SET ${names
+       .slice(1)
+       .map((n) => `${n} = EXCLUDED.${n}`)
+       .join(', ')}, rolled_at = now()
+     WHERE report_conversations.last_event_id <= EXCLUDED.last_event_id
+     RETURNING conversation_id`,
+    [JSON.stringify(data)],
+  );
+  const fresh = new Set(written.map((r) => Number(r.conversation_id)));
+  const kept = facts.filter((f) => fresh.has(f.conversationId));
+  if (kept.length === 0) return;
+  await sql.query(`DELETE FROM report_agent_spans WHERE conversation_id = ANY($1::bigint[])`, [kept.map((f) => f.conversationId)]);
+  const spans = kept.flatMap((f) => f.agentSpans.map((s) => ({ c: f.conversationId, w: f.workspaceId, a: s.agentId, s: s.from, e: s.to, m: s.messages })));
+  if (spans.length === 0) return;
+  await sql.query(
+    `INSERT INTO report_agent_spans (conversation_id, workspace_id, agent_id, started_at, ended_at, messages)
+     SELECT x.c, x.w, x.a, x.s, x.e, x.m FROM jsonb_to_recordset($1::jsonb) AS x(c bigint, w bigint, a bigint, s timestamptz, e timestamptz, m integer)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(spans)],
+  );
+}
+
