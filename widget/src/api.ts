@@ -1,5 +1,5 @@
 import type { CustomerRating, RatingBody } from './csat';
-import type { AttachmentRef, ContactAttributes, Conversation, CustomerTicket, Identity, Locale, Message, PreChatAnswers, SendBody, WidgetConfig } from './types';
+import type { AttachmentRef, ContactAttributes, Conversation, CustomerTicket, Identity, Locale, Message, PreChatAnswers, SendBody, SignedIdentity, WidgetConfig } from './types';
 
 /**
  * A failed request or refused frame. `status` 0 means no answer at all (network
@@ -56,6 +56,11 @@ export class Api {
 
   updateContact(body: Identity): Promise<unknown> {
     return this.call('PATCH', '/contact', { body, auth: true });
+  }
+
+  /** The site's signed user: `merged` when this visitor joined a known customer (the token now stands for them). */
+  async identify(body: SignedIdentity): Promise<boolean> {
+    return (await this.call<{ merged: boolean }>('POST', '/identify', { body, auth: true })).merged;
   }
 
   async conversations(): Promise<Conversation[]> {

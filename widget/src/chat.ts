@@ -8,7 +8,7 @@ import { textsFor, type Texts } from './i18n';
 import { Outbox, type OutboxItem } from './outbox';
 import { Socket, type SocketState } from './socket';
 import type { QueueSpot, Store } from './store';
-import type { Conversation, Identity, Invite, Message, PageReport, PreChatAnswers, SendBody, ServerFrame, WidgetConfig } from './types';
+import type { Conversation, Identity, Invite, Message, PageReport, PreChatAnswers, SendBody, ServerFrame, SignedIdentity, WidgetConfig } from './types';
 import { type Preview, View } from './ui';
 
 const MAX_FILE_MB = MAX_ATTACHMENT_BYTES / 1024 / 1024;
@@ -53,6 +53,17 @@ export class Chat {
   private contact: string | null;
   private contactP: Promise<string> | null = null;
   private identity: Identity = {};
+  /** The signed user's name / email / phone: the site's claims, sent with the identity only (prefill the pre-chat form). */
+  private claims: Identity = {};
+  /** userId + timestamp of each signed identity this page sent: sent once (a page may identify on every route). */
+  private readonly signed = new Set<string>();
+  /** Signed identities go one after another; the first history load waits for those asked for at start. */
+  private signing: Promise<void> = Promise.resolve();
+  private warned = false;
+  /** Identified: the customer may have conversations from other devices, so the history is asked for even without one stored here. */
+  private wide = false;
+  /** load() ran once: a merge or a new user loads again. */
+  private started = false;
   private readonly first = landing();
   /** The current conversation: messages go there until it ends. */
   private conv: Conversation | null = null;
@@ -164,7 +175,13 @@ export class Chat {
     // Unsent messages of an earlier page (or tab) go out again, after the history shows
     // what already arrived (without a contact, nothing did).
     if (!this.contact) this.restoreOutbox();
-    this.load();
+    // data-user-*: the site's logged-in user, known to agents at once.
+    if (this.env.user) this.identify(this.env.user);
+    // After the host page's early calls too (they run right after start): a browser another user
+    // used shows nothing of theirs while the new user's identity is on its way.
+    void Promise.resolve()
+      .then(() => this.signing)
+      .then(() => this.load());
     // Debounced: single-page apps set the title just after navigating.
     onNavigate(() => {
       clearTimeout(this.navTimer);
@@ -191,10 +208,81 @@ export class Chat {
     this.view.toggle();
   }
 
-  /** Host pages may tell us who the visitor is (name / email / phone). */
+  /**
+   * Host pages may tell us who the visitor is: name / email / phone (unsigned), or the site's
+   * logged-in user signed on its server (userId, timestamp, signature: docs/identity.md).
+   */
   identify(who: Identity): void {
-    this.identity = { ...this.identity, ...who };
-    if (this.contact) void this.api.updateContact(who).catch(() => {});
+    const { userId, timestamp, signature, name, email, phone } = who;
+    if (userId === undefined) {
+      this.identity = { ...this.identity, ...who };
+      if (this.contact) void this.api.updateContact(who).catch(() => {});
+      return;
+    }
+    // Only the fields the server takes (it refuses others), as it types them.
+    const body: SignedIdentity = { userId: String(userId), timestamp: Number(timestamp), signature: String(signature ?? ''), name, email, phone };
+    const key = `${body.userId}\n${body.timestamp}`;
+    if (this.signed.has(key)) return;
+    this.signed.add(key);
+    this.claims = { name, email, phone };
+    this.signIn(body, key, 0);
+  }
+
+  private signIn(who: SignedIdentity, key: string, attempt: number): void {
+    this.signing = this.signing.then(async () => {
+      try {
+        await this.ensureContact();
+        let merged: boolean;
+        try {
+          merged = await this.guard(this.api.identify(who));
+        } catch (e) {
+          if (asApiError(e).code !== 'identity_switch') throw e;
+          // Another user logged in on this browser: a contact of their own; nothing of the last one's is shown or sent.
+          this.switchUser();
+          await this.ensureContact();
+          merged = await this.guard(this.api.identify(who));
+        }
+        this.wide = true;
+        // Merged: the token stands for the customer now; reconnect and load their conversations.
+        if (merged) {
+          this.socket?.stop();
+          this.socket = null;
+        }
+        if ((merged || !this.store.get().conv) && this.started) this.load();
+      } catch (e) {
+        const err = asApiError(e);
+        if (err.transient || err.code === 'contact_unknown') {
+          // Unreachable (or the contact was lost): again in a while; the signature holds for 10 minutes.
+          if (attempt < 4) setTimeout(() => this.signIn(who, key, attempt + 1), 2_000 << attempt);
+          else this.signed.delete(key); // the page's next call tries again
+          return;
+        }
+        // Wrong or expired: the visitor goes on anonymously.
+        if (!this.warned) console.warn('[zhike] identify refused:', err.code, err.message);
+        this.warned = true;
+      }
+    });
+  }
+
+  /** A different user on this browser (409 identity_switch): forget the last one's contact and everything shown of it. */
+  private switchUser(): void {
+    this.forgetContact();
+    this.identity = {};
+    this.outbox.clear();
+    this.store.update((s) => {
+      delete s.outbox;
+      delete s.pre;
+    });
+    this.top.clear();
+    this.answeredBy.clear();
+    this.ratings.clear();
+    this.unread = 0;
+    this.view.badge(0);
+    this.older(null);
+    this.asked = null;
+    this.invitation = null;
+    this.view.clear();
+    this.who();
   }
 
   // ── configuration, contact, history ────────────────────────────────────
@@ -263,11 +351,13 @@ export class Chat {
   private load(): void {
     clearTimeout(this.historyTimer);
     this.historyTimer = 0;
+    this.started = true;
     void (async () => {
       try {
         await this.ensureContact();
-        // Most visitors never chat: without a conversation ever, there is no history to ask for.
-        if (this.store.get().conv) await this.history();
+        // Most visitors never chat: without a conversation ever, there is no history to ask for
+        // (an identified customer may have some from another device).
+        if (this.wide || this.store.get().conv) await this.history();
         this.historyTry = 0;
         this.loaded = true;
         this.view.connection(false);
@@ -560,7 +650,7 @@ export class Chat {
     this.view.queue(queued ? this.queue : null);
     this.view.endable(!!c && !queued);
     const pre = this.store.get().pre;
-    this.view.prechat(this.needForm() ? (this.cfg.preChat ?? null) : null, { name: pre?.name ?? this.identity.name, phone: pre?.phone ?? this.identity.phone });
+    this.view.prechat(this.needForm() ? (this.cfg.preChat ?? null) : null, { name: pre?.name ?? this.identity.name ?? this.claims.name, phone: pre?.phone ?? this.identity.phone ?? this.claims.phone });
   }
 
   /** The pre-chat form is due: the inbox asks, and the next message starts a conversation without answers yet. */

@@ -57,6 +57,11 @@ export class Ratings {
     return card.el;
   }
 
+  /** Another user logged in: the cards shown were the last one's. */
+  clear(): void {
+    this.cards.clear();
+  }
+
   /** After a reconnect: a rating given meanwhile (another tab) shows. */
   refresh(): void {
     this.cards.forEach((c) => c.load());

@@ -1,6 +1,6 @@
 import { MAX_ATTRIBUTE_CHARS, MAX_PAGE_TITLE_CHARS, MAX_URL_CHARS } from '../../src/core/limits';
 import type { Store } from './store';
-import type { ContactAttributes, Locale, PageReport } from './types';
+import type { ContactAttributes, Locale, PageReport, SignedIdentity } from './types';
 
 export interface Env {
   /** Where widget.js came from: every API call and the socket go there. */
@@ -8,6 +8,8 @@ export interface Env {
   inbox: string;
   /** data-locale, when the snippet sets one. */
   locale: Locale | null;
+  /** data-user-id with its data-user-timestamp and data-user-signature: the site's logged-in user. */
+  user: SignedIdentity | null;
 }
 
 /**
@@ -19,11 +21,22 @@ export function readEnv(): Env | null {
   const el = cur?.dataset.inbox ? cur : document.querySelector<HTMLScriptElement>('script[data-inbox]');
   const inbox = el?.dataset.inbox;
   if (!el || !inbox) return null;
-  const l = (el.dataset.locale ?? '').toLowerCase();
+  const d = el.dataset;
+  const l = (d.locale ?? '').toLowerCase();
+  let user: SignedIdentity | null = null;
+  if (d.userId) {
+    // Unset or empty claims are left out: the server's schema refuses an empty e-mail.
+    user = { userId: d.userId, timestamp: Number(d.userTimestamp), signature: d.userSignature ?? '' };
+    for (const k of ['name', 'email', 'phone'] as const) {
+      const v = d[`user${k[0].toUpperCase()}${k.slice(1)}`];
+      if (v) user[k] = v;
+    }
+  }
   return {
     origin: new URL(el.src || location.href, location.href).origin,
     inbox,
     locale: l.startsWith('en') ? 'en' : l.startsWith('zh') ? 'zh-CN' : null,
+    user,
   };
 }
 

@@ -3,6 +3,10 @@
  *
  *   <script src="https://HOST/widget.js" data-inbox="TOKEN" async></script>
  *
+ * A logged-in user of the site may be given as data-user-id, data-user-timestamp and
+ * data-user-signature (signed on the site's server; data-user-name / -email / -phone
+ * optional), or later with identify({userId, timestamp, signature, …}): docs/identity.md.
+ *
  * Built as one IIFE; its exports become `window.ZhikeWidget` (open / close /
  * toggle / identify) for the host page.
  */

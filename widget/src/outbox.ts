@@ -64,6 +64,12 @@ export class Outbox {
     this.save();
   }
 
+  /** Another user logged in: the last one's unsent messages are not theirs to send. */
+  clear(): void {
+    this.items.length = 0;
+    this.save();
+  }
+
   /** Try now: the socket came back, the page is online again, or the visitor pressed retry. */
   kick(): void {
     clearTimeout(this.timer);

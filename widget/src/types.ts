@@ -87,7 +87,18 @@ export interface Identity {
   name?: string;
   email?: string;
   phone?: string;
+  /**
+   * The site's logged-in user, signed on the site's server (docs/identity.md): `signature` is the
+   * hex HMAC-SHA256 of `userId + "." + timestamp` (Unix seconds) with the inbox's identity secret.
+   * With it, name / email / phone go along as the site's claims.
+   */
+  userId?: string;
+  timestamp?: number;
+  signature?: string;
 }
+
+/** A signed identity, as POST …/identify takes it. */
+export type SignedIdentity = Omit<Identity, 'userId' | 'timestamp' | 'signature'> & { userId: string; timestamp: number; signature: string };
 
 export interface SendBody {
   content: string;

@@ -601,6 +601,23 @@ export class View {
     this.greetEl.hidden = !this.cfg?.greeting?.trim() || this.bySeq.size > 0;
   }
 
+  /** Another user logged in on this browser: nothing of the last one's stays on screen. */
+  clear(): void {
+    this.list.textContent = '';
+    this.rows.length = 0;
+    this.bySeq.clear();
+    this.byCid.clear();
+    this.dividers.clear();
+    this.localRow = null;
+    this.earlier(false);
+    this.typing(false);
+    this.ended(false);
+    this.invite(null);
+    this.showTickets(false);
+    this.tickets([]);
+    this.greet();
+  }
+
   /** One of ours, shown at once while it is sent. `conv` null: it will start a new conversation. */
   pending(cid: string, conv: number | null, content: string, attachments: AttachmentRef[], preview?: Preview): void {
     const el = this.message('customer', null, content, attachments, Date.now(), preview);
