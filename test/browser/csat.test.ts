@@ -134,6 +134,31 @@ describe('browser: 满意度评价', () => {
     await zk(visitor, 'launcher').click();
     await expect.poll(() => visitor.locator('[data-zk="csat-card"] [data-zk="csat-result"]').getAttribute('data-score'), { timeout: 15_000 }).toBe('4');
     expect(await visitor.locator('[data-zk="csat-card"] [data-zk="csat-submit"]').count()).toBe(0);
+
+    // the agent's profile view of the customer (from the contact panel's link, in a tab of its own so the
+    // workbench stays for the next tests): the rating in their timeline, 4 stars as changed
+    const profileUrl = await agent.getByTestId('contact-profile-link').getAttribute('href');
+    expect(profileUrl).toMatch(/^\/contacts\/\d+$/);
+    const lead = await newPage();
+    await logIn(lead, server.url);
+    await lead.goto(`${server.url}${profileUrl}`);
+    const rated = lead.locator('[data-testid="timeline-item"][data-kind="rating"]');
+    await rated.first().waitFor({ timeout: 15_000 });
+    expect(await rated.first().getByTestId('timeline-stars').getAttribute('data-score')).toBe('4');
+
+    // and the CSAT chart of 报表 · 质量 (the rollup follows the log a second behind)
+    await expect
+      .poll(
+        async () => {
+          await lead.goto(`${server.url}/reports?tab=quality`);
+          const section = lead.locator('[data-table="csat_distribution"]');
+          await section.getByTestId('reports-chart').locator('canvas').waitFor({ timeout: 15_000 });
+          const row = section.locator('[data-testid="reports-data"] tbody tr').filter({ hasText: '满意' }).filter({ hasNotText: '非常' }).filter({ hasNotText: '不' });
+          return (await row.locator('td').allTextContents()).at(-1)?.trim();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe('1');
   });
 
   it('the customer ends the chat in the widget (结束会话, confirmed): the card appears and the rating reaches the console', { timeout: 120_000 }, async () => {

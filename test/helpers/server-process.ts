@@ -42,6 +42,11 @@ export class ServerProcess {
     this.url = `http://127.0.0.1:${port}`;
   }
 
+  /** The embedded database's directory (PGlite), when it has one: a test may fill it while the server is stopped. */
+  get dataDir(): string | undefined {
+    return this.env.ZHIKE_DATA_DIR;
+  }
+
   static async start(env: Record<string, string>, nodeArgs: string[] = [], main = MAIN): Promise<ServerProcess> {
     const s = new ServerProcess(await freePort(), env, main.endsWith('.ts') ? ['--import', 'tsx', ...nodeArgs] : nodeArgs, main);
     await s.start();

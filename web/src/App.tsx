@@ -34,6 +34,8 @@ const TicketsPage = lazy(() => import('./scenes/Tickets/TicketsPage'));
 const TicketDetailPage = lazy(() => import('./scenes/Tickets/TicketDetailPage'));
 const ComplaintBoardPage = lazy(() => import('./scenes/Tickets/ComplaintBoardPage'));
 const SearchPage = lazy(loadSearchPage);
+const ReportsPage = lazy(() => import('./scenes/Reports/ReportsPage'));
+const ContactsPages = lazy(() => import('./scenes/Contacts/ContactsRoutes'));
 
 export function App() {
   return (
@@ -120,6 +122,9 @@ function AppRoutes() {
         <Route path="visitors" element={page(<VisitorsPage />)} />
         <Route path="monitor" element={page(<MonitorPage />)} />
         <Route path="search" element={page(<SearchPage />)} />
+        {/* 报表: admins and supervisors every report; 质检 roles 质量 only */}
+        <Route path="reports" element={page(<ReportsPage />, reviewer)} />
+        <Route path="contacts/*" element={page(<ContactsPages />)} />
         {/* 工单: every role (质检 roles read); the 投诉看板 for supervisors and admins */}
         <Route path="tickets" element={page(<TicketsPage />)} />
         <Route path="tickets/complaints" element={page(<ComplaintBoardPage />, lead)} />

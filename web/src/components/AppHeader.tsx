@@ -47,6 +47,14 @@ export function AppHeader() {
           <NavLink to="/tickets" data-testid="nav-tickets" className={({ isActive }) => navClass(isActive)}>
             {t('nav.tickets')}
           </NavLink>
+          <NavLink to="/contacts" data-testid="nav-contacts" className={({ isActive }) => navClass(isActive)}>
+            {t('nav.contacts')}
+          </NavLink>
+          {canReview(me.role) ? (
+            <NavLink to="/reports" data-testid="nav-reports" className={({ isActive }) => navClass(isActive)}>
+              {t('nav.reports')}
+            </NavLink>
+          ) : null}
           {lead ? (
             <>
               <span className="app-nav-sep" aria-hidden />

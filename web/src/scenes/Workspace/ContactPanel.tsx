@@ -1,7 +1,7 @@
 import { CrownFilled } from '@ant-design/icons';
 import { App, Empty, Spin, Switch, Tag } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { api } from '../../api';
 import { MAX_EMAIL_CHARS, MAX_NAME_CHARS, MAX_PHONE_CHARS, PHONE_PATTERN, type Contact, type Conversation } from '../../api/types';
 import { ContactAvatar } from '../../components/ContactAvatar';
@@ -170,6 +170,9 @@ function ContactDetails({ contact, onSave, onVip, vipBusy }: DetailsProps) {
             </Tag>
           ) : null}
           <div className="muted small">{contact.name ? t('common.visitor', { id: contact.id }) : t('contact.nameHint')}</div>
+          <Link to={`/contacts/${contact.id}`} className="small" data-testid="contact-profile-link">
+            {t('contact.profile')}
+          </Link>
         </div>
       </div>
       <div className="panel-section">
