@@ -32,6 +32,8 @@ function recorderApp(kind: 'pglite' | 'postgres') {
     holds: new Map<number, Promise<void>>(),
     /** test.paced: the message events of each of its calls */
     paced: [] as number[][],
+    /** test.slow: each call's time and events */
+    slow: [] as { at: number; ids: number[] }[],
   };
   const recorder = defineConsumer({
     name: 'test.recorder',
@@ -87,10 +89,23 @@ function recorderApp(kind: 'pglite' | 'postgres') {
       state.paced.push([e.id]);
     },
   });
+  // a slow pace (a read every 3 s) on events nothing else reads: behind, it must not wait between reads
+  const slow = defineConsumer({
+    name: 'test.slow',
+    events: ['calendar.changed'],
+    readEveryMs: 3000,
+    manyMax: 1000,
+    async handleMany(events) {
+      state.slow.push({ at: Date.now(), ids: events.map((e) => e.id) });
+    },
+    async handle(e) {
+      state.slow.push({ at: Date.now(), ids: [e.id] });
+    },
+  });
   return {
     state,
     async start() {
-      state.t = await createTestApp(kind, { consumers: [recorder, flaky, batched, paced], config: { consumerRetryMs: 10 } });
+      state.t = await createTestApp(kind, { consumers: [recorder, flaky, batched, paced, slow], config: { consumerRetryMs: 10 } });
       return state.t;
     },
   };
@@ -212,6 +227,20 @@ describe.each(DB_KINDS)('durable consumers on %s', (kind) => {
     // about a second at one read per 300 ms: a handful of calls, not twenty
     expect(calls.length).toBeLessThanOrEqual(8);
     expect(Math.max(...calls.map((c) => c.length))).toBeGreaterThan(1);
+  });
+
+  it('a paced consumer that falls behind reads on at once until it has caught up', async () => {
+    // 1,600 events in one go: four reads of 500; at a read every 3 s that would take 9 s and more
+    const [{ first }] = await t.db.query(
+      `WITH x AS (INSERT INTO events (workspace_id, type, actor_type, data)
+         SELECT 1, 'calendar.changed', 'system', jsonb_build_object('calendarId', i, 'action', 'updated') FROM generate_series(1, 1600) i RETURNING id)
+       SELECT min(id) AS first FROM x`,
+    );
+    const ids = await waitFor(async () => state.slow.flatMap((c) => c.ids).filter((id) => id >= Number(first)), (seen) => seen.length >= 1600, 20_000);
+    expect(new Set(ids).size).toBe(1600);
+    const calls = state.slow.filter((c) => c.ids.some((id) => id >= Number(first)));
+    // from the first read of the backlog to the last: no pause of the pace between them
+    expect(calls.at(-1)!.at - calls[0].at).toBeLessThan(2500);
   });
 
   it('retries a failing event, parks one that keeps failing, and goes on; operators see it and run it again', async () => {

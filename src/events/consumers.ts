@@ -343,10 +343,12 @@ class ConsumerLoop {
       // at most two batches' events in hand: a consumer that cannot keep up reads no further ahead
       while (this.inFlightEvents >= 2 * size && !this.stopped) await this.inFlight[0].done;
       if (this.broken || this.stopped) return 0;
-      // under a flood of commits, read at most every 15 ms (or the consumer's own pace): bigger batches, fewer queries
+      // under a flood of commits, read at most every 15 ms (or the consumer's own pace): bigger batches, fewer
+      // queries. Not when the last read left events behind: a consumer that is behind catches up at full speed
+      // (a pace of one batch per interval would cap it below the rate events arrive at)
       const since = Date.now() - this.lastRead;
       const every = this.consumer.readEveryMs ?? MIN_READ_INTERVAL_MS;
-      if (since < every) await this.sleep(every - since, false);
+      if (since < every && !this.more) await this.sleep(every - since, false);
       this.dirty = false;
       this.lastRead = Date.now();
       const batch = await readBatch(this.db, this.readAt!, this.selector, size);
