@@ -56,6 +56,11 @@ export interface Consumer<T extends EventType = EventType> {
    * on a database that also carries the customers' messages (PGlite runs one at a time).
    */
   readEveryMs?: number;
+  /**
+   * Events per read of the log (default the runner's, 500). A consumer whose cost is per
+   * conversation rather than per event (the rollups) does more with bigger reads.
+   */
+  batchSize?: number;
 }
 
 /** Declares a consumer with its event types inferred (so `handle` narrows on `e.type`). */
@@ -339,7 +344,7 @@ class ConsumerLoop {
     const onlyToWrite = this.caughtUp && !this.dirty && !this.more;
     this.caughtUp = false;
     if (!onlyToWrite) {
-      const size = this.runner.opts.batchSize ?? 500;
+      const size = this.consumer.batchSize ?? this.runner.opts.batchSize ?? 500;
       // at most two batches' events in hand: a consumer that cannot keep up reads no further ahead
       while (this.inFlightEvents >= 2 * size && !this.stopped) await this.inFlight[0].done;
       if (this.broken || this.stopped) return 0;

@@ -83,14 +83,14 @@ function everyBucket(range: ReportRange, rows: Row[], empty: Row): Row[] {
 async function overview(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
   const p = bucketParams(q);
   // one pass over the conversations: per bucket and channel, with the bot's share
-  const conv = await sql.query(
+  const convP = sql.query(
     `SELECT ${BUCKET('f.started_at')} AS bucket, f.channel, count(*)::int AS n,
             count(*) FILTER (WHERE f.bot_handled)::int AS bot, count(*) FILTER (WHERE f.bot_resolved)::int AS bot_resolved
      ${FACTS} GROUP BY 1, 2`,
     p,
   );
   // a unique visitor: a contact who visited (the widget's page reports) or wrote; one pass for the buckets, the channels and the range
-  const people = await sql.query(
+  const peopleP = sql.query(
     `WITH p AS MATERIALIZED (
        SELECT v.contact_id, ${BUCKET('v.started_at')} AS bucket, i.channel_type AS channel FROM visits v JOIN inboxes i ON i.id = v.inbox_id
        WHERE v.workspace_id = $1 AND v.started_at >= $2 AND v.started_at < $3 AND ($4::bigint IS NULL OR v.inbox_id = $4) AND $5::bigint IS NULL AND $6::bigint IS NULL
@@ -101,11 +101,13 @@ async function overview(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
      UNION ALL SELECT NULL, NULL, count(*)::int FROM (SELECT DISTINCT contact_id FROM p) z`,
     p,
   );
-  const [live] = await sql.query(
+  const liveP = sql.query(
     `SELECT (SELECT count(*) FROM conversations c WHERE c.workspace_id = $1 AND c.status <> 'resolved' AND c.queued_at IS NOT NULL AND ($2::bigint IS NULL OR c.inbox_id = $2) AND ($3::bigint IS NULL OR c.group_id = $3))::int AS queue_now,
             (SELECT count(*) FROM agents a WHERE a.workspace_id = $1 AND a.active AND a.availability = 'online')::int AS agents_online`,
     [q.workspaceId, q.inboxId ?? null, q.groupId ?? null],
   );
+  // independent: on PostgreSQL each runs on its own connection, side by side
+  const [conv, people, [live]] = await Promise.all([convP, peopleP, liveP]);
   const sum = (key: string) => conv.reduce((s, r) => s + Number(r[key]), 0);
   const visitorsOf = (pick: (r: Row) => boolean) => people.filter(pick).map((r) => [r.bucket ?? r.channel, Number(r.n)] as const);
   const visitorsByBucket = new Map(visitorsOf((r) => r.bucket !== null && r.channel === null));
@@ -299,52 +301,55 @@ async function complaints(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
 async function visitors(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
   const VISITS = `FROM visits v WHERE v.workspace_id = $1 AND v.started_at >= $2 AND v.started_at < $3 AND ($4::bigint IS NULL OR v.inbox_id = $4)`;
   const params = [q.workspaceId, q.range.start, q.range.end, q.inboxId ?? null];
-  // a visitor converted when they wrote in a conversation, or got a ticket, in the range
-  const [t] = await sql.query(
-    `WITH vs AS (SELECT DISTINCT v.contact_id ${VISITS}),
-          chatted AS (SELECT DISTINCT f.contact_id FROM report_conversations f JOIN vs ON vs.contact_id = f.contact_id
-                      WHERE f.workspace_id = $1 AND f.started_at >= $2 AND f.started_at < $3 AND f.customer_messages > 0),
-          ticketed AS (SELECT DISTINCT t.contact_id FROM tickets t JOIN chatted ON chatted.contact_id = t.contact_id
-                       WHERE t.workspace_id = $1 AND t.created_at >= $2 AND t.created_at < $3)
-     SELECT (SELECT count(*) ${VISITS})::int AS sessions, (SELECT count(*) FROM vs)::int AS visitors,
-            (SELECT count(*) FROM chatted)::int AS chatted, (SELECT count(*) FROM ticketed)::int AS ticketed`,
-    params,
-  );
+  // independent queries: on PostgreSQL each on its own connection, side by side
+  const [[t], trend, bySource, byKeyword, byPage] = await Promise.all([
+    // a visitor converted when they wrote in a conversation, or got a ticket, in the range
+    sql.query(
+      `WITH vs AS (SELECT DISTINCT v.contact_id ${VISITS}),
+            chatted AS (SELECT DISTINCT f.contact_id FROM report_conversations f JOIN vs ON vs.contact_id = f.contact_id
+                        WHERE f.workspace_id = $1 AND f.started_at >= $2 AND f.started_at < $3 AND f.customer_messages > 0),
+            ticketed AS (SELECT DISTINCT t.contact_id FROM tickets t JOIN chatted ON chatted.contact_id = t.contact_id
+                         WHERE t.workspace_id = $1 AND t.created_at >= $2 AND t.created_at < $3)
+       SELECT (SELECT count(*) ${VISITS})::int AS sessions, (SELECT count(*) FROM vs)::int AS visitors,
+              (SELECT count(*) FROM chatted)::int AS chatted, (SELECT count(*) FROM ticketed)::int AS ticketed`,
+      params,
+    ),
+    sql.query(`SELECT ${BUCKET('v.started_at', 5)} AS bucket, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors ${VISITS} GROUP BY 1`, [
+      ...params,
+      bucketStarts(q.range),
+    ]),
+    sql.query(
+      `SELECT v.source_kind AS source, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors,
+              count(DISTINCT v.contact_id) FILTER (WHERE EXISTS (SELECT 1 FROM report_conversations f WHERE f.contact_id = v.contact_id AND f.workspace_id = $1
+                AND f.started_at >= $2 AND f.started_at < $3 AND f.customer_messages > 0))::int AS chatted
+       ${VISITS} GROUP BY 1 ORDER BY 2 DESC, 1`,
+      params,
+    ),
+    sql.query(
+      `SELECT v.search_keyword AS keyword, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors ${VISITS} AND v.search_keyword IS NOT NULL
+       GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP}`,
+      params,
+    ),
+    // the page without its query and fragment: one landing page however the campaigns tag it
+    sql.query(
+      `SELECT split_part(split_part(v.landing_page, '#', 1), '?', 1) AS page, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors
+       ${VISITS} AND v.landing_page IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP}`,
+      params,
+    ),
+  ]);
   b.figure('sessions', 'count', t.sessions);
   b.figure('visitors', 'count', t.visitors);
   b.figure('chatted_visitors', 'count', t.chatted);
   b.figure('ticket_visitors', 'count', t.ticketed);
   b.figure('chat_conversion', 'ratio', t.visitors === 0 ? null : t.chatted / t.visitors);
   b.figure('ticket_conversion', 'ratio', t.chatted === 0 ? null : t.ticketed / t.chatted);
-  const trend = await sql.query(`SELECT ${BUCKET('v.started_at', 5)} AS bucket, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors ${VISITS} GROUP BY 1`, [
-    ...params,
-    bucketStarts(q.range),
-  ]);
   b.table('trend', [['bucket', 'text'], ['sessions', 'count'], ['visitors', 'count']], everyBucket(q.range, trend, { sessions: 0, visitors: 0 }));
-  const bySource = await sql.query(
-    `SELECT v.source_kind AS source, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors,
-            count(DISTINCT v.contact_id) FILTER (WHERE EXISTS (SELECT 1 FROM report_conversations f WHERE f.contact_id = v.contact_id AND f.workspace_id = $1
-              AND f.started_at >= $2 AND f.started_at < $3 AND f.customer_messages > 0))::int AS chatted
-     ${VISITS} GROUP BY 1 ORDER BY 2 DESC, 1`,
-    params,
-  );
   b.table(
     'by_source',
     [['label', 'text'], ['source', 'text'], ['sessions', 'count'], ['visitors', 'count'], ['chatted', 'count']],
     bySource.map((r) => ({ ...r, label: word(`source.${r.source}`, q.lang) })),
   );
-  const byKeyword = await sql.query(
-    `SELECT v.search_keyword AS keyword, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors ${VISITS} AND v.search_keyword IS NOT NULL
-     GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP}`,
-    params,
-  );
   b.table('by_keyword', [['keyword', 'text'], ['sessions', 'count'], ['visitors', 'count']], byKeyword);
-  // the page without its query and fragment: one landing page however the campaigns tag it
-  const byPage = await sql.query(
-    `SELECT split_part(split_part(v.landing_page, '#', 1), '?', 1) AS page, count(*)::int AS sessions, count(DISTINCT v.contact_id)::int AS visitors
-     ${VISITS} AND v.landing_page IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ${TOP}`,
-    params,
-  );
   b.table('by_landing_page', [['page', 'text'], ['sessions', 'count'], ['visitors', 'count']], byPage);
   b.table('funnel', [['stage', 'text'], ['visitors', 'count']], [
     { stage: word('funnel.visited', q.lang), visitors: t.visitors },
@@ -363,7 +368,7 @@ export const HOSTILE_RUN_FLAG = 3;
 async function agents(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
   const params = [q.workspaceId, q.range.start, q.range.end, q.agentId ?? null, q.now.toISOString()];
   // handling: an agent's spans on conversations that started in the range, each up to its end (or now)
-  const spans = await sql.query(
+  const spansP = sql.query(
     `SELECT s.agent_id, count(DISTINCT s.conversation_id)::int AS conversations,
             sum(extract(epoch FROM (coalesce(s.ended_at, $5::timestamptz) - s.started_at)))::float8 AS handling_total,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (coalesce(s.ended_at, $5::timestamptz) - s.started_at))) AS handling_median,
@@ -374,7 +379,7 @@ async function agents(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
     params,
   );
   // time online or away, clipped to the range
-  const online = await sql.query(
+  const onlineP = sql.query(
     `SELECT p.agent_id, sum(extract(epoch FROM (least(coalesce(p.ended_at, $5::timestamptz), $3::timestamptz) - greatest(p.started_at, $2::timestamptz))))::float8 AS seconds
      FROM report_agent_presence p
      WHERE p.workspace_id = $1 AND p.started_at < $3 AND coalesce(p.ended_at, $5::timestamptz) > $2 AND ($4::bigint IS NULL OR p.agent_id = $4)
@@ -382,7 +387,7 @@ async function agents(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
     params,
   );
   // hostile conversations, and the longest run of them in a row (gaps and islands over each agent's conversations in order)
-  const hostile = await sql.query(
+  const hostileP = sql.query(
     `WITH x AS (
        SELECT f.agent_id, f.hostile,
               row_number() OVER (PARTITION BY f.agent_id ORDER BY f.started_at, f.conversation_id)
@@ -396,7 +401,15 @@ async function agents(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
      GROUP BY 1`,
     params,
   );
-  const named = await names(sql, 'agents', q.workspaceId);
+  const allP = sql.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (coalesce(s.ended_at, $5::timestamptz) - s.started_at))) AS handling_median,
+            count(DISTINCT s.conversation_id)::int AS conversations
+     FROM report_agent_spans s JOIN report_conversations f ON f.conversation_id = s.conversation_id AND f.customer_messages > 0
+     WHERE s.workspace_id = $1 AND f.started_at >= $2 AND f.started_at < $3 AND ($4::bigint IS NULL OR s.agent_id = $4)`,
+    params,
+  );
+  // independent: on PostgreSQL each on its own connection, side by side
+  const [spans, online, hostile, named, [all]] = await Promise.all([spansP, onlineP, hostileP, names(sql, 'agents', q.workspaceId), allP]);
   const ids = [...new Set([...spans, ...online, ...hostile].map((r) => Number(r.agent_id)))];
   const bySpan = new Map(spans.map((r) => [Number(r.agent_id), r]));
   const byOnline = new Map(online.map((r) => [Number(r.agent_id), Number(r.seconds)]));
@@ -422,13 +435,6 @@ async function agents(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
       };
     })
     .sort((a, z) => z.conversations - a.conversations || a.name.localeCompare(z.name));
-  const [all] = await sql.query(
-    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM (coalesce(s.ended_at, $5::timestamptz) - s.started_at))) AS handling_median,
-            count(DISTINCT s.conversation_id)::int AS conversations
-     FROM report_agent_spans s JOIN report_conversations f ON f.conversation_id = s.conversation_id AND f.customer_messages > 0
-     WHERE s.workspace_id = $1 AND f.started_at >= $2 AND f.started_at < $3 AND ($4::bigint IS NULL OR s.agent_id = $4)`,
-    params,
-  );
   b.figure('agents', 'count', rows.filter((r) => r.conversations > 0 || r.online_hours > 0).length);
   b.figure('conversations', 'count', all.conversations);
   b.figure('handling_median', 'seconds', all.handling_median);
@@ -463,10 +469,22 @@ export const BUILDERS: Record<ReportKind, (sql: Sql, q: ReportQuery, b: Builder)
 
 export async function buildReport(db: Db, kind: ReportKind, q: ReportQuery): Promise<Report> {
   const b = new Builder(q.lang);
-  await db.tx(async (sql) => {
-    // a month of a busy workspace is a few hundred thousand rows to count and deduplicate: in memory, not on disk
-    await sql.query(`SET LOCAL work_mem = '64MB'`);
-    await BUILDERS[kind](sql, q, b);
-  });
+  await BUILDERS[kind](analytic(db), q, b);
   return { kind, title: word(`report.${kind}`, q.lang), range: q.range, totals: b.totals, tables: b.tables, generatedAt: q.now.toISOString() };
+}
+
+/**
+ * Each report query in a transaction of its own, so that independent ones run side by side on
+ * PostgreSQL's pool (PGlite takes them in turn), with room to count and deduplicate a month of a
+ * busy workspace in memory rather than on disk.
+ */
+function analytic(db: Db): Sql {
+  return {
+    query: (text, params) =>
+      db.tx(async (sql) => {
+        await sql.query(`SET LOCAL work_mem = '64MB'`);
+        return sql.query(text, params);
+      }),
+    exec: (text) => db.exec(text),
+  };
 }

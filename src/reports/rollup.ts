@@ -2,7 +2,7 @@ import type { CommandContext } from '../commands/context.js';
 import type { BusinessCalendar } from '../core/calendar/business-hours.js';
 import { receptionSettings } from '../core/reception/settings.js';
 import type { StoredEventOf } from '../core/events.js';
-import { conversationFacts, FACT_EVENT_TYPES, type ConversationFacts, type FactBase, type FactEvent } from '../core/reports/facts.js';
+import { applyEvent, FACT_EVENT_TYPES, finishFold, startFold, type ConversationFacts, type FactBase, type FactEvent, type FoldState } from '../core/reports/facts.js';
 import { defineConsumer } from '../events/consumers.js';
 import type { Sql } from '../storage/db.js';
 
@@ -28,7 +28,7 @@ export function reportRollupConsumer(ctx: Pick<CommandContext, 'db'>) {
     const conversations = [...new Set(events.flatMap((e) => (e.type !== 'agent.presence_changed' && e.conversationId !== null ? [e.conversationId] : [])))];
     await ctx.db.tx(async (sql) => {
       for (const e of presence) await recordPresence(sql, e);
-      if (conversations.length > 0) await rollUp(sql, conversations);
+      if (conversations.length > 0) await rollUp(sql, conversations, events.filter((e) => e.type !== 'agent.presence_changed').map(deliveredEvent));
     });
   };
   return defineConsumer({
@@ -36,11 +36,26 @@ export function reportRollupConsumer(ctx: Pick<CommandContext, 'db'>) {
     events: [...FACT_EVENT_TYPES, 'agent.presence_changed'],
     startFrom: 'beginning',
     // a report a second behind is current enough: fewer, bigger batches beside the customers' messages
+    // (its cost is per conversation in a batch, so a conversation's several events cost about one)
     readEveryMs: 1000,
-    manyMax: 1000,
+    batchSize: 2000,
+    manyMax: 2000,
     handle: (e) => roll([e]),
     handleMany: roll,
   });
+}
+
+/** A delivered event as the fold reads it. */
+function deliveredEvent(e: RollupEvent): FactEvent {
+  return {
+    id: e.id,
+    conversationId: e.conversationId ?? undefined,
+    type: e.type,
+    at: new Date(e.createdAt).toISOString(),
+    actorType: e.actor.type,
+    actorId: e.actor.id,
+    data: e.data as unknown as Record<string, unknown>,
+  };
 }
 
 /** An agent's time online or away: a presence change ends the running span and may start the next. */
@@ -68,36 +83,71 @@ export interface BaseRow {
   group_id: number | null;
 }
 
-/** Reads the conversations' events, folds them, and writes their facts and spans. */
-export async function rollUp(sql: Sql, conversationIds: number[]): Promise<ConversationFacts[]> {
+/**
+ * Folds the conversations and writes their facts, spans and fold states. A conversation goes on
+ * from its stored fold with the events delivered for it (`delivered`) when they all come after
+ * what was folded; otherwise (nothing stored, a redelivery, an event that committed after a
+ * later one) it is folded again from its whole log. Either way the result is the whole log's fold.
+ */
+export async function rollUp(sql: Sql, conversationIds: number[], delivered: FactEvent[] = []): Promise<ConversationFacts[]> {
   const bases = await sql.query<BaseRow>(`SELECT id, workspace_id, inbox_id, contact_id, channel, group_id FROM conversations WHERE id = ANY($1::bigint[])`, [conversationIds]);
   if (bases.length === 0) return [];
-  const rows = await sql.query<{ id: number; type: string; conversation_id: number; created_at: Date; actor_type: string; actor_id: number | null; data: Record<string, unknown> }>(
-    `SELECT id, type, conversation_id, created_at, actor_type, actor_id, data FROM events
-     WHERE conversation_id = ANY($1::bigint[]) AND type = ANY($2::text[]) ORDER BY id`,
-    [bases.map((b) => b.id), FACT_EVENT_TYPES],
-  );
+  const news = new Map<number, FactEvent[]>();
+  for (const e of delivered) {
+    if (e.conversationId === undefined) continue;
+    const list = news.get(e.conversationId) ?? [];
+    list.push(e);
+    news.set(e.conversationId, list);
+  }
+  const stored = new Map<number, FoldState>();
+  if (news.size > 0) {
+    const rows = await sql.query<{ conversation_id: number; fold_state: FoldState | null }>(
+      `SELECT conversation_id, state AS fold_state FROM report_folds WHERE conversation_id = ANY($1::bigint[])`,
+      [[...news.keys()]],
+    );
+    for (const r of rows) if (r.fold_state) stored.set(Number(r.conversation_id), r.fold_state);
+  }
+  // which go on from their stored fold, and which are folded again from the log
+  const resumed = new Map<number, { state: FoldState; events: FactEvent[] }>();
+  for (const b of bases) {
+    const state = stored.get(Number(b.id));
+    const events = (news.get(Number(b.id)) ?? []).sort((x, y) => x.id - y.id);
+    if (state && events.length > 0 && events[0].id > state.facts.lastEventId) resumed.set(Number(b.id), { state, events });
+  }
+  const again = bases.filter((b) => !resumed.has(Number(b.id))).map((b) => Number(b.id));
   const byConversation = new Map<number, FactEvent[]>();
-  for (const r of rows) {
-    const list = byConversation.get(Number(r.conversation_id)) ?? [];
-    list.push(factEvent(r));
-    byConversation.set(Number(r.conversation_id), list);
+  if (again.length > 0) {
+    const rows = await sql.query<{ id: number; type: string; conversation_id: number; created_at: Date; actor_type: string; actor_id: number | null; data: Record<string, unknown> }>(
+      `SELECT id, type, conversation_id, created_at, actor_type, actor_id, data FROM events
+       WHERE conversation_id = ANY($1::bigint[]) AND type = ANY($2::text[]) ORDER BY id`,
+      [again, FACT_EVENT_TYPES],
+    );
+    for (const r of rows) {
+      const list = byConversation.get(Number(r.conversation_id)) ?? [];
+      list.push(factEvent(r));
+      byConversation.set(Number(r.conversation_id), list);
+    }
   }
   const calendars = new Map<number, BusinessCalendar | null>();
-  const facts: ConversationFacts[] = [];
+  const folds: { facts: ConversationFacts; state: FoldState }[] = [];
   for (const b of bases) {
-    const events = byConversation.get(Number(b.id));
-    if (!events) continue;
-    facts.push(conversationFacts(await factBase(sql, b, calendars), events));
+    const base = await factBase(sql, b, calendars);
+    const go = resumed.get(Number(b.id));
+    const state = go ? go.state : startFold(base);
+    const events = go ? go.events : (byConversation.get(Number(b.id)) ?? []);
+    if (events.length === 0) continue;
+    for (const e of events) applyEvent(state, base, e);
+    folds.push({ facts: finishFold(state, base), state });
   }
-  if (facts.length === 0) return [];
-  await writeFacts(sql, facts);
-  return facts;
+  if (folds.length === 0) return [];
+  await writeFacts(sql, folds);
+  return folds.map((f) => f.facts);
 }
 
-export function factEvent(r: { id: number; type: string; created_at: Date | string; actor_type: string; actor_id: number | null; data: Record<string, unknown> }): FactEvent {
+export function factEvent(r: { id: number; type: string; created_at: Date | string; actor_type: string; actor_id: number | null; data: Record<string, unknown>; conversation_id?: number | null }): FactEvent {
   return {
     id: Number(r.id),
+    conversationId: r.conversation_id === null || r.conversation_id === undefined ? undefined : Number(r.conversation_id),
     type: r.type,
     at: new Date(r.created_at).toISOString(),
     actorType: r.actor_type as FactEvent['actorType'],
@@ -137,7 +187,9 @@ export async function factBase(sql: Sql, b: BaseRow, calendars: Map<number, Busi
   };
 }
 
-async function writeFacts(sql: Sql, facts: ConversationFacts[]): Promise<void> {
+async function writeFacts(sql: Sql, folds: { facts: ConversationFacts; state: FoldState }[]): Promise<void> {
+  const facts = folds.map((f) => f.facts);
+  const states = new Map(folds.map((f) => [f.facts.conversationId, f.state]));
   const cols = [
     ['conversation_id', 'bigint', (f: ConversationFacts) => f.conversationId],
     ['workspace_id', 'bigint', (f: ConversationFacts) => f.workspaceId],
@@ -174,7 +226,7 @@ async function writeFacts(sql: Sql, facts: ConversationFacts[]): Promise<void> {
     ['last_event_id', 'bigint', (f: ConversationFacts) => f.lastEventId],
   ] as const;
   const names = cols.map(([n]) => n);
-  const select = cols.map(([n, t]) => (t === 'jsonb' ? `ARRAY(SELECT jsonb_array_elements_text(x.${n}))` : `x.${n}`)).join(', ');
+  const select = cols.map(([n, t]) => (n === 'forbidden_rules' ? `ARRAY(SELECT jsonb_array_elements_text(x.${n}))` : `x.${n}`)).join(', ');
   const record = cols.map(([n, t]) => `${n} ${t}`).join(', ');
   const data = facts.map((f) => Object.fromEntries(cols.map(([n, , get]) => [n, get(f)])));
   const written = await sql.query<{ conversation_id: number }>(
@@ -191,6 +243,11 @@ async function writeFacts(sql: Sql, facts: ConversationFacts[]): Promise<void> {
   const fresh = new Set(written.map((r) => Number(r.conversation_id)));
   const kept = facts.filter((f) => fresh.has(f.conversationId));
   if (kept.length === 0) return;
+  await sql.query(
+    `INSERT INTO report_folds (conversation_id, state) SELECT x.c, x.s FROM jsonb_to_recordset($1::jsonb) AS x(c bigint, s jsonb)
+     ON CONFLICT (conversation_id) DO UPDATE SET state = EXCLUDED.state`,
+    [JSON.stringify(kept.map((f) => ({ c: f.conversationId, s: states.get(f.conversationId) })))],
+  );
   await sql.query(`DELETE FROM report_agent_spans WHERE conversation_id = ANY($1::bigint[])`, [kept.map((f) => f.conversationId)]);
   const spans = kept.flatMap((f) => f.agentSpans.map((s) => ({ c: f.conversationId, w: f.workspaceId, a: s.agentId, s: s.from, e: s.to, m: s.messages })));
   if (spans.length === 0) return;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CALENDAR } from '../calendar/business-hours.js';
-import { conversationFacts, type FactBase, type FactEvent } from './facts.js';
+import { applyEvent, conversationFacts, finishFold, startFold, type FactBase, type FactEvent, type FoldState } from './facts.js';
 import { percentile, serviceSummary } from './summary.js';
 import { bucketsOf, reportRange } from './range.js';
 
@@ -194,6 +194,39 @@ describe('the facts of one conversation', () => {
       ] as unknown as Line[]),
     );
     expect(f).toMatchObject({ hostile: true, csatScore: 4, qaScore: 75, forbiddenRules: ['forbidden.blame'] });
+  });
+});
+
+describe('a fold stored and resumed', () => {
+  it('equals the whole fold, wherever the log is cut and however the state was stored', () => {
+    const events = log([
+      created('2026-11-02T13:00:00', 'bot'),
+      customer('2026-11-02T13:00:02', 'bot'),
+      bot('2026-11-02T13:00:03'),
+      ['2026-11-02T13:00:40', 'conversation.handler_changed', 'customer', 1, { from: 'bot', to: 'human' }],
+      assigned('2026-11-02T13:00:40', null, 9),
+      ['2026-11-02T13:00:41', 'conversation.transferred', 'agent', 9, { kind: 'group', fromAgentId: 9, toAgentId: null, fromGroupId: null, toGroupId: 4, note: null }],
+      assigned('2026-11-02T13:00:41', 9, 7),
+      agent('2026-11-02T13:01:00', 7),
+      customer('2026-11-02T13:02:00'),
+      agent('2026-11-02T13:02:30', 7),
+      status('2026-11-02T13:04:00', 'open', 'resolved'),
+      status('2026-11-02T14:00:00', 'resolved', 'open'),
+      customer('2026-11-02T14:00:00'),
+      agent('2026-11-02T14:01:00', 7),
+      status('2026-11-02T14:05:00', 'open', 'resolved'),
+      ['2026-11-02T14:05:05', 'conversation.inspected', 'system', null, { inspectionId: 3, version: 1, score: 90, vetoed: false, rules: [], agentId: 7 }],
+    ] as unknown as Line[]);
+    const b = base(10, DEFAULT_CALENDAR);
+    const whole = conversationFacts(b, events);
+    expect(whole).toMatchObject({ transfers: 1, groupId: 4, reopens: 1, responses: 3, agentId: 7, qaScore: 90 });
+    for (let cut = 0; cut <= events.length; cut++) {
+      const st = startFold(b);
+      for (const e of events.slice(0, cut)) applyEvent(st, b, e);
+      const stored = JSON.parse(JSON.stringify(st)) as FoldState;
+      for (const e of events.slice(cut)) applyEvent(stored, b, e);
+      expect(finishFold(stored, b), `cut at ${cut}`).toEqual(whole);
+    }
   });
 });
 

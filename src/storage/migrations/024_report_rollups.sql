@@ -45,8 +45,17 @@ CREATE TABLE report_conversations (
 CREATE INDEX report_conversations_started_idx ON report_conversations (workspace_id, started_at)
   INCLUDE (channel, contact_id, inbox_id, group_id, agent_id, bot_handled, bot_resolved) WHERE customer_messages > 0;
 
+-- the fold in progress (core/reports/facts.ts FoldState), so the next events go on from it; a
+-- table of its own, so the reports' scans of report_conversations stay narrow. This table and the
+-- spans are the rollup's own, rewritten with their conversation's row in one transaction: no
+-- foreign keys (a check per row on every batch, for nothing)
+CREATE TABLE report_folds (
+  conversation_id  bigint PRIMARY KEY,
+  state            jsonb NOT NULL
+);
+
 CREATE TABLE report_agent_spans (
-  conversation_id  bigint NOT NULL REFERENCES report_conversations(conversation_id) ON DELETE CASCADE,
+  conversation_id  bigint NOT NULL,
   workspace_id     bigint NOT NULL,
   agent_id         bigint NOT NULL,
   started_at       timestamptz NOT NULL,
