@@ -1,8 +1,8 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seriousAxe } from '../helpers/axe.js';
 import { logIn } from '../helpers/browser.js';
-import { useServerAndBrowser } from '../helpers/suite.js';
+import { consolePages, useServerAndBrowser } from '../helpers/suite.js';
 
 const PHONE = '13812348000';
 const MASKED_PHONE = '138****8000';
@@ -19,17 +19,8 @@ const AGENT = { email: 'xiaoli@shop.test', name: '客服小李', password: 'agen
  */
 describe('browser: 客户画像', () => {
   const { server, browser } = useServerAndBrowser('contacts');
-  const contexts: BrowserContext[] = [];
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-  });
 
-  /** bypassCSP: the pages' CSP would refuse the injected axe script. */
-  const newPage = async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, bypassCSP: true });
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
+  const newPage = consolePages(browser);
 
   let admin: string;
   let contactId: number;

@@ -1,9 +1,9 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_CSAT } from '../../src/core/csat/rating.js';
 import { seriousAxe } from '../helpers/axe.js';
 import { logIn } from '../helpers/browser.js';
-import { useServerAndBrowser } from '../helpers/suite.js';
+import { consolePages, useServerAndBrowser } from '../helpers/suite.js';
 
 /**
  * 满意度评价 (CSAT) as customers and agents live it, in Chromium: the agent answers and ends
@@ -15,19 +15,10 @@ import { useServerAndBrowser } from '../helpers/suite.js';
  */
 describe('browser: 满意度评价', () => {
   const { server, browser } = useServerAndBrowser('csat');
-  const contexts: BrowserContext[] = [];
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-  });
 
   let agent: Page;
 
-  /** bypassCSP: the pages' CSP would refuse the injected axe script. */
-  const newPage = async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, bypassCSP: true });
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
+  const newPage = consolePages(browser);
   const zk = (page: Page, hook: string) => page.locator(`[data-zk="${hook}"]`);
 
   /** A new visitor on the shop's page writes `text`; resolves once it is stored. */

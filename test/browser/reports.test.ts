@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/core/reports/types.js';
 import { seriousAxe } from '../helpers/axe.js';
 import { logIn } from '../helpers/browser.js';
 import type { ServerProcess } from '../helpers/server-process.js';
-import { useServerAndBrowser } from '../helpers/suite.js';
+import { consolePages, useServerAndBrowser } from '../helpers/suite.js';
 import { fillReportsWorkspace } from '../../bench/reports.js';
 import { ROLLUP_CONSUMER } from '../../src/reports/rollup.js';
 import { instantOf } from '../../src/core/calendar/business-hours.js';
@@ -140,17 +140,8 @@ function parseCsv(text: string): string[][] {
  */
 describe('browser: 报表', () => {
   const { server, browser } = useServerAndBrowser('reports');
-  const contexts: BrowserContext[] = [];
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-  });
 
-  /** bypassCSP: the pages' CSP would refuse the injected axe script. acceptDownloads for the exports. */
-  const newPage = async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: TZ, viewport: { width: 1440, height: 900 }, bypassCSP: true, acceptDownloads: true });
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
+  const newPage = consolePages(browser, { acceptDownloads: true });
 
   let admin: string;
   let seeded: Seeded;

@@ -1,8 +1,8 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { seriousAxe } from '../helpers/axe.js';
 import { logIn } from '../helpers/browser.js';
-import { useServerAndBrowser } from '../helpers/suite.js';
+import { consolePages, useServerAndBrowser } from '../helpers/suite.js';
 
 const REFUND = '我想申请退款，订单号 A2026-1130-0042';
 /** Replies after the refund request: enough that it is not on the conversation's newest page of 50. */
@@ -20,17 +20,8 @@ const FOLLOW_UPS = 60;
  */
 describe('browser: 搜索', () => {
   const { server, browser } = useServerAndBrowser('search');
-  const contexts: BrowserContext[] = [];
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-  });
 
-  /** bypassCSP: the pages' CSP would refuse the injected axe script. */
-  const newPage = async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, bypassCSP: true });
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
+  const newPage = consolePages(browser);
   const zk = (page: Page, hook: string) => page.locator(`[data-zk="${hook}"]`);
 
   it('finds the refund request by 退款 and by the order number, opens the conversation at it; contacts, filters, no hits, axe', { timeout: 180_000 }, async () => {

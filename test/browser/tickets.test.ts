@@ -1,7 +1,7 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { logIn } from '../helpers/browser.js';
-import { useServerAndBrowser } from '../helpers/suite.js';
+import { consolePages, useServerAndBrowser } from '../helpers/suite.js';
 
 /**
  * 工单与投诉 as a team lives it, in Chromium (docs/tickets.md, METHOD.md §4 and §6): an angry
@@ -12,10 +12,6 @@ import { useServerAndBrowser } from '../helpers/suite.js';
  */
 describe('browser: 工单与投诉', () => {
   const { server, browser } = useServerAndBrowser('tickets');
-  const contexts: BrowserContext[] = [];
-  afterAll(async () => {
-    await Promise.all(contexts.map((c) => c.close()));
-  });
 
   let admin = '';
   let inboxToken = '';
@@ -30,11 +26,7 @@ describe('browser: 工单与投诉', () => {
     if (r.status >= 400) throw new Error(`${method} ${url}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const newPage = async () => {
-    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
+  const newPage = consolePages(browser);
   /** An antd Select: open it, pick the option carrying the test id. */
   const choose = async (page: Page, select: string, option: string) => {
     await page.getByTestId(select).click();

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { api } from './api.js';
 import { DIGEST_MARK } from './failure-digest-reporter.js';
@@ -163,4 +163,21 @@ async function describePage(page: Page): Promise<string> {
   } catch (err) {
     return `[page ${page.url()}] (unreadable: ${(err as Error).message})`;
   }
+}
+
+/**
+ * Pages for a browser suite, each in a context of its own (its own cookies and storage): the
+ * console's zh-CN at Shanghai time on a 1440×900 screen, the pages' CSP bypassed so axe can be
+ * injected. The contexts close after the suite. Call inside the describe, after useServerAndBrowser.
+ */
+export function consolePages(browser: Browser, options: BrowserContextOptions = {}): () => Promise<Page> {
+  const contexts: BrowserContext[] = [];
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+  });
+  return async () => {
+    const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 }, bypassCSP: true, ...options });
+    contexts.push(ctx);
+    return ctx.newPage();
+  };
 }

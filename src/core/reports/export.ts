@@ -1,3 +1,4 @@
+import { csvField } from '../knowledge/csv.js';
 import type { Lang } from './labels.js';
 import type { Report, ReportCell, ReportTable, ReportUnit } from './types.js';
 
@@ -53,20 +54,10 @@ export function tableCells(t: ReportTable, lang: Lang): ReportCell[][] {
   return [t.columns.map((c) => header(c.label, c.unit, lang)), ...t.rows.map((r) => t.columns.map((c) => exportValue(r[c.key] ?? null, c.unit)))];
 }
 
-/**
- * A text cell a spreadsheet would take for a formula (=, +, -, @, a tab or a return first)
- * is prefixed with an apostrophe (OWASP's CSV injection advice): a visitor's search keyword
- * or a landing page is theirs to choose.
- */
-export function safeText(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
-
+/** A CSV cell: numbers as they are, text quoted when it must be and kept from running as a formula (csvField). */
 function csvCell(v: ReportCell): string {
   if (v === null) return '';
-  if (typeof v === 'number') return String(v);
-  const s = safeText(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return typeof v === 'number' ? String(v) : csvField(v);
 }
 
 /** CSV (RFC 4180, CRLF) with a byte-order mark, so Excel opens the Chinese as UTF-8. Several tables: a title line each, a blank line between. */
