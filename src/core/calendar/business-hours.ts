@@ -44,14 +44,20 @@ export const ALWAYS_OPEN: BusinessCalendar = {
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$|^24:00$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** An IANA time zone this runtime knows ('Asia/Shanghai', 'UTC'). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Problems with a calendar, in words an admin can act on; empty when valid. */
 export function calendarProblems(cal: BusinessCalendar): string[] {
   const problems: string[] = [];
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: cal.timezone });
-  } catch {
-    problems.push(`unknown time zone "${cal.timezone}" (use an IANA name such as Asia/Shanghai)`);
-  }
+  if (!isTimeZone(cal.timezone)) problems.push(`unknown time zone "${cal.timezone}" (use an IANA name such as Asia/Shanghai)`);
   const checkRanges = (where: string, ranges: TimeRange[]) => {
     const sorted = [...ranges].sort((a, b) => minutes(a.start) - minutes(b.start));
     sorted.forEach((r, i) => {

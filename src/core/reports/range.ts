@@ -1,4 +1,4 @@
-import { addDays, instantOf } from '../calendar/business-hours.js';
+import { addDays, instantOf, isTimeZone, localTime } from '../calendar/business-hours.js';
 import { DomainError } from '../errors.js';
 import type { ReportRange } from './types.js';
 
@@ -9,26 +9,15 @@ const HOURLY_UP_TO_DAYS = 2;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** An IANA time zone this runtime knows ('Asia/Shanghai', 'UTC'). */
-export function isTimeZone(tz: string): boolean {
-  if (tz.length === 0 || tz.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
+/** Days from `from` to `to` (YYYY-MM-DD), both counted. */
+export function daysInRange(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
 function validDate(s: string): boolean {
   if (!DATE.test(s)) return false;
   const t = Date.parse(`${s}T00:00:00Z`);
   return Number.isFinite(t) && new Date(t).toISOString().slice(0, 10) === s;
-}
-
-/** Today's date in `tz`. */
-export function todayIn(tz: string, now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /**
@@ -43,10 +32,10 @@ export function reportRange(input: { from?: string; to?: string; tz: string }, n
     const v = dates[name];
     if (v !== undefined && !validDate(v)) throw new DomainError('bad_date', `${name} must be a date YYYY-MM-DD`, 400, { [name]: v });
   }
-  const to = input.to ?? (input.from !== undefined ? addDays(input.from, 29) : todayIn(tz, now));
+  const to = input.to ?? (input.from !== undefined ? addDays(input.from, 29) : localTime(now, tz).date);
   const from = input.from ?? addDays(to, -29);
   if (from > to) throw new DomainError('bad_range', 'from must not be after to', 400, { from, to });
-  const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  const days = daysInRange(from, to);
   if (days > MAX_RANGE_DAYS) throw new DomainError('range_too_long', `a report covers at most ${MAX_RANGE_DAYS} days (this range has ${days})`, 400, { days, max: MAX_RANGE_DAYS });
   return {
     from,

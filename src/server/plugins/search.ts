@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { addDays, instantOf } from '../../core/calendar/business-hours.js';
+import { addDays, instantOf, isTimeZone } from '../../core/calendar/business-hours.js';
 import { DomainError } from '../../core/errors.js';
 import { CONVERSATION_STATUSES } from '../../core/model.js';
 import { canSeePrivateNotes } from '../../core/permissions.js';
@@ -81,7 +81,7 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
       const caller = callerOf(req);
       const qs = req.query;
       const tools = searchTermTools();
-      if (!validTimeZone(qs.tz)) throw new DomainError('invalid_time_zone', `"${qs.tz}" is not an IANA time zone such as Asia/Shanghai`, 400);
+      if (!isTimeZone(qs.tz)) throw new DomainError('invalid_time_zone', `"${qs.tz}" is not an IANA time zone such as Asia/Shanghai`, 400);
       const filters: SearchFilters = {
         inboxId: qs.inboxId,
         agentId: qs.agentId,
@@ -151,15 +151,6 @@ export const searchPlugin: FastifyPluginAsync = async (app) => {
     },
   );
 };
-
-function validTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The instant a local date begins in `tz`. */
 const dayStart = (date: string, tz: string) => instantOf(date, 0, tz);

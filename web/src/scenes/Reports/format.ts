@@ -1,6 +1,11 @@
+import { addDays, isTimeZone, localTime } from '../../../../src/core/calendar/business-hours';
+import { daysInRange } from '../../../../src/core/reports/range';
 import type { ReportCell, ReportUnit } from '../../../../src/core/reports/types';
 import type { UiLocale } from '../../i18n';
 import type { ReportsT } from './strings';
+
+// the server's own date arithmetic (src/core): one definition of a day, a range and a time zone
+export { addDays, daysInRange, isTimeZone };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -92,37 +97,10 @@ export function timeZones(...wanted: string[]): string[] {
   return [...out].sort();
 }
 
-export function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Today in tz as YYYY-MM-DD. */
-export function todayIn(tz: string, now = new Date()): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-  }
-}
+export const todayIn = (tz: string, now = new Date()): string => localTime(now, tz).date;
 
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** YYYY-MM-DD plus n days (calendar arithmetic, no zone). */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const at = new Date(Date.UTC(y, m - 1, d + n));
-  return at.toISOString().slice(0, 10);
-}
-
-/** Days from `from` to `to`, both counted. */
-export function daysInRange(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
-}
 
 export const PRESETS = ['today', '7', '30', 'month'] as const;
 export type Preset = (typeof PRESETS)[number];
