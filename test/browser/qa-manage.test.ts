@@ -97,6 +97,8 @@ describe('browser: 抽检计划, 质检报表, 规则包', () => {
     await editor.fill(JSON.stringify({ ...pack, rules: pack.rules.filter((r: { id: string }) => r.id !== 'forbidden.blame') }, null, 2));
     await lead.getByTestId('qa-pack-save').click();
     await expect.poll(() => lead.getByTestId('qa-pack-error').count(), { timeout: 10_000 }).toBe(0);
+    // the error goes as soon as the text is edited; the draft is stored once 发布 can be pressed
+    await expect.poll(() => lead.getByTestId('qa-pack-publish').isEnabled(), { timeout: 10_000 }).toBe(true);
     await lead.getByTestId('qa-pack-whatif').click();
     const tried = lead.getByTestId('qa-pack-whatif-row');
     await expect.poll(() => tried.count(), { timeout: 30_000 }).toBe(2);
