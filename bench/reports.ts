@@ -9,6 +9,7 @@
  * The rollup consumer's lag under live load is measured by run.ts's qa-lag part.
  */
 import { buildReport } from '../src/reports/queries.js';
+import { notePresence } from '../src/reports/presence.js';
 import { rollUp } from '../src/reports/rollup.js';
 import { reportRange } from '../src/core/reports/range.js';
 import { REPORT_KINDS, type ReportKind } from '../src/core/reports/types.js';
@@ -34,7 +35,7 @@ export async function fillReportsWorkspace(
   messages: number,
   /** When the first conversation starts and how long the starts spread (default: the last 30 days). */
   window: { start: Date; seconds: number } = { start: new Date(Date.now() - 30 * DAY * 1000), seconds: 30 * DAY },
-): Promise<{ conversations: number; events: number }> {
+): Promise<{ conversations: number; events: number; visits: number }> {
   const n = Math.floor(messages / PER_CONVERSATION);
   const [{ id: agentId }] = await db.query(`SELECT id FROM agents WHERE workspace_id = $1 ORDER BY id LIMIT 1`, [ws]);
   const more = await db.query(
@@ -67,6 +68,14 @@ export async function fillReportsWorkspace(
             CASE WHEN c.k % 3 = 0 THEN '净水器' || (c.k % 50) END, 'https://shop.example/p/' || (c.k % 200), c.created_at - interval '2 minutes', c.created_at
      FROM bench_c c`,
     [ws, inboxId],
+  );
+  // and its visit.started, as the tracker logs it
+  await db.query(
+    `INSERT INTO events (workspace_id, type, conversation_id, actor_type, actor_id, data, created_at)
+     SELECT $1::bigint, 'visit.started', NULL, 'customer', v.contact_id,
+            jsonb_build_object('visitId', v.id, 'contactId', v.contact_id, 'inboxId', v.inbox_id, 'sourceKind', v.source_kind), v.started_at
+     FROM visits v WHERE v.workspace_id = $1 ORDER BY v.id`,
+    [ws],
   );
   const step = 200_000;
   for (let from = 0; from < n * PER_CONVERSATION; from += step) {
@@ -115,15 +124,15 @@ export async function fillReportsWorkspace(
   await db.query('DROP TABLE bench_conv');
   await db.query('DROP TABLE bench_c');
   await db.query('ANALYZE');
-  const [{ e }] = await db.query(`SELECT count(*)::int AS e FROM events WHERE workspace_id = $1`, [ws]);
-  return { conversations: n, events: Number(e) };
+  const [{ e }] = await db.query(`SELECT count(*)::int AS e FROM events WHERE workspace_id = $1 AND conversation_id IS NOT NULL`, [ws]);
+  return { conversations: n, events: Number(e), visits: n };
 }
 
 export async function benchReports(kind: 'pglite' | 'postgres', databaseUrl: string, log: (s: string) => void): Promise<void> {
   await withBenchWorkspace(kind, databaseUrl, 'bench_reports', async ({ db, workspaceId: ws, inboxId }) => {
     const t0 = performance.now();
     const made = await fillReportsWorkspace(db, ws, inboxId, MESSAGES);
-    log(`  reports on ${kind}: ${MESSAGES.toLocaleString('en')} messages, ${made.conversations.toLocaleString('en')} conversations, ${made.events.toLocaleString('en')} events generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    log(`  reports on ${kind}: ${MESSAGES.toLocaleString('en')} messages, ${made.conversations.toLocaleString('en')} conversations, ${made.events.toLocaleString('en')} conversation events and ${made.visits.toLocaleString('en')} visits generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
     // the rebuild: every conversation folded from its events, in batches like the consumer's. Without
     // the app: its consumers would replay the generated log meanwhile (the search index, …) and
@@ -132,8 +141,14 @@ export async function benchReports(kind: 'pglite' | 'postgres', databaseUrl: str
     const t1 = performance.now();
     for (let i = 0; i < ids.length; i += 500) await db.tx((sql) => rollUp(sql, ids.slice(i, i + 500)));
     const seconds = (performance.now() - t1) / 1000;
+    // the visits' presence (the unique visitors), in the consumer's batch size
+    const visits = (await db.query<{ id: number }>(`SELECT id FROM visits WHERE workspace_id = $1 ORDER BY id`, [ws])).map((r) => Number(r.id));
+    const t2 = performance.now();
+    for (let i = 0; i < visits.length; i += 2000) await db.tx((sql) => notePresence(sql, { visits: visits.slice(i, i + 2000) }));
+    const visitSeconds = (performance.now() - t2) / 1000;
     await db.query(kind === 'postgres' ? 'VACUUM ANALYZE' : 'ANALYZE'); // what autovacuum does to a table written once
     log(`  rollups rebuilt from the log: ${ids.length.toLocaleString('en')} conversations in ${seconds.toFixed(1)} s = ${Math.round(ids.length / seconds).toLocaleString('en')} conversations/s (${Math.round(made.events / seconds).toLocaleString('en')} events/s)`);
+    log(`  the visits' presence: ${visits.length.toLocaleString('en')} visits in ${visitSeconds.toFixed(1)} s = ${Math.round(visits.length / visitSeconds).toLocaleString('en')} visits/s`);
 
     const range = reportRange({ tz: 'Asia/Shanghai' }, new Date());
     const run = (report: ReportKind) => buildReport(db, report, { workspaceId: ws, range, lang: 'zh-CN', serviceLevelSeconds: 30, now: new Date() });

@@ -2,7 +2,7 @@ import type { Actor, Agent, Availability, Contact, Conversation, ConversationSta
 import type { ConversationInsight, MessageAnalysis } from './assist/insight.js';
 import type { CannedReply } from './assist/canned.js';
 import type { Intent } from './nlp/types.js';
-import type { Invitation } from './visitors/types.js';
+import type { Invitation, VisitStarted } from './visitors/types.js';
 import type { Inspection, QaLiveAlert } from './qa/types.js';
 import type { Appeal, AppealAction, AppealStage, AppealStatus } from './qa/review.js';
 import type { SampleReason, SamplingPlan } from './qa/sampling.js';
@@ -90,6 +90,8 @@ export interface EventMap extends TicketEvents {
   /** A 工作时间 calendar was created, changed or deleted. */
   'calendar.changed': { data: { calendarId: number; action: 'created' | 'updated' | 'deleted' }; subject: { id: number; name: string } };
   /** A visitor was invited to chat: by a rule (自动邀请) or by an agent (主动邀请). */
+  /** A visitor's new visit (a browser session on the site, 访客): the first page of it reached the widget. */
+  'visit.started': { data: { visitId: number; contactId: number; inboxId: number; sourceKind: string }; subject: VisitStarted };
   'invitation.created': { data: { invitationId: number; contactId: number; kind: Invitation['kind']; agentId: number | null; ruleId: string | null }; subject: Invitation };
   /** The visitor accepted or dismissed an invitation; accepting an agent's opens (or continues) a conversation. */
   'invitation.answered': { data: { invitationId: number; contactId: number; accepted: boolean }; subject: Invitation };
@@ -173,6 +175,7 @@ export const EVENT_TYPES = [
   'inbox.updated',
   'skill_group.changed',
   'calendar.changed',
+  'visit.started',
   'invitation.created',
   'invitation.answered',
   'message.analyzed',

@@ -80,6 +80,63 @@ function everyBucket(range: ReportRange, rows: Row[], empty: Row): Row[] {
   return bucketsOf(range).map((label, i) => ({ ...empty, ...by.get(i + 1), bucket: label }));
 }
 
+/** Distinct people in range: per bucket (1, 2, …), per channel, and in all. */
+interface People {
+  byBucket: Map<number, number>;
+  byChannel: Map<string, number>;
+  all: number;
+}
+
+/**
+ * Everyone who visited or wrote (no agent or group asked), from report_presence: a row is a
+ * new person in its bucket when the contact's previous presence lies before the bucket's start,
+ * in its channel and in the range when the previous one (in the channel) lies before the range.
+ * With an inbox asked, the links within the inbox. One pass, no distinct over the contacts.
+ */
+async function presentPeople(sql: Sql, q: ReportQuery): Promise<People> {
+  const starts = bucketStarts(q.range);
+  const inbox = q.inboxId ?? null;
+  const rows = await sql.query(
+    `SELECT p.bucket, p.channel,
+            count(*) FILTER (WHERE p.prev IS NULL OR p.prev < ($5::timestamptz[])[p.bucket])::int AS in_bucket,
+            count(*) FILTER (WHERE p.prev IS NULL OR p.prev < $2)::int AS in_range,
+            count(*) FILTER (WHERE p.prev_channel IS NULL OR p.prev_channel < $2)::int AS in_channel
+     FROM (SELECT width_bucket(r.at, $5::timestamptz[]) AS bucket, r.channel,
+                  CASE WHEN $4::bigint IS NULL THEN r.prev_at ELSE r.prev_inbox_at END AS prev,
+                  CASE WHEN $4::bigint IS NULL THEN r.prev_channel_at ELSE r.prev_inbox_at END AS prev_channel
+           FROM report_presence r
+           WHERE r.workspace_id = $1 AND r.at >= $2 AND r.at < $3 AND ($4::bigint IS NULL OR r.inbox_id = $4)) p
+     GROUP BY p.bucket, p.channel`,
+    [q.workspaceId, q.range.start, q.range.end, inbox, starts],
+  );
+  const people: People = { byBucket: new Map(), byChannel: new Map(), all: 0 };
+  for (const r of rows) {
+    const bucket = Number(r.bucket);
+    people.byBucket.set(bucket, (people.byBucket.get(bucket) ?? 0) + Number(r.in_bucket));
+    people.byChannel.set(String(r.channel), (people.byChannel.get(String(r.channel)) ?? 0) + Number(r.in_channel));
+    people.all += Number(r.in_range);
+  }
+  return people;
+}
+
+/** With an agent or a group asked: the people who wrote to them (visits belong to neither). */
+async function writingPeople(sql: Sql, q: ReportQuery): Promise<People> {
+  const rows = await sql.query(
+    `WITH p AS MATERIALIZED (SELECT f.contact_id, ${BUCKET('f.started_at')} AS bucket, f.channel ${FACTS})
+     SELECT x.bucket, NULL AS channel, count(*)::int AS n FROM (SELECT DISTINCT bucket, contact_id FROM p) x GROUP BY x.bucket
+     UNION ALL SELECT NULL, y.channel, count(*)::int FROM (SELECT DISTINCT channel, contact_id FROM p) y GROUP BY y.channel
+     UNION ALL SELECT NULL, NULL, count(*)::int FROM (SELECT DISTINCT contact_id FROM p) z`,
+    bucketParams(q),
+  );
+  const people: People = { byBucket: new Map(), byChannel: new Map(), all: 0 };
+  for (const r of rows) {
+    if (r.bucket !== null) people.byBucket.set(Number(r.bucket), Number(r.n));
+    else if (r.channel !== null) people.byChannel.set(String(r.channel), Number(r.n));
+    else people.all = Number(r.n);
+  }
+  return people;
+}
+
 async function overview(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
   const p = bucketParams(q);
   // one pass over the conversations: per bucket and channel, with the bot's share
@@ -89,18 +146,8 @@ async function overview(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
      ${FACTS} GROUP BY 1, 2`,
     p,
   );
-  // a unique visitor: a contact who visited (the widget's page reports) or wrote; one pass for the buckets, the channels and the range
-  const peopleP = sql.query(
-    `WITH p AS MATERIALIZED (
-       SELECT v.contact_id, ${BUCKET('v.started_at')} AS bucket, i.channel_type AS channel FROM visits v JOIN inboxes i ON i.id = v.inbox_id
-       WHERE v.workspace_id = $1 AND v.started_at >= $2 AND v.started_at < $3 AND ($4::bigint IS NULL OR v.inbox_id = $4) AND $5::bigint IS NULL AND $6::bigint IS NULL
-       UNION ALL
-       SELECT f.contact_id, ${BUCKET('f.started_at')}, f.channel ${FACTS})
-     SELECT x.bucket, NULL AS channel, count(*)::int AS n FROM (SELECT DISTINCT bucket, contact_id FROM p) x GROUP BY x.bucket
-     UNION ALL SELECT NULL, y.channel, count(*)::int FROM (SELECT DISTINCT channel, contact_id FROM p) y GROUP BY y.channel
-     UNION ALL SELECT NULL, NULL, count(*)::int FROM (SELECT DISTINCT contact_id FROM p) z`,
-    p,
-  );
+  // a unique visitor: a contact who visited (the widget's page reports) or wrote, in one pass over report_presence (presence.ts)
+  const peopleP = q.groupId === undefined && q.agentId === undefined ? presentPeople(sql, q) : writingPeople(sql, q);
   const liveP = sql.query(
     `SELECT (SELECT count(*) FROM conversations c WHERE c.workspace_id = $1 AND c.status <> 'resolved' AND c.queued_at IS NOT NULL AND ($2::bigint IS NULL OR c.inbox_id = $2) AND ($3::bigint IS NULL OR c.group_id = $3))::int AS queue_now,
             (SELECT count(*) FROM agents a WHERE a.workspace_id = $1 AND a.active AND a.availability = 'online')::int AS agents_online`,
@@ -109,10 +156,9 @@ async function overview(sql: Sql, q: ReportQuery, b: Builder): Promise<void> {
   // independent: on PostgreSQL each runs on its own connection, side by side
   const [conv, people, [live]] = await Promise.all([convP, peopleP, liveP]);
   const sum = (key: string) => conv.reduce((s, r) => s + Number(r[key]), 0);
-  const visitorsOf = (pick: (r: Row) => boolean) => people.filter(pick).map((r) => [r.bucket ?? r.channel, Number(r.n)] as const);
-  const visitorsByBucket = new Map(visitorsOf((r) => r.bucket !== null && r.channel === null));
-  const visitorsByChannel = new Map(visitorsOf((r) => r.bucket === null && r.channel !== null));
-  const visitorsAll = people.find((r) => r.bucket === null && r.channel === null)?.n ?? 0;
+  const visitorsByBucket = people.byBucket;
+  const visitorsByChannel = people.byChannel;
+  const visitorsAll = people.all;
   b.figure('conversations', 'count', sum('n'));
   b.figure('visitors', 'count', visitorsAll);
   b.figure('queue_now', 'count', live.queue_now);

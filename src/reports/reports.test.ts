@@ -70,7 +70,7 @@ describe.each(DB_KINDS)('报表 on %s', (kind) => {
     expect(byTime.rows).toHaveLength(30);
     expect(byTime.rows.reduce((s: number, r: any) => s + r.conversations, 0)).toBe(counted.length);
     expect(byTime.columns.map((c: any) => c.key)).toContain('ch_web');
-    expect(figure(overview, 'visitors')).toBeGreaterThanOrEqual(counted.length);
+    expect(figure(overview, 'visitors')).toBe(new Set(counted.map((f) => f.contactId)).size);
 
     const svc = (await report('service', '&serviceLevelSeconds=30')).body;
     const near = (key: string, v: number | null) => (v === null ? expect(figure(svc, key)).toBeNull() : expect(figure(svc, key)).toBeCloseTo(v, 2));
@@ -220,6 +220,49 @@ describe.each(DB_KINDS)('报表 on %s', (kind) => {
       expect(admin.flagged).toBe(0);
     } finally {
       v.ws.close();
+    }
+  });
+
+  it('unique visitors: who visited or wrote, once each; a merge makes two one, its undo two again', async () => {
+    /** The definition, straight from the visits and the conversations a customer wrote in, under their contacts now. */
+    const people = async () =>
+      Number(
+        (
+          await t.db.query(
+            `SELECT count(DISTINCT contact_id)::int AS n FROM (
+               SELECT contact_id FROM visits WHERE started_at > now() - interval '29 days'
+               UNION ALL SELECT c.contact_id FROM report_conversations f JOIN conversations c ON c.id = f.conversation_id
+               WHERE f.customer_messages > 0 AND f.started_at > now() - interval '29 days') p`,
+          )
+        )[0].n,
+      );
+    const visitors = async () => figure((await report('overview')).body, 'visitors');
+    // one who browses and writes, one who only browses (and browses again: the same visit), one who only writes
+    const both = await visitor(t, { page: { url: 'https://shop.example/p/2', title: '滤芯', visitKey: `uv-both-${kind}` } });
+    const browser = await visitor(t, { page: { url: 'https://shop.example/p/3', title: '滤芯', visitKey: `uv-browse-${kind}` } });
+    try {
+      await waitFor(() => t.db.query(`SELECT 1 FROM visits WHERE contact_id = ANY($1::bigint[])`, [[both.contactId, browser.contactId]]), (r) => r.length === 2, 10_000);
+      const id = (await a.inject('POST', w('/conversations'), { contactToken: both.contactToken, payload: {} })).body.id as number;
+      expect((await a.customerSend(both.contactToken, id, '滤芯多久换一次')).status).toBe(201);
+      await served('发票怎么开');
+      await caughtUp();
+      const before = await visitors();
+      expect(before).toBe(await people());
+      expect(await t.db.query(`SELECT count(*)::int AS n FROM events WHERE type = 'visit.started' AND actor_id = ANY($1::bigint[])`, [[both.contactId, browser.contactId]])).toEqual([{ n: 2 }]);
+
+      // the one who only browsed is the same person as the one who wrote
+      const m = await a.inject('POST', `/api/v1/contacts/${browser.contactId}/merge`, { token: t.adminToken, payload: { into: both.contactId } });
+      expect(m.status, JSON.stringify(m.body)).toBe(200);
+      await caughtUp();
+      expect(await visitors()).toBe(before - 1);
+      expect(await visitors()).toBe(await people());
+      const undo = await a.inject('POST', `/api/v1/contact-merges/${m.body.merge.id}/undo`, { token: t.adminToken, payload: {} });
+      expect(undo.status, JSON.stringify(undo.body)).toBe(200);
+      await caughtUp();
+      expect(await visitors()).toBe(before);
+    } finally {
+      both.ws.close();
+      browser.ws.close();
     }
   });
 

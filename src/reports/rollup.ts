@@ -5,6 +5,7 @@ import type { StoredEventOf } from '../core/events.js';
 import { applyEvent, FACT_EVENT_TYPES, finishFold, startFold, type ConversationFacts, type FactBase, type FactEvent, type FoldState } from '../core/reports/facts.js';
 import { defineConsumer } from '../events/consumers.js';
 import type { Sql } from '../storage/db.js';
+import { notePresence, rebuildPresence } from './presence.js';
 
 /**
  * The name carries the definitions' version: when docs/reports.md changes what a figure
@@ -12,7 +13,9 @@ import type { Sql } from '../storage/db.js';
  */
 export const ROLLUP_CONSUMER = 'reports.rollup.v1';
 
-type RollupEvent = StoredEventOf<(typeof FACT_EVENT_TYPES)[number] | 'agent.presence_changed'>;
+type RollupEvent = StoredEventOf<(typeof FACT_EVENT_TYPES)[number] | 'agent.presence_changed' | 'visit.started' | 'contact.merged' | 'contact.merge_undone'>;
+type ConversationEvent = StoredEventOf<(typeof FACT_EVENT_TYPES)[number]>;
+const isConversationEvent = (e: RollupEvent): e is ConversationEvent => (FACT_EVENT_TYPES as readonly string[]).includes(e.type);
 
 /**
  * 报表's rollups as a durable consumer (docs/reports.md): whenever something happens in a
@@ -25,15 +28,21 @@ type RollupEvent = StoredEventOf<(typeof FACT_EVENT_TYPES)[number] | 'agent.pres
 export function reportRollupConsumer(ctx: Pick<CommandContext, 'db'>) {
   const roll = async (events: RollupEvent[]): Promise<void> => {
     const presence = events.filter((e): e is StoredEventOf<'agent.presence_changed'> => e.type === 'agent.presence_changed');
-    const conversations = [...new Set(events.flatMap((e) => (e.type !== 'agent.presence_changed' && e.conversationId !== null ? [e.conversationId] : [])))];
+    const facts = events.filter(isConversationEvent);
+    const conversations = [...new Set(facts.flatMap((e) => (e.conversationId !== null ? [e.conversationId] : [])))];
+    const visits = events.flatMap((e) => (e.type === 'visit.started' ? [e.data.visitId] : []));
+    const merged = [...new Set(events.flatMap((e) => (e.type === 'contact.merged' || e.type === 'contact.merge_undone' ? [e.data.contactId, e.data.into] : [])))];
     await ctx.db.tx(async (sql) => {
       for (const e of presence) await recordPresence(sql, e);
-      if (conversations.length > 0) await rollUp(sql, conversations, events.filter((e) => e.type !== 'agent.presence_changed').map(deliveredEvent));
+      if (conversations.length > 0) await rollUp(sql, conversations, facts.map(deliveredEvent));
+      await notePresence(sql, { visits });
+      // last: both contacts as they are now, whatever the batch noted under either before
+      await rebuildPresence(sql, merged);
     });
   };
   return defineConsumer({
     name: ROLLUP_CONSUMER,
-    events: [...FACT_EVENT_TYPES, 'agent.presence_changed'],
+    events: [...FACT_EVENT_TYPES, 'agent.presence_changed', 'visit.started', 'contact.merged', 'contact.merge_undone'],
     startFrom: 'beginning',
     // a report a second behind is current enough: fewer, bigger batches beside the customers' messages
     // (its cost is per conversation in a batch, so a conversation's several events cost about one)
@@ -46,7 +55,7 @@ export function reportRollupConsumer(ctx: Pick<CommandContext, 'db'>) {
 }
 
 /** A delivered event as the fold reads it. */
-function deliveredEvent(e: RollupEvent): FactEvent {
+function deliveredEvent(e: ConversationEvent): FactEvent {
   return {
     id: e.id,
     conversationId: e.conversationId ?? undefined,
@@ -130,17 +139,23 @@ export async function rollUp(sql: Sql, conversationIds: number[], delivered: Fac
   }
   const calendars = new Map<number, BusinessCalendar | null>();
   const folds: { facts: ConversationFacts; state: FoldState }[] = [];
+  // conversations whose customer may have written for the first time: their contact was there (presence.ts)
+  const present: number[] = [];
   for (const b of bases) {
     const base = await factBase(sql, b, calendars);
     const go = resumed.get(Number(b.id));
     const state = go ? go.state : startFold(base);
+    const wroteBefore = go ? go.state.facts.customerMessages > 0 : false;
     const events = go ? go.events : (byConversation.get(Number(b.id)) ?? []);
     if (events.length === 0) continue;
     for (const e of events) applyEvent(state, base, e);
-    folds.push({ facts: finishFold(state, base), state });
+    const facts = finishFold(state, base);
+    folds.push({ facts, state });
+    if (facts.customerMessages > 0 && !wroteBefore) present.push(facts.conversationId);
   }
   if (folds.length === 0) return [];
-  await writeFacts(sql, folds);
+  const kept = await writeFacts(sql, folds);
+  await notePresence(sql, { conversations: present.filter((id) => kept.has(id)) });
   return folds.map((f) => f.facts);
 }
 
@@ -187,7 +202,8 @@ export async function factBase(sql: Sql, b: BaseRow, calendars: Map<number, Busi
   };
 }
 
-async function writeFacts(sql: Sql, folds: { facts: ConversationFacts; state: FoldState }[]): Promise<void> {
+/** Writes the folds (a fold older than the stored one is passed over); the conversations written. */
+async function writeFacts(sql: Sql, folds: { facts: ConversationFacts; state: FoldState }[]): Promise<Set<number>> {
   const facts = folds.map((f) => f.facts);
   const states = new Map(folds.map((f) => [f.facts.conversationId, f.state]));
   const cols = [
@@ -242,7 +258,7 @@ async function writeFacts(sql: Sql, folds: { facts: ConversationFacts; state: Fo
   );
   const fresh = new Set(written.map((r) => Number(r.conversation_id)));
   const kept = facts.filter((f) => fresh.has(f.conversationId));
-  if (kept.length === 0) return;
+  if (kept.length === 0) return fresh;
   await sql.query(
     `INSERT INTO report_folds (conversation_id, state) SELECT x.c, x.s FROM jsonb_to_recordset($1::jsonb) AS x(c bigint, s jsonb)
      ON CONFLICT (conversation_id) DO UPDATE SET state = EXCLUDED.state`,
@@ -250,12 +266,13 @@ async function writeFacts(sql: Sql, folds: { facts: ConversationFacts; state: Fo
   );
   await sql.query(`DELETE FROM report_agent_spans WHERE conversation_id = ANY($1::bigint[])`, [kept.map((f) => f.conversationId)]);
   const spans = kept.flatMap((f) => f.agentSpans.map((s) => ({ c: f.conversationId, w: f.workspaceId, a: s.agentId, s: s.from, e: s.to, m: s.messages })));
-  if (spans.length === 0) return;
+  if (spans.length === 0) return fresh;
   await sql.query(
     `INSERT INTO report_agent_spans (conversation_id, workspace_id, agent_id, started_at, ended_at, messages)
      SELECT x.c, x.w, x.a, x.s, x.e, x.m FROM jsonb_to_recordset($1::jsonb) AS x(c bigint, w bigint, a bigint, s timestamptz, e timestamptz, m integer)
      ON CONFLICT DO NOTHING`,
     [JSON.stringify(spans)],
   );
+  return fresh;
 }
 

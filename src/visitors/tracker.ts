@@ -1,4 +1,5 @@
-import type { CommandContext } from '../commands/context.js';
+import { runCommand, type CommandContext } from '../commands/context.js';
+import { pendingEvent } from '../core/events.js';
 import { answerInvitation, inviteAutomatically, inviteByAgent } from '../commands/invitations.js';
 import { DomainError } from '../core/errors.js';
 import { MAX_PAGE_TITLE_CHARS, MAX_URL_CHARS } from '../core/limits.js';
@@ -65,19 +66,29 @@ export class VisitorTracker {
       }
     }
     const src = parseSource(url, page.referrer ?? null);
-    const visit = await one(
-      this.ctx.db,
-      `INSERT INTO visits (workspace_id, inbox_id, contact_id, visit_key, source_kind, source_name, search_keyword, referrer, landing_page, utm, page_views)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, 1)
-       ON CONFLICT (contact_id, visit_key) DO UPDATE SET page_views = visits.page_views + 1, last_seen_at = now()
-       RETURNING id, page_views, source_kind, invited_at`,
-      [inbox.workspaceId, inbox.id, contact.id, page.visitKey.slice(0, 64), src.kind, src.name, src.keyword, src.referrer, src.landingPage, JSON.stringify(src.utm)],
-    );
-    const pv = await one(
-      this.ctx.db,
-      'INSERT INTO page_views (workspace_id, visit_id, contact_id, url, title, page_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-      [inbox.workspaceId, visit.id, contact.id, url, page.title === undefined ? null : truncateText(page.title, MAX_PAGE_TITLE_CHARS), page.pageKey?.slice(0, 64) ?? null],
-    );
+    // a new visit is logged (visit.started: the reports' unique visitors); its further pages are not
+    const { visit, pv } = await runCommand(this.ctx, async (sql) => {
+      const visit = await one(
+        sql,
+        `INSERT INTO visits (workspace_id, inbox_id, contact_id, visit_key, source_kind, source_name, search_keyword, referrer, landing_page, utm, page_views)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, 1)
+         ON CONFLICT (contact_id, visit_key) DO UPDATE SET page_views = visits.page_views + 1, last_seen_at = now()
+         RETURNING id, page_views, source_kind, invited_at, started_at, (xmax = 0) AS inserted`,
+        [inbox.workspaceId, inbox.id, contact.id, page.visitKey.slice(0, 64), src.kind, src.name, src.keyword, src.referrer, src.landingPage, JSON.stringify(src.utm)],
+      );
+      const pv = await one(
+        sql,
+        'INSERT INTO page_views (workspace_id, visit_id, contact_id, url, title, page_key) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
+        [inbox.workspaceId, visit.id, contact.id, url, page.title === undefined ? null : truncateText(page.title, MAX_PAGE_TITLE_CHARS), page.pageKey?.slice(0, 64) ?? null],
+      );
+      const started = {
+        workspaceId: inbox.workspaceId,
+        actor: { type: 'customer' as const, id: contact.id },
+        data: { visitId: Number(visit.id), contactId: contact.id, inboxId: inbox.id, sourceKind: src.kind },
+        subject: { id: Number(visit.id), contactId: contact.id, inboxId: inbox.id, sourceKind: src.kind, startedAt: iso(visit.started_at) },
+      };
+      return { result: { visit, pv }, events: visit.inserted ? [pendingEvent('visit.started', started)] : [] };
+    });
     void this.announce(inbox.workspaceId, contact.id);
     return { visitId: visit.id, pageViewId: pv.id, pageViews: visit.page_views, fromSearch: visit.source_kind === 'search', invited: visit.invited_at !== null, path };
   }

@@ -26,3 +26,12 @@ export interface Invitation {
   message: string;
   agent: { id: number; name: string; agentNo: string | null } | null;
 }
+
+/** A visit as `visit.started` carries it: who, where from, and when it began. */
+export interface VisitStarted {
+  id: number;
+  contactId: number;
+  inboxId: number;
+  sourceKind: string;
+  startedAt: string;
+}
