@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS } from '../../test/helpers/env.js';
 import { useTestApp } from '../../test/helpers/suite.js';
+import { WsClient } from '../../test/helpers/ws.js';
 import { insertAgent } from '../commands/agents.js';
 import { insertInbox } from '../commands/inboxes.js';
 
@@ -11,7 +12,7 @@ import { insertInbox } from '../commands/inboxes.js';
  * copy, erasure, and another workspace's contacts staying out of reach.
  */
 describe.each(DB_KINDS)('客户画像 on %s', (kind) => {
-  const { t, a } = useTestApp(kind);
+  const { t, a } = useTestApp(kind, { listen: true });
   let supervisor = '';
   let agent = '';
   let qa = '';
@@ -348,6 +349,9 @@ describe.each(DB_KINDS)('客户画像 on %s', (kind) => {
     await post(`/contacts/${c.id}/orders`, { orderId: `ER-${suffix()}`, items: [{ name: '手机', quantity: 1 }], amount: 3999, status: '已完成', orderedAt: new Date().toISOString() });
     await patch(c.id, { company: '某公司', needs: { secret: '想要折扣' }, tags: ['老客户'] });
     const before = await t.db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1', [c.conversationId]);
+    // the customer's widget is open
+    const widget = await WsClient.connect(t.url);
+    expect((await widget.hello({ inboxToken: t.inbox.token, contactToken: c.contactToken })).type).toBe('ready');
     expect((await post(`/contacts/${c.id}/erase`, { confirm: true }, supervisor)).status).toBe(403);
     expect((await post(`/contacts/${c.id}/erase`, {})).status).toBe(400);
     const r = await post(`/contacts/${c.id}/erase`, { confirm: true });
@@ -361,8 +365,9 @@ describe.each(DB_KINDS)('客户画像 on %s', (kind) => {
     expect(order).toEqual({ items: [], amount: '3999.00' });
     const terms = await t.db.query(`SELECT 1 FROM message_terms t JOIN messages m ON m.id = t.message_id WHERE m.conversation_id = $1 AND m.sender_type = 'customer'`, [c.conversationId]);
     expect(terms).toHaveLength(0);
-    // the widget's token no longer works
+    // the widget's token no longer works, and the open widget is let go (it starts afresh)
     expect((await a.inject('GET', `${a.widgetBase}/conversations`, { contactToken: c.contactToken })).status).toBe(401);
+    await expect.poll(() => widget.closed).toEqual({ code: 4003, reason: 'erased' });
     const again = await post(`/contacts/${c.id}/erase`, { confirm: true });
     expect(again.status).toBe(409);
     expect((await patch(c.id, { name: '又来' })).status).toBe(409);

@@ -111,6 +111,10 @@ export class Delivery {
         return;
       case 'contact':
         this.broadcastAgents(msg.workspaceId, { type: 'contact', contact: msg.contact });
+        // an erased customer's open widgets are let go (their token no longer works): they start afresh
+        if (msg.contact.erasedAt) {
+          for (const c of this.customers.get(msg.contact.id) ?? []) if (c.workspaceId === msg.workspaceId) c.ws.close(4003, 'erased');
+        }
         return;
       case 'rating':
         this.broadcastAgents(msg.workspaceId, { type: 'rating', rating: msg.rating });
