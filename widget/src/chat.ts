@@ -55,7 +55,7 @@ export class Chat {
   private identity: Identity = {};
   /** The signed user's name / email / phone: the site's claims, sent with the identity only (prefill the pre-chat form). */
   private claims: Identity = {};
-  /** userId + timestamp of each signed identity this page sent: sent once (a page may identify on every route). */
+  /** Each signed identity (userId, timestamp, signature) this page sent: sent once (a page may identify on every route). */
   private readonly signed = new Set<string>();
   /** Signed identities go one after another; the first history load waits for those asked for at start. */
   private signing: Promise<void> = Promise.resolve();
@@ -221,7 +221,7 @@ export class Chat {
     }
     // Only the fields the server takes (it refuses others), as it types them.
     const body: SignedIdentity = { userId: String(userId), timestamp: Number(timestamp), signature: String(signature ?? ''), name, email, phone };
-    const key = `${body.userId}\n${body.timestamp}`;
+    const key = `${body.userId}\n${body.timestamp}\n${body.signature}`;
     if (this.signed.has(key)) return;
     this.signed.add(key);
     this.claims = { name, email, phone };
