@@ -23,4 +23,6 @@ export async function logIn(page: Page, baseUrl: string, email = ADMIN_EMAIL, pa
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('conv-list').waitFor();
+  // the workspace's first reads settle before the test clicks on (a click during them was lost once on a loaded runner)
+  await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
 }
