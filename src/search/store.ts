@@ -134,9 +134,19 @@ export interface ContactHit {
 export async function searchContacts(sql: Sql, q: { workspaceId: number; text: string; digits: string | null; filters: SearchFilters; limit: number }): Promise<ContactHit[]> {
   const f = q.filters;
   const like = `%${q.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  // the matching contacts first (by their own fields, or an order number through its index), then
+  // their newest conversation: a condition on the order found per contact would look up every contact's
   const rows = await sql.query(
-    `SELECT ct.id, ct.name, ct.phone, ct.email, o.order_id, cv.id AS conversation_id, cv.status
-     FROM contacts ct
+    `WITH matched AS (
+       SELECT ct.id FROM contacts ct
+       WHERE ct.workspace_id = $1 AND ct.merged_into IS NULL AND ($10::text[] IS NULL OR ct.tags @> $10::text[])
+         AND (ct.name ILIKE $2 OR ct.email ILIKE $2 OR ($3::text IS NOT NULL AND regexp_replace(coalesce(ct.phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%'))
+       UNION
+       SELECT ct.id FROM contact_orders co JOIN contacts ct ON ct.id = co.contact_id
+       WHERE co.workspace_id = $1 AND lower(co.order_id) = lower($9) AND ct.merged_into IS NULL AND ($10::text[] IS NULL OR ct.tags @> $10::text[])
+     )
+     SELECT ct.id, ct.name, ct.phone, ct.email, o.order_id, cv.id AS conversation_id, cv.status
+     FROM matched m JOIN contacts ct ON ct.id = m.id
      JOIN LATERAL (
        SELECT c.id, c.status FROM conversations c
        WHERE c.contact_id = ct.id AND ($5::bigint IS NULL OR c.inbox_id = $5) AND ($6::bigint IS NULL OR c.assignee_id = $6)
@@ -146,9 +156,6 @@ export async function searchContacts(sql: Sql, q: { workspaceId: number; text: s
      LEFT JOIN LATERAL (
        SELECT co.order_id FROM contact_orders co WHERE co.contact_id = ct.id AND lower(co.order_id) = lower($9) LIMIT 1
      ) o ON true
-     WHERE ct.workspace_id = $1 AND ct.merged_into IS NULL AND ($10::text[] IS NULL OR ct.tags @> $10::text[])
-       AND (ct.name ILIKE $2 OR ct.email ILIKE $2 OR ($3::text IS NOT NULL AND regexp_replace(coalesce(ct.phone, ''), '[^0-9]', '', 'g') LIKE '%' || $3 || '%')
-         OR o.order_id IS NOT NULL)
      ORDER BY cv.id DESC LIMIT $4`,
     [q.workspaceId, like, q.digits, q.limit, f.inboxId ?? null, f.agentId ?? null, f.groupId ?? null, f.status ?? null, q.text, f.tags?.length ? f.tags : null],
   );
