@@ -1,4 +1,4 @@
-import { createNlp, wordTokenizer, type NlpEngine, type NlpPack } from '../core/nlp/index.js';
+import { createNlp, Segmenter, trainForbiddenModel, wordTokenizer, type NlpEngine, type NlpPack, type Tokenizer } from '../core/nlp/index.js';
 import type { TermTools } from '../core/search/terms.js';
 import { jiebaSearchTokenizer, jiebaTokenizer } from './jieba.js';
 import { traditionalToSimplified } from './opencc.js';
@@ -29,12 +29,23 @@ export function createNlpEngine(locale = 'zh-CN', dir?: string): NlpEngine {
 export async function createNlpEngineInSteps(locale: string, pause: () => Promise<void>): Promise<NlpEngine> {
   const pack = loadPack(locale);
   await pause();
-  if (!isChinese(pack.locale)) return createNlp({ pack, tokenizer: wordTokenizer });
+  if (!isChinese(pack.locale)) {
+    await trainInSteps(pack, wordTokenizer, pause);
+    return createNlp({ pack, tokenizer: wordTokenizer });
+  }
   const tokenizer = jiebaTokenizer(pack.words);
   await pause();
   const convert = traditionalToSimplified();
   await pause();
+  await trainInSteps(pack, tokenizer, pause);
   return createNlp({ pack, tokenizer, convert });
+}
+
+/** The 禁语 model, an epoch at a time (the engine built next finds it trained). */
+async function trainInSteps(pack: NlpPack, tokenizer: Tokenizer, pause: () => Promise<void>): Promise<void> {
+  const segmenter = new Segmenter(tokenizer, pack);
+  const steps = trainForbiddenModel(pack, (text) => segmenter.tokens(text));
+  while (!steps.next().done) await pause();
 }
 
 let termTools: TermTools | undefined;

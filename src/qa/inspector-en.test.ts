@@ -72,7 +72,10 @@ describe('the English 质检 pack', () => {
     expect(fired(reply('Hurry up, I have other customers.'), 'forbidden.impatience')).toEqual([1]);
     expect(fired(reply('Why are you shouting at me?'), 'forbidden.defensiveness')).toEqual([1]);
     expect(fired(reply('It wasn’t me who made the mistake.'), 'forbidden.defensiveness')).toEqual([1]);
-    expect(fired(reply('None of your business.', "What's your agent number?"), 'forbidden.rudeness')).toEqual([1]);
+    expect(fired(reply('None of your business.'), 'forbidden.rudeness')).toEqual([1]);
+    // asked for the agent number, the same words are identity.refused, not also rudeness
+    expect(fired(reply('None of your business.', "What's your agent number?"), 'forbidden.rudeness')).toEqual([]);
+    expect(fired(reply('None of your business.', "What's your agent number?"), 'identity.refused')).toEqual([1]);
     expect(fired(reply("I won't give you my number."), 'forbidden.rudeness')).toEqual([1]);
     // near misses: an offer after a limit, a quoted form rejected, a referral by the agent themselves, the customer's own words
     const none = (messages: QaMessage[]) => inspect(messages).findings.filter((f) => f.rule.startsWith('forbidden.'));

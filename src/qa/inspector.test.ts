@@ -97,6 +97,11 @@ describe('the zh-CN 质检 pack', () => {
     expect(fired(conv([['customer', '你工号多少？'], ['agent', '这个不方便透露']]), 'identity.refused')).toEqual([1]);
     expect(fired(conv([['customer', '请问您怎么称呼'], ['agent', '您的问题我们会处理的']]), 'identity.refused')).toEqual([1]);
     expect(fired(conv([['customer', '你工号多少？'], ['agent', '我的工号是 1024，请问还有什么可以帮您']]), 'identity.refused')).toEqual([]);
+    // Evading the 工号 is identity.refused, not also 禁语 rudeness for the same message (the 禁语
+    // detector alone calls it rudeness, docs/nlp-labelling.md); rudeness elsewhere still counts.
+    const evaded = conv([['customer', '你工号多少？'], ['agent', '工号不方便透露'], ['customer', '？？'], ['agent', '你是不是脑子有问题']]);
+    expect(fired(evaded, 'identity.refused')).toEqual([1]);
+    expect(fired(evaded, 'forbidden.rudeness')).toEqual([3]);
   });
 
   it('timing: first response over 60 s, a reply gap over 180 s', () => {

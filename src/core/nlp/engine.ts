@@ -41,7 +41,7 @@ export class NlpEngine {
     const featuresOf = (normalisedText: string) => features(this.segmenter.tokens(normalisedText), normalisedText);
     this.emotion = new EmotionAnalyzer(pack, featuresOf);
     this.signals = new SignalDetector(pack);
-    this.forbidden = new ForbiddenDetector(pack, featuresOf);
+    this.forbidden = new ForbiddenDetector(pack, (normalisedText) => this.segmenter.tokens(normalisedText));
     this.retrain([]);
   }
 

@@ -66,14 +66,27 @@ export const nlpPackSchema = z.object({
     ),
     suggestions: z.record(z.enum(FORBIDDEN_CATEGORIES), z.object({ pattern: z.enum(POLITE_PATTERNS), text: z.string().min(1) })),
     /**
-     * Example agent clauses per category, and innocent ones under `none`, for a naive Bayes model
-     * that reads each clause no rule matched: paraphrases the rules do not cover. Its span is the clause.
+     * Example agent clauses per category, and innocent ones under `none`, for the learned model
+     * (with forbiddenLines): it reads each clause, reports forbidden ones no rule matched, and may veto a rule's match.
      */
     examples: z.partialRecord(z.enum([...FORBIDDEN_CATEGORIES, 'none']), z.array(z.string().min(1))).default({}),
     learnedThreshold: z.number().min(0).max(1).default(0.85),
+    /** P(forbidden) the model must give a rule's clause for the rule's match to stand (0: rules always stand). */
+    confirmThreshold: z.number().min(0).max(1).default(0),
+    /** The same in a message that offers help (matches learnedUnless), where innocent uses of a marked word mostly are; default confirmThreshold. */
+    confirmThresholdOffered: z.number().min(0).max(1).optional(),
+    /** P(forbidden) at which the model reports a clause even in a message matching learnedUnless (1: never). */
+    overruleThreshold: z.number().min(0).max(1).default(1),
     /** The model stays silent on a message matching this (the agent already offers help: 我帮您, 您可以…). */
     learnedUnless: z.string().optional(),
   }),
+  /**
+   * Labelled agent messages for the 禁语 model (forbidden-lines.json): the whole message as typed,
+   * its label, and for a forbidden one the exact part that is forbidden (the rest trains as innocent).
+   */
+  forbiddenLines: z
+    .array(z.object({ text: z.string().min(1), label: z.enum([...FORBIDDEN_CATEGORIES, 'none']), span: z.string().min(1).optional() }))
+    .default([]),
 });
 
 export type NlpPack = z.output<typeof nlpPackSchema>;
