@@ -11,7 +11,7 @@ import { inspectMessages } from '../qa/inspector.js';
  * (a natural mix; never read). A finding counts as right when its rule and the message it points at
  * (null for the conversation as a whole) are both the label's.
  */
-export const QA_HALVES = ['tune', 'heldout', 'blind1', 'blind2', 'blind3', 'blind4'] as const;
+export const QA_HALVES = ['tune', 'heldout', 'blind1', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6'] as const;
 export type QaHalf = (typeof QA_HALVES)[number];
 
 export interface LabelledConversation {

@@ -1,7 +1,8 @@
-import { createNlp, Segmenter, trainForbiddenModel, wordTokenizer, type NlpEngine, type NlpPack, type Tokenizer } from '../core/nlp/index.js';
+import { createNlp, wordTokenizer, type NlpEngine, type NlpPack } from '../core/nlp/index.js';
 import type { TermTools } from '../core/search/terms.js';
 import { jiebaSearchTokenizer, jiebaTokenizer } from './jieba.js';
 import { traditionalToSimplified } from './opencc.js';
+import { prepareForbiddenModel, prepareForbiddenModelInSteps } from './model-cache.js';
 import { loadPack } from './packs.js';
 
 export { jiebaTokenizer } from './jieba.js';
@@ -12,7 +13,12 @@ const isChinese = (locale: string) => locale.toLowerCase().startsWith('zh');
 
 /** The engine for a pack: jieba and OpenCC for Chinese packs, the word tokenizer otherwise. */
 export function engineForPack(pack: NlpPack): NlpEngine {
-  if (isChinese(pack.locale)) return createNlp({ pack, tokenizer: jiebaTokenizer(pack.words), convert: traditionalToSimplified() });
+  if (isChinese(pack.locale)) {
+    const tokenizer = jiebaTokenizer(pack.words);
+    prepareForbiddenModel(pack, tokenizer);
+    return createNlp({ pack, tokenizer, convert: traditionalToSimplified() });
+  }
+  prepareForbiddenModel(pack, wordTokenizer);
   return createNlp({ pack, tokenizer: wordTokenizer });
 }
 
@@ -30,22 +36,15 @@ export async function createNlpEngineInSteps(locale: string, pause: () => Promis
   const pack = loadPack(locale);
   await pause();
   if (!isChinese(pack.locale)) {
-    await trainInSteps(pack, wordTokenizer, pause);
+    await prepareForbiddenModelInSteps(pack, wordTokenizer, pause);
     return createNlp({ pack, tokenizer: wordTokenizer });
   }
   const tokenizer = jiebaTokenizer(pack.words);
   await pause();
   const convert = traditionalToSimplified();
   await pause();
-  await trainInSteps(pack, tokenizer, pause);
+  await prepareForbiddenModelInSteps(pack, tokenizer, pause);
   return createNlp({ pack, tokenizer, convert });
-}
-
-/** The 禁语 model, an epoch at a time (the engine built next finds it trained). */
-async function trainInSteps(pack: NlpPack, tokenizer: Tokenizer, pause: () => Promise<void>): Promise<void> {
-  const segmenter = new Segmenter(tokenizer, pack);
-  const steps = trainForbiddenModel(pack, (text) => segmenter.tokens(text));
-  while (!steps.next().done) await pause();
 }
 
 let termTools: TermTools | undefined;

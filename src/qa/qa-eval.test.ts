@@ -6,22 +6,27 @@ import { evaluateQa, loadQaHalf, type QaHalf } from '../evaluation/qa-evaluation
  * printed when committed, so a change that makes inspection worse on any set fails here.
  * tune: the pack was adjusted on its errors. heldout: run once, then read (tuning data since).
  * blind1: run once before any change, its error categories then described (half blind).
- * blind2 (written to be hard: 禁语 without marked words), blind3 and blind4 (a natural mix): each
+ * blind2 (written to be hard: 禁语 without marked words), blind3 to blind6 (a natural mix): each
  * written by someone who read only docs/quality-inspection.md, the labelling guide and METHOD.md,
- * never read. The first runs are in docs/quality-inspection.md ("Figures").
+ * never read; blind5 and blind6 were run once, after the last change to the detector. The first
+ * runs are in docs/quality-inspection.md ("Figures").
  */
 const floors: Record<QaHalf, { conversations: number; forbidden: [number, number]; openingClosing: [number, number] }> = {
   // committed at: 禁语 P 100% R 100%; opening/closing/identity 100% / 100%
   tune: { conversations: 24, forbidden: [0.95, 0.95], openingClosing: [0.97, 0.97] },
   heldout: { conversations: 24, forbidden: [0.95, 0.95], openingClosing: [0.97, 0.97] },
-  // 禁语 97.5% / 88.6%; opening/closing/identity 90.6% / 100%
+  // 禁语 97.6% / 90.9%; opening/closing/identity 90.6% / 100%
   blind1: { conversations: 48, forbidden: [0.93, 0.86], openingClosing: [0.88, 0.97] },
-  // 禁语 89.7% / 65.0% (first run with the learned model 89.3% / 62.5%; rules alone 58.3% / 52.5%); 96.1% / 88.1%
-  blind2: { conversations: 48, forbidden: [0.86, 0.6], openingClosing: [0.93, 0.85] },
-  // 禁语 87.5% / 87.5% (first run the same); 93.8% / 96.2%
-  blind3: { conversations: 48, forbidden: [0.84, 0.84], openingClosing: [0.91, 0.93] },
-  // 禁语 90.0% / 80.0% (first run 92.5% / 82.2%); 89.7% / 93.3%
-  blind4: { conversations: 48, forbidden: [0.86, 0.76], openingClosing: [0.87, 0.9] },
+  // 禁语 83.9% / 65.0% (rules and naive Bayes: 58.3% / 52.5%); 96.1% / 88.1%
+  blind2: { conversations: 48, forbidden: [0.8, 0.6], openingClosing: [0.93, 0.85] },
+  // 禁语 89.1% / 85.4% (first run 87.5% / 87.5%); 93.8% / 96.2%
+  blind3: { conversations: 48, forbidden: [0.85, 0.81], openingClosing: [0.91, 0.93] },
+  // 禁语 94.9% / 82.2% (first run 92.5% / 82.2%); 89.7% / 93.3%
+  blind4: { conversations: 48, forbidden: [0.9, 0.78], openingClosing: [0.87, 0.9] },
+  // first run, the figure: 禁语 85.1% / 90.9%; 95.2% / 97.5%
+  blind5: { conversations: 48, forbidden: [0.8, 0.86], openingClosing: [0.92, 0.94] },
+  // first run, the figure: 禁语 91.1% / 93.2%; 93.3% / 98.0%
+  blind6: { conversations: 48, forbidden: [0.87, 0.89], openingClosing: [0.9, 0.95] },
 };
 
 describe('质检 evaluation (qa/eval/zh-CN)', () => {

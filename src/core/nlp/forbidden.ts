@@ -221,7 +221,7 @@ export function textFeatures(clauses: Clause[], tokens: (normalisedText: string)
   return [...out];
 }
 
-type ForbiddenPack = Pick<NlpPack, 'forbidden'> & { forbiddenLines?: NlpPack['forbiddenLines'] };
+type ForbiddenPack = Pick<NlpPack, 'forbidden'> & Partial<Pick<NlpPack, 'forbiddenLines' | 'words' | 'stopWords' | 'synonyms'>>;
 
 /**
  * Training rows from the pack: each example line under its label, clause by clause; each
@@ -256,13 +256,52 @@ function* rowsInSteps(pack: ForbiddenPack, tokens: (normalisedText: string) => s
 /** Trained models by their training data: every engine of a process built from the same pack shares one. */
 const models = new Map<string, SoftmaxRegression<Label>>();
 
+/** Keys by pack object and options (a pack is not changed once loaded; an edit loads a new one). */
+const keys = new WeakMap<object, Map<string, string | undefined>>();
+
 function modelKey(pack: ForbiddenPack, options: LinearOptions | undefined): string | undefined {
+  const optionsKey = JSON.stringify(options ?? null);
+  let byOptions = keys.get(pack);
+  if (!byOptions) keys.set(pack, (byOptions = new Map()));
+  if (!byOptions.has(optionsKey)) byOptions.set(optionsKey, computeModelKey(pack, options));
+  return byOptions.get(optionsKey);
+}
+
+function computeModelKey(pack: ForbiddenPack, options: LinearOptions | undefined): string | undefined {
   const examples = pack.forbidden.examples;
   const lines = pack.forbiddenLines ?? [];
   const hasNone = (examples.none?.length ?? 0) > 0 || lines.some((l) => l.label === 'none');
   const hasForbidden = Object.entries(examples).some(([l, e]) => l !== 'none' && e.length) || lines.some((l) => l.label !== 'none');
-  return hasNone && hasForbidden ? JSON.stringify([examples, lines, options ?? null]) : undefined;
+  // The segmentation (the pack's words, stop words and synonyms) decides the features too.
+  return hasNone && hasForbidden ? JSON.stringify([examples, lines, options ?? null, pack.words ?? [], pack.stopWords ?? [], pack.synonyms ?? []]) : undefined;
 }
+
+/**
+ * What the pack's 禁语 model is trained from, as one string (undefined: the pack trains none). An
+ * adapter may keep a trained model under a hash of it and hand it back with `keepForbiddenModel`.
+ */
+export function forbiddenModelKey(pack: ForbiddenPack, options?: LinearOptions): string | undefined {
+  const key = modelKey(pack, options);
+  return key === undefined ? undefined : `${MODEL_FORMAT}:${key}`;
+}
+
+/** Whether this process already holds the pack's trained model. */
+export function forbiddenModelReady(pack: ForbiddenPack): boolean {
+  const key = modelKey(pack, undefined);
+  return key === undefined || models.has(key);
+}
+
+/** Hands the detector a model trained earlier from the same pack (forbiddenModelKey). */
+export function keepForbiddenModel(pack: ForbiddenPack, model: SoftmaxRegression<Label>, options?: LinearOptions): void {
+  const key = modelKey(pack, options);
+  if (key !== undefined) models.set(key, model);
+}
+
+/** Character n-grams seen once are noise, and most of the model's size. */
+const TRAINING: LinearOptions = { minCount: 2 };
+
+/** Bumped when the features or the training change, so a model kept by an older version is not reused. */
+const MODEL_FORMAT = 'forbidden-clauses-v1';
 
 /**
  * Trains the pack's 禁语 model one epoch per step (each a few tens of ms), so a server that warms
@@ -277,7 +316,7 @@ export function* trainForbiddenModel(pack: ForbiddenPack, tokens: (normalisedTex
   const rows: { label: Label; features: string[] }[] = [];
   yield* rowsInSteps(pack, tokens, rows);
   yield;
-  yield* model.training(rows, options);
+  yield* model.training(rows, { ...TRAINING, ...options });
   if (models.size >= 8) models.delete(models.keys().next().value!);
   models.set(key, model);
   return model;

@@ -5,7 +5,7 @@ export { Segmenter, features, wordTokenizer } from './tokenize.js';
 export { NaiveBayes, type Prediction } from './classifier.js';
 export { EmotionAnalyzer } from './emotion.js';
 export { SignalDetector } from './signals.js';
-export { ForbiddenDetector, trainForbiddenModel, type ForbiddenTuning } from './forbidden.js';
+export { ForbiddenDetector, forbiddenModelKey, forbiddenModelReady, keepForbiddenModel, trainForbiddenModel, type ForbiddenTuning } from './forbidden.js';
 export { SoftmaxRegression, type LinearOptions } from './linear.js';
 export { NlpEngine, createNlp, type NlpEngineOptions, type IntentExample } from './engine.js';
 export { evaluate, evaluateDetection, type EvalReport, type DetectionReport, type LabelledLine } from './evaluate.js';

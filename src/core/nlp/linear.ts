@@ -11,6 +11,8 @@ export interface LinearOptions {
   /** AdaGrad base step. */
   rate?: number;
   seed?: number;
+  /** Features seen in fewer examples than this are left out (rare n-grams: noise, and most of the model's size). */
+  minCount?: number;
   /** Per-label example weights (a label whose errors cost more, or that is rarer). */
   labelWeight?: Partial<Record<string, number>>;
 }
@@ -38,15 +40,18 @@ export class SoftmaxRegression<L extends string> {
 
   /** Training as steps: yields after each epoch (a caller may pause there); the model is usable when it ends. */
   *training(examples: { label: L; features: string[]; weight?: number }[], options: LinearOptions = {}): Generator<void, void> {
-    const { epochs = 6, l2 = 1e-5, rate = 0.3, seed = 7, labelWeight = {} } = options;
+    const { epochs = 6, l2 = 1e-5, rate = 0.3, seed = 7, labelWeight = {}, minCount = 1 } = options;
     this.labels = [...new Set(examples.map((e) => e.label))].sort();
     const k = this.labels.length;
     const index = new Map(this.labels.map((l, i) => [l, i]));
     const ids = new Map<string, number>();
+    const seen = new Map<string, number>();
+    if (minCount > 1) for (const e of examples) for (const name of new Set(e.features)) seen.set(name, (seen.get(name) ?? 0) + 1);
     const rows: { y: number; f: Int32Array; w: number }[] = [];
     for (const e of examples) {
       const f: number[] = [];
       for (const name of new Set(e.features)) {
+        if (minCount > 1 && seen.get(name)! < minCount) continue;
         let id = ids.get(name);
         if (id === undefined) ids.set(name, (id = ids.size));
         f.push(id * k);
@@ -99,6 +104,37 @@ export class SoftmaxRegression<L extends string> {
     this.ids = ids;
     this.weights = weights;
     this.bias = bias;
+  }
+
+  /**
+   * The trained model as bytes (its labels and feature names as JSON, then the weights as 32-bit
+   * floats), so a process can reuse a model another trained instead of training again.
+   */
+  toBytes(): Uint8Array {
+    const names = [...this.ids.keys()];
+    const header = new TextEncoder().encode(JSON.stringify({ labels: this.labels, names, bias: [...this.bias] }));
+    const weights = Float32Array.from(this.weights);
+    const out = new Uint8Array(4 + header.length + ((4 - (header.length % 4)) % 4) + weights.byteLength);
+    new DataView(out.buffer).setUint32(0, header.length, true);
+    out.set(header, 4);
+    out.set(new Uint8Array(weights.buffer), out.length - weights.byteLength);
+    return out;
+  }
+
+  /** A model from toBytes(); throws on bytes that are not one. */
+  static fromBytes<L extends string>(bytes: Uint8Array): SoftmaxRegression<L> {
+    const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true);
+    const { labels, names, bias } = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length))) as { labels: L[]; names: string[]; bias: number[] };
+    const start = 4 + length + ((4 - (length % 4)) % 4);
+    if ((bytes.length - start) / 4 !== names.length * labels.length) throw new Error('not a saved model: its weights do not match its features');
+    // A copy at offset 0 (a Buffer's slice shares its parent's memory, and floats need 4-byte alignment).
+    const weights = new Float32Array(Uint8Array.prototype.slice.call(bytes, start).buffer);
+    const model = new SoftmaxRegression<L>();
+    model.labels = labels;
+    model.ids = new Map(names.map((n, i) => [n, i]));
+    model.weights = Float64Array.from(weights);
+    model.bias = Float64Array.from(bias);
+    return model;
   }
 
   predict(features: string[]): LinearPrediction<L> {
