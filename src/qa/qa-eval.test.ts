@@ -6,10 +6,10 @@ import { evaluateQa, loadQaHalf, type QaHalf } from '../evaluation/qa-evaluation
  * printed when committed, so a change that makes inspection worse on any set fails here.
  * tune: the pack was adjusted on its errors. heldout: run once, then read (tuning data since).
  * blind1: run once before any change, its error categories then described (half blind).
- * blind2 (written to be hard: 禁语 without marked words), blind3 to blind6 (a natural mix): each
+ * blind2 (written to be hard: 禁语 without marked words), blind3 to blind8 (a natural mix): each
  * written by someone who read only docs/quality-inspection.md, the labelling guide and METHOD.md,
- * never read; blind5 and blind6 were run once, after the last change to the detector. The first
- * runs are in docs/quality-inspection.md ("Figures").
+ * never read; blind5 to blind8 were run after the last change to the detector (blind7 and blind8
+ * also with a candidate model that was not kept). The first runs are in docs/quality-inspection.md ("Figures").
  */
 const floors: Record<QaHalf, { conversations: number; forbidden: [number, number]; openingClosing: [number, number] }> = {
   // committed at: 禁语 P 100% R 100%; opening/closing/identity 100% / 100%
@@ -27,6 +27,10 @@ const floors: Record<QaHalf, { conversations: number; forbidden: [number, number
   blind5: { conversations: 48, forbidden: [0.8, 0.86], openingClosing: [0.92, 0.94] },
   // first run, the figure: 禁语 91.1% / 93.2%; 93.3% / 98.0%
   blind6: { conversations: 48, forbidden: [0.87, 0.89], openingClosing: [0.9, 0.95] },
+  // this model's first run: 禁语 90.0% / 87.8%; 90.7% / 93.2% (a model trained on two more writers' lines read 85.7% / 87.8%)
+  blind7: { conversations: 48, forbidden: [0.86, 0.83], openingClosing: [0.87, 0.9] },
+  // this model's first run: 禁语 82.6% / 88.4%; 93.3% / 98.8% (the other model 90.5% / 88.4%)
+  blind8: { conversations: 48, forbidden: [0.78, 0.84], openingClosing: [0.9, 0.95] },
 };
 
 describe('质检 evaluation (qa/eval/zh-CN)', () => {
