@@ -3,7 +3,7 @@ import { toStoredEvent } from '../storage/events.js';
 import { api } from '../../test/helpers/api.js';
 import { QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { consumersCaughtUp, conversation, onlineAgent, setReception, visitor, waitFor } from '../../test/helpers/reception.js';
+import { receptionCaughtUp, conversation, onlineAgent, setReception, visitor, waitFor } from '../../test/helpers/reception.js';
 import { useTestApp } from '../../test/helpers/suite.js';
 import { botConsumer } from './bot.js';
 
@@ -184,7 +184,7 @@ describe.each(DB_KINDS)('the knowledge-base bot on %s', (kind) => {
   it('a redelivered customer message writes nothing more', async () => {
     const c = await botChat();
     const { sent } = await c.ask('退款的问题');
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     const before = await allMessages(t, c.id);
     const [un] = await t.db.query(`SELECT count FROM knowledge_unanswered WHERE question = '退款的问题'`);
     const [row] = await t.db.query(`SELECT * FROM events WHERE type = 'message.created' AND (data->>'messageId')::bigint = $1`, [sent.id]);
@@ -201,7 +201,7 @@ describe.each(DB_KINDS)('the knowledge-base bot on %s', (kind) => {
     const { reply } = await c.ask('转人工');
     expect(reply.meta.bot).toEqual({ kind: 'handoff', reason: 'asked' });
     expect(reply.content).toContain('留言');
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     expect((await conversation(t, c.id)).handler).toBe('bot');
     // and an unknown question says so, without offering 转人工
     const none = (await c.ask('量子纠缠的原理')).reply;

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { consumersCaughtUp, conversation, setReception, waitFor } from '../../test/helpers/reception.js';
+import { receptionCaughtUp, conversation, setReception, waitFor } from '../../test/helpers/reception.js';
 import { useTestApp } from '../../test/helpers/suite.js';
 
 const messagesOf = async (t: TestApp, id: number) =>
@@ -116,7 +116,7 @@ describe.each(DB_KINDS)('one welcome, in the customer’s language, on %s', (kin
     const msgs = await waitFor(() => messagesOf(t, c.id), (m) => m.some((x) => x.senderType === 'bot'));
     expect(msgs[0].content).toBe('您好！');
     expect(msgs.find((x) => x.senderType === 'bot')!.content).toMatch(/virtual assistant/);
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     expect((await messagesOf(t, c.id)).some((m) => m.content === 'unused')).toBe(false);
     await t.db.query(`UPDATE conversations SET status = 'resolved'`);
   });

@@ -3,7 +3,7 @@ import { api } from '../../test/helpers/api.js';
 import { QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { countedTestApp } from '../../test/helpers/counted-app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { consumersCaughtUp, waitFor } from '../../test/helpers/reception.js';
+import { receptionCaughtUp, waitFor } from '../../test/helpers/reception.js';
 
 describe.each(DB_KINDS)('offline reply (留言) on %s', (kind) => {
   let t: TestApp;
@@ -20,10 +20,10 @@ describe.each(DB_KINDS)('offline reply (留言) on %s', (kind) => {
     const messages = async () => (await a.inject('GET', `${a.widgetBase}/conversations/${conv.id}/messages?after=0`, { contactToken })).body.messages as { senderType: string; content: string }[];
     expect((await a.customerSend(contactToken, conv.id, '我想退货')).status).toBe(201);
     await waitFor(messages, (m) => m.some((x) => x.senderType === 'system'));
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     statements.length = 0;
     for (let i = 0; i < 10; i++) expect((await a.customerSend(contactToken, conv.id, `补充 ${i}`)).status).toBe(201);
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     // before: each message read the conversation and looked for the reply (20 statements)
     expect(statements.filter((s) => /client_message_id = \$2/.test(s) && /SELECT 1 FROM messages/.test(s)).length).toBe(0);
     const all = await messages();

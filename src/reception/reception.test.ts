@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { QUIET_RECEPTION, type TestApp } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { consumersCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
+import { receptionCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
 import { useTestApp } from '../../test/helpers/suite.js';
 
 const messagesOf = async (t: TestApp, id: number) =>
@@ -24,7 +24,7 @@ describe.each(DB_KINDS)('reception on %s', (kind) => {
     await a.customerSend(v.contactToken, c.id, '我想退货');
     await waitFor(() => messagesOf(t, c.id), (m) => m.length === 3); // the reply follows the message (a consumer)
     await a.customerSend(v.contactToken, c.id, '地址是哪里?');
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     const msgs = await messagesOf(t, c.id);
     expect(msgs.map((m) => [m.senderType, m.content])).toEqual([
       ['system', '欢迎光临!'],

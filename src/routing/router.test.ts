@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { consumersCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
+import { receptionCaughtUp, conversation, onlineAgent, setReception, startConversation, visitor, waitFor } from '../../test/helpers/reception.js';
 import { WsClient } from '../../test/helpers/ws.js';
 import { useTestApp } from '../../test/helpers/suite.js';
 
@@ -187,7 +187,7 @@ describe.each(DB_KINDS)('routing on %s', (kind) => {
     other.ws.send({ type: 'presence', availability: 'away' });
     await waitFor(() => t.db.query('SELECT availability FROM agents WHERE id = $1', [other.id]), (r) => r[0].availability === 'away');
     await resolve(other.token, held[1].id);
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     expect((await conversation(t, cr.id)).assigneeId).toBeNull();
     // back online: the waiting customer is served at once
     other.ws.send({ type: 'presence', availability: 'online' });

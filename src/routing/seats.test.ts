@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { api } from '../../test/helpers/api.js';
 import { testDb } from '../../test/helpers/app.js';
 import { DB_KINDS } from '../../test/helpers/env.js';
-import { consumersCaughtUp, conversation, onlineAgent, visitor, waitFor } from '../../test/helpers/reception.js';
+import { receptionCaughtUp, conversation, onlineAgent, visitor, waitFor } from '../../test/helpers/reception.js';
 import { bootstrap } from '../bootstrap.js';
 import { migrate } from '../storage/migrate.js';
 import { useTestApp } from '../../test/helpers/suite.js';
@@ -40,7 +40,7 @@ describe.each(DB_KINDS)('seats on %s', (kind) => {
     await a.inject('POST', `/api/v1/conversations/${first.body.id}/status`, { token: t.adminToken, payload: { status: 'open' } });
 
     // nothing routed it: no seat taken, no queue place
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     expect(await loadOf(agent.id)).toBe(0);
     expect(await conversation(t, first.body.id)).toMatchObject({ handler: 'human', assigneeId: null, queuedAt: null });
 
@@ -78,7 +78,7 @@ describe.each(DB_KINDS)('seats on %s', (kind) => {
     await t.db.query(`UPDATE agents SET max_concurrent = 0`);
     const v = track(await visitor(t));
     const c = (await open(v.contactToken)).body;
-    await consumersCaughtUp(t);
+    await receptionCaughtUp(t);
     expect(await conversation(t, c.id)).toMatchObject({ queuedAt: null, assigneeId: null });
     await a.customerSend(v.contactToken, c.id, '有人吗');
     await waitFor(() => conversation(t, c.id), (x) => x.queuedAt !== null);

@@ -102,15 +102,23 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms
 }
 
 /**
- * Waits until the durable consumers (or those named) have handled the events committed so far
- * (lag 0), bounded. Without names: every consumer but the two on the analysis thread (质检 and
- * the message analysis), which runs at nice 10 and first loads the NLP engine: a machine busy
- * with other suites can starve it for seconds. A test that needs them names them.
+ * Waits until every durable consumer (or those named) has handled the events committed so
+ * far (lag 0), bounded. Name the ones a test needs: 质检 and the analysis run on a thread at
+ * nice 10, which a machine busy with other suites can starve for seconds.
  */
-const ANALYSIS_THREAD = ['assist.analysis', 'qa.inspection'];
-
 export async function consumersCaughtUp(t: TestApp, ms = 5000, names?: string[]): Promise<void> {
   const runner = t.app.zhike.events.consumers!;
-  const waited = (name: string) => (names ? names.includes(name) : !ANALYSIS_THREAD.includes(name));
-  await waitFor(() => runner.figures(), (figures) => figures.every((f) => f.lagEvents === 0 || !waited(f.name)), ms);
+  await waitFor(() => runner.figures(), (figures) => figures.every((f) => f.lagEvents === 0 || (names !== undefined && !names.includes(f.name))), ms);
+}
+
+/** The consumers on the analysis thread (it first loads the NLP engine, at nice 10). */
+const ANALYSIS_THREAD = ['assist.analysis', 'qa.inspection'];
+
+/**
+ * Every consumer but the analysis thread's: what reception and routing tests wait for, so a
+ * starved analysis thread (which they do not need) does not time them out.
+ */
+export async function receptionCaughtUp(t: TestApp, ms = 5000): Promise<void> {
+  const names = (await t.app.zhike.events.consumers!.figures()).map((f) => f.name).filter((n) => !ANALYSIS_THREAD.includes(n));
+  await consumersCaughtUp(t, ms, names);
 }
