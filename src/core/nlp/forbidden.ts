@@ -138,14 +138,31 @@ function reading(model: SoftmaxRegression<Label>, features: string[]): { p: numb
   return { p: 1 - (prediction.posterior.none ?? 0), category };
 }
 
-/** Each clause's features (textFeatures of the clause) with its neighbours' words. */
+/**
+ * The model's features of each clause: its words, the words marked by whether a negation came
+ * before them in the clause ("不负责" is blame, "我们也负责" an assurance: they share 负责, not 负责
+ * after 不), word pairs, character 1-3-grams (Chinese letters and digits, with ^ and $ at the
+ * ends: robust to segmentation and typos), the mark that ends it (a rhetorical "?", a curt "!"),
+ * and the words of the clauses before and after it (the apology or the offer around a "不行").
+ */
 export function clauseFeatures(clauses: Clause[], tokens: (normalisedText: string) => string[]): string[][] {
   const words = clauses.map((c) => tokens(c.text));
   return clauses.map((clause, i) => {
-    const out = textFeatures([clause], tokens, words[i]);
-    for (const w of i > 0 ? words[i - 1] : ['^']) out.push(`pw:${w}`);
-    for (const w of i + 1 < clauses.length ? words[i + 1] : ['$']) out.push(`nw:${w}`);
-    return out;
+    const out = new Set<string>();
+    const own = words[i];
+    let negated = false;
+    for (let k = 0; k < own.length; k++) {
+      out.add(`w:${own[k]}`);
+      if (k + 1 < own.length) out.add(`ww:${own[k]}|${own[k + 1]}`);
+      if (NEGATION.test(own[k])) negated = true;
+      else out.add(`${negated ? 'n' : 'p'}:${own[k]}`);
+    }
+    if (clause.mark) out.add(`end:${clause.mark}`);
+    const chars = ['^', ...[...clause.text].filter((c) => GRAM.test(c)), '$'];
+    for (let n = 1; n <= 3; n++) for (let k = 0; k + n <= chars.length; k++) out.add(`c:${chars.slice(k, k + n).join('')}`);
+    for (const w of i > 0 ? words[i - 1] : ['^']) out.add(`pw:${w}`);
+    for (const w of i + 1 < clauses.length ? words[i + 1] : ['$']) out.add(`nw:${w}`);
+    return [...out];
   });
 }
 
@@ -192,51 +209,15 @@ const HAN = /\p{Script=Han}/u;
 const NEGATION = /^(?:不|没|别|非|未|无|莫|甭|勿)/;
 const GRAM = /[\p{Script=Han}a-z0-9]/u;
 
-/**
- * The model's features of a text (its clauses): the words and word pairs of each clause, the
- * character 1-3-grams (Chinese letters and digits, with ^, | and $ at the start, between clauses
- * and at the end: robust to segmentation and typos), and the marks that end clauses (a
- * rhetorical "?", a curt "!").
- */
-export function textFeatures(clauses: Clause[], tokens: (normalisedText: string) => string[], known?: string[]): string[] {
-  const out = new Set<string>();
-  const chars: string[] = ['^'];
-  for (const [i, clause] of clauses.entries()) {
-    const words = known && clauses.length === 1 ? known : tokens(clause.text);
-    // Each word also with whether a negation came before it in the clause: "不负责" (blame) and
-    // "我们也负责" (an assurance) share 负责, not 负责 after 不.
-    let negated = false;
-    for (let k = 0; k < words.length; k++) {
-      out.add(`w:${words[k]}`);
-      if (k + 1 < words.length) out.add(`ww:${words[k]}|${words[k + 1]}`);
-      if (NEGATION.test(words[k])) negated = true;
-      else out.add(`${negated ? 'n' : 'p'}:${words[k]}`);
-    }
-    if (i > 0) chars.push('|');
-    for (const c of clause.text) if (GRAM.test(c)) chars.push(c);
-    if (clause.mark) out.add(`end:${clause.mark}`);
-  }
-  chars.push('$');
-  for (let n = 1; n <= 3; n++) for (let k = 0; k + n <= chars.length; k++) out.add(`c:${chars.slice(k, k + n).join('')}`);
-  return [...out];
-}
-
 type ForbiddenPack = Pick<NlpPack, 'forbidden'> & Partial<Pick<NlpPack, 'forbiddenLines' | 'words' | 'stopWords' | 'synonyms'>>;
 
 /**
- * Training rows from the pack: each example line under its label, clause by clause; each
- * labelled agent message (forbiddenLines) clause by clause, the clauses its span touches under
- * its label and the others as `none` (the polite parts around a forbidden one).
+ * Training rows from the pack, yielding every few hundred lines: each example line under its
+ * label, clause by clause; each labelled agent message (forbiddenLines) clause by clause, the
+ * clauses its span touches under its label and the others as `none` (the polite parts around a
+ * forbidden one).
  */
-export function trainingRows(pack: ForbiddenPack, tokens: (normalisedText: string) => string[]): { label: Label; features: string[] }[] {
-  const rows: { label: Label; features: string[] }[] = [];
-  for (const _ of rowsInSteps(pack, tokens, rows));
-  return rows;
-}
-
-/** trainingRows into `rows`, yielding every few hundred lines. */
 function* rowsInSteps(pack: ForbiddenPack, tokens: (normalisedText: string) => string[], rows: { label: Label; features: string[] }[]): Generator<void, void> {
-  // Each clause with its neighbours' words, under the label where the span touches it, else `none`.
   const add = (text: string, label: Label, span?: [number, number]) => {
     const clauses = clausesOf(normaliseExample(text));
     for (const [i, features] of clauseFeatures(clauses, tokens).entries()) {
