@@ -58,27 +58,20 @@ const tokensOf = (pack: NlpPack, tokenizer: Tokenizer) => {
   return (text: string) => segmenter.tokens(text);
 };
 
-/** Makes the pack's 禁语 model ready for the engine about to be built: from the cache, or trained now and kept there. */
-export function prepareForbiddenModel(pack: NlpPack, tokenizer: Tokenizer): void {
+/** The pack's 禁语 model from the cache, or trained (a step per epoch) and kept there. */
+function* prepare(pack: NlpPack, tokenizer: Tokenizer): Generator<void, void> {
   if (forbiddenModelReady(pack)) return;
   const file = fileFor(pack);
   if (!file || load(pack, file)) return;
-  const steps = trainForbiddenModel(pack, tokensOf(pack, tokenizer));
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return save(file, step.value);
-  }
+  save(file, yield* trainForbiddenModel(pack, tokensOf(pack, tokenizer)));
+}
+
+/** Makes the pack's 禁语 model ready for the engine about to be built: from the cache, or trained now and kept there. */
+export function prepareForbiddenModel(pack: NlpPack, tokenizer: Tokenizer): void {
+  for (const _ of prepare(pack, tokenizer));
 }
 
 /** The same, training an epoch at a time with `pause()` between (a server warming its engine in the background). */
 export async function prepareForbiddenModelInSteps(pack: NlpPack, tokenizer: Tokenizer, pause: () => Promise<void>): Promise<void> {
-  if (forbiddenModelReady(pack)) return;
-  const file = fileFor(pack);
-  if (!file || load(pack, file)) return;
-  const steps = trainForbiddenModel(pack, tokensOf(pack, tokenizer));
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return save(file, step.value);
-    await pause();
-  }
+  for (const _ of prepare(pack, tokenizer)) await pause();
 }
