@@ -17,7 +17,9 @@ describe.each(DB_KINDS)('报表 on %s', (kind) => {
   const w = (rest: string) => `${a.widgetBase}${rest}`;
   const report = (name: string, query = '', token = t.adminToken) => a.inject('GET', `/api/v1/reports/${name}?tz=Asia/Shanghai${query}`, { token });
   const figure = (body: any, key: string) => body.totals.find((f: any) => f.key === key)?.value;
-  const caughtUp = () => consumersCaughtUp(t, 15_000, [ROLLUP_CONSUMER, 'csat.request']);
+  // 质检 too: its conversation.inspected is folded into the facts (the quality score), so a
+  // comparison made before an inspection lands would see the rollup move under it.
+  const caughtUp = () => consumersCaughtUp(t, 30_000, [ROLLUP_CONSUMER, 'csat.request', 'qa.inspection']);
 
   /** Folds every conversation of the workspace again from the raw log, as the rollup consumer would. */
   const recompute = async (): Promise<ConversationFacts[]> => {
