@@ -51,18 +51,19 @@ class Inspector {
       }
     }
     // Evading the 工号 is identity.refused (critical), not also 禁语 rudeness for the same message.
-    const evaded = new Set(this.findings.filter((f) => this.kindOf(f.rule) === 'identity_refused').map((f) => f.messageIndex));
-    return this.findings.filter((f) => !(evaded.has(f.messageIndex) && this.forbiddenCategoryOf(f.rule) === 'rudeness'));
-  }
-
-  private kindOf(ruleId: string): string | undefined {
-    const rule = this.c.pack.rules.find((r) => r.id === ruleId);
-    return rule?.kind === 'builtin' ? rule.check : undefined;
-  }
-
-  private forbiddenCategoryOf(ruleId: string): string | undefined {
-    const rule = this.c.pack.rules.find((r) => r.id === ruleId);
-    return rule?.kind === 'forbidden' ? rule.category : undefined;
+    const ruleOf = (id: string) => this.c.pack.rules.find((r) => r.id === id);
+    const evaded = new Set(
+      this.findings
+        .filter((f) => {
+          const rule = ruleOf(f.rule);
+          return rule?.kind === 'builtin' && rule.check === 'identity_refused';
+        })
+        .map((f) => f.messageIndex),
+    );
+    return this.findings.filter((f) => {
+      const rule = ruleOf(f.rule);
+      return !(evaded.has(f.messageIndex) && rule?.kind === 'forbidden' && rule.category === 'rudeness');
+    });
   }
 
   // ---- conditions -------------------------------------------------------------------
