@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 
@@ -146,4 +147,15 @@ for (const name of todo) {
   // The stamp carries the time the build started: an input saved during the build makes it stale again.
   fs.writeFileSync(stampOf(name), started.toISOString());
   fs.utimesSync(stampOf(name), started, started);
+}
+
+// The 禁语 models of the shipped packs, trained into ZHIKE_NLP_CACHE_DIR when not there yet (a few
+// seconds, once per pack version): otherwise every process started afterwards (the server and its
+// analysis thread, each test file's server) would train its own copy at the same moment. Checking
+// costs a pack load; a cache emptied later only means the server trains in the background again.
+{
+  const { prepareShippedModels } = await import(pathToFileURL(path.join(dist, 'app/nlp/index.js')).href);
+  const started = Date.now();
+  const trained = prepareShippedModels();
+  if (trained.length) process.stdout.write(`build: 禁语 model trained for ${trained.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

@@ -2,7 +2,10 @@
  * The worker thread's side of the analysis thread (analysis-worker.ts is the process's side):
  * it builds each language's engine on first use and answers batches of texts with their analyses.
  * Messages in: { id, items: [{ locale, text, role }] }, { id, read: [{ locale, text, role | null }] } or { id, warm: locale };
- * out: { id, results }, { id, readings } or { id, error }.
+ * out: { id, results }, { id, readings } or { id, error }; and { alive: true } while it builds an engine
+ * (jieba's dictionary, training a 禁语 model the cache did not have: seconds, far more on a loaded
+ * machine, where this thread's low priority gives it what is left), so the process can tell a
+ * thread at work from a stuck one.
  */
 import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
@@ -10,11 +13,23 @@ import { createNlpEngine } from './index.js';
 import { packLocale } from './engines.js';
 import type { AnalysisItem, AnalysisRequest, AnalysisResponse, ThreadAnalysis } from './analysis-worker.js';
 
+const port = parentPort!;
+
+/** A sign of life at most every BEAT_MS while an engine is built (each step is tens of ms; posting is cheap but not free). */
+const BEAT_MS = 250;
+let lastBeat = 0;
+const beat = () => {
+  const now = Date.now();
+  if (now - lastBeat < BEAT_MS) return;
+  lastBeat = now;
+  port.postMessage({ alive: true } satisfies AnalysisResponse);
+};
+
 const engines = new Map<string, ReturnType<typeof createNlpEngine>>();
 const engineFor = (locale: string | null) => {
   const key = packLocale(locale);
   let engine = engines.get(key);
-  if (!engine) engines.set(key, (engine = createNlpEngine(key)));
+  if (!engine) engines.set(key, (engine = createNlpEngine(key, undefined, beat)));
   return engine;
 };
 
@@ -32,7 +47,6 @@ if (process.platform === 'linux') {
   }
 }
 
-const port = parentPort!;
 port.on('message', (req: AnalysisRequest) => {
   let res: AnalysisResponse;
   try {

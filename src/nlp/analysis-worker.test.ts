@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AnalysisThread, type AnalysisItem } from './analysis-worker.js';
 import { createNlpEngine } from './index.js';
@@ -75,9 +77,32 @@ describe('the analysis thread', () => {
     expect(thread.threadId).not.toBe(before);
   });
 
-  it('a thread that does not answer in time is stopped and its request fails (its consumer retries)', async () => {
-    const slow = new AnalysisThread(20); // building the zh-CN engine takes far longer than 20 ms
-    await expect(slow.warm('zh-CN')).rejects.toThrow(/did not answer in 0\.02 s/);
+  it('a thread silent for its whole timeout is stopped and its request fails (its consumer retries)', async () => {
+    const slow = new AnalysisThread(20); // loading the thread's modules alone takes far longer than 20 ms
+    await expect(slow.warm('zh-CN')).rejects.toThrow(/no sign of life in 0\.02 s/);
     expect(slow.threadId).toBeNull();
+  });
+
+  it('a thread training a 禁语 model the cache lacks beats all along, so a slow start on a loaded machine is not taken for a stuck thread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-nlp-cache-'));
+    const before = process.env.ZHIKE_NLP_CACHE_DIR;
+    process.env.ZHIKE_NLP_CACHE_DIR = dir; // a worker thread takes a copy of the environment when it starts
+    const cold = new AnalysisThread();
+    try {
+      await cold.warm('zh-CN');
+      // training is a few seconds (far more when the machine is busy): a beat every quarter of a second or so
+      expect(cold.beats).toBeGreaterThanOrEqual(2);
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1); // and the next process loads it
+      const [line] = await cold.analyze([{ locale: 'zh-CN', text: '这不归我管，你自己去看说明书', role: 'agent' }]);
+      expect(line.forbidden.length).toBeGreaterThan(0);
+      const beats = cold.beats;
+      await cold.analyze([{ locale: 'zh-CN', text: '我的快递到哪里了', role: 'customer' }]);
+      expect(cold.beats).toBe(beats); // a built engine only answers
+    } finally {
+      if (before === undefined) delete process.env.ZHIKE_NLP_CACHE_DIR;
+      else process.env.ZHIKE_NLP_CACHE_DIR = before;
+      await cold.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,15 +20,23 @@ export interface ThreadReading {
   analysis: ThreadAnalysis | null;
 }
 export type AnalysisRequest = { id: number; items: AnalysisItem[] } | { id: number; read: ReadItem[] } | { id: number; warm: string };
-export type AnalysisResponse = { id: number; results: ThreadAnalysis[] } | { id: number; readings: ThreadReading[] } | { id: number; error: string };
+export type AnalysisResponse =
+  | { id: number; results: ThreadAnalysis[] }
+  | { id: number; readings: ThreadReading[] }
+  | { id: number; error: string }
+  /** Building an engine, still at it. */
+  | { alive: true };
 
-/** A request the thread has not answered in this long means it is stuck: it is restarted and the request fails (its consumer retries). */
+/**
+ * A thread that has work and gives no sign of life (an answer, or a beat while it builds an engine)
+ * for this long is stuck: it is restarted and its requests fail (their consumers retry). A slow
+ * start is not stuck: training a model on a loaded machine beats all along.
+ */
 export const ANALYSIS_TIMEOUT_MS = 60_000;
 
 interface Pending<T> {
   resolve: (answer: T) => void;
   reject: (error: Error) => void;
-  timer: NodeJS.Timeout;
 }
 
 /**
@@ -43,6 +51,9 @@ export class AnalysisThread {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, Pending<unknown>>();
   private nextId = 1;
+  /** When the thread last answered or beat, or was given work while it had none. */
+  private heard = 0;
+  private watchdog: NodeJS.Timeout | null = null;
 
   private spawn(): Worker {
     const here = import.meta.url;
@@ -50,6 +61,11 @@ export class AnalysisThread {
     const worker = new Worker(new URL(here.endsWith('.ts') ? './analysis-thread.dev.mjs' : './analysis-thread.js', here));
     worker.unref();
     worker.on('message', (res: AnalysisResponse) => {
+      this.heard = Date.now();
+      if ('alive' in res) {
+        this.beatCount++;
+        return;
+      }
       const p = this.pending.get(res.id);
       if (!p) return;
       this.settle(res.id);
@@ -72,25 +88,36 @@ export class AnalysisThread {
   }
 
   private settle(id: number): void {
-    const p = this.pending.get(id);
-    if (!p) return;
-    clearTimeout(p.timer);
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker?.unref();
+    if (!this.pending.delete(id) || this.pending.size > 0) return;
+    this.worker?.unref();
+    if (this.watchdog) clearTimeout(this.watchdog);
+    this.watchdog = null;
+  }
+
+  /** While requests are pending: silence for timeoutMs restarts the thread, and they fail. */
+  private watch(worker: Worker): void {
+    const silent = Date.now() - this.heard;
+    if (silent < this.timeoutMs) {
+      this.watchdog = setTimeout(() => this.watch(worker), this.timeoutMs - silent);
+      this.watchdog.unref();
+      return;
+    }
+    this.watchdog = null;
+    if (this.worker !== worker) return;
+    this.stopped(worker, new Error(`analysis thread gave no sign of life in ${this.timeoutMs / 1000} s; restarting it`));
+    void worker.terminate();
   }
 
   private request<T>(make: (id: number) => AnalysisRequest): Promise<T> {
     const worker = (this.worker ??= this.spawn());
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settle(id);
-        reject(new Error(`analysis thread did not answer in ${this.timeoutMs / 1000} s; restarting it`));
-        if (this.worker === worker) void this.stop();
-      }, this.timeoutMs);
-      timer.unref();
-      this.pending.set(id, { resolve: resolve as (answer: unknown) => void, reject, timer });
-      worker.ref(); // a request in flight keeps the process alive until it is answered
+      if (this.pending.size === 0) {
+        this.heard = Date.now(); // the silence is counted from when it has work
+        worker.ref(); // a request in flight keeps the process alive until it is answered
+      }
+      this.pending.set(id, { resolve: resolve as (answer: unknown) => void, reject });
+      if (!this.watchdog) this.watch(worker);
       worker.postMessage(make(id));
     });
   }
@@ -111,6 +138,12 @@ export class AnalysisThread {
   async warm(locale: string): Promise<void> {
     await this.request<ThreadAnalysis[]>((id) => ({ id, warm: locale }));
   }
+
+  /** How many times a thread said it was still building an engine (tests, and a slow start's log). */
+  get beats(): number {
+    return this.beatCount;
+  }
+  private beatCount = 0;
 
   /** The thread's id while it runs (tests). */
   get threadId(): number | null {

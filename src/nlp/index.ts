@@ -2,8 +2,8 @@ import { createNlp, wordTokenizer, type NlpEngine, type NlpPack } from '../core/
 import type { TermTools } from '../core/search/terms.js';
 import { jiebaSearchTokenizer, jiebaTokenizer } from './jieba.js';
 import { traditionalToSimplified } from './opencc.js';
-import { prepareForbiddenModel, prepareForbiddenModelInSteps } from './model-cache.js';
-import { loadPack } from './packs.js';
+import { forbiddenModelCached, prepareForbiddenModel, prepareForbiddenModelInSteps } from './model-cache.js';
+import { availableLocales, loadPack } from './packs.js';
 
 export { jiebaTokenizer } from './jieba.js';
 export { traditionalToSimplified } from './opencc.js';
@@ -11,20 +11,45 @@ export { loadPack, packsDir, availableLocales } from './packs.js';
 
 const isChinese = (locale: string) => locale.toLowerCase().startsWith('zh');
 
-/** The engine for a pack: jieba and OpenCC for Chinese packs, the word tokenizer otherwise. */
-export function engineForPack(pack: NlpPack): NlpEngine {
+/**
+ * The engine for a pack: jieba and OpenCC for Chinese packs, the word tokenizer otherwise.
+ * `onStep` runs between the parts of the work (loading jieba's dictionary, each step of training
+ * the 禁语 model when it is not in the cache): a sign of life for whoever waits on it.
+ */
+export function engineForPack(pack: NlpPack, onStep?: () => void): NlpEngine {
   if (isChinese(pack.locale)) {
     const tokenizer = jiebaTokenizer(pack.words);
-    prepareForbiddenModel(pack, tokenizer);
-    return createNlp({ pack, tokenizer, convert: traditionalToSimplified() });
+    onStep?.();
+    prepareForbiddenModel(pack, tokenizer, onStep);
+    onStep?.();
+    const convert = traditionalToSimplified();
+    onStep?.();
+    return createNlp({ pack, tokenizer, convert });
   }
-  prepareForbiddenModel(pack, wordTokenizer);
+  prepareForbiddenModel(pack, wordTokenizer, onStep);
   return createNlp({ pack, tokenizer: wordTokenizer });
 }
 
 /** Loads the shipped pack of `locale` (zh-CN, en) from nlp/packs and builds its engine. */
-export function createNlpEngine(locale = 'zh-CN', dir?: string): NlpEngine {
-  return engineForPack(loadPack(locale, dir));
+export function createNlpEngine(locale = 'zh-CN', dir?: string, onStep?: () => void): NlpEngine {
+  return engineForPack(loadPack(locale, dir), onStep);
+}
+
+/**
+ * Trains the shipped packs' 禁语 models that are not in the cache yet (model-cache.ts), so the
+ * processes that start afterwards (a server and its analysis thread, every test file) load them
+ * in milliseconds instead of each training its own copy at once. The build runs it. Returns the
+ * locales it trained.
+ */
+export function prepareShippedModels(dir?: string): string[] {
+  const trained: string[] = [];
+  for (const locale of availableLocales(dir)) {
+    const pack = loadPack(locale, dir);
+    if (forbiddenModelCached(pack)) continue;
+    prepareForbiddenModel(pack, isChinese(pack.locale) ? jiebaTokenizer(pack.words) : wordTokenizer);
+    trained.push(locale);
+  }
+  return trained;
 }
 
 /**
