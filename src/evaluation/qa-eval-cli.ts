@@ -1,6 +1,6 @@
 // npm run eval:qa [-- --errors] [-- --sets tune,heldout]: 质检 precision and recall per rule on each labelled set of qa/eval/zh-CN.
 // --errors lists the mistakes on the tuning sets only: a blind set's are not printed (reading them would make it a tuning set).
-// tune: the pack was adjusted on it; heldout: run once, then read (now tuning data); blind1: run once, its error
+// tune: the pack was adjusted on it; heldout: run once, then read (now tuning data); dev1-dev3: read, for choosing the 禁语 model's lines; blind1: run once, its error
 // categories read; blind2 (hard), blind3 to blind8: written by others, never read. The blind sets' errors are never listed.
 import { evaluateQa, loadQaHalf, QA_HALVES } from './qa-evaluation.js';
 

@@ -6,12 +6,12 @@ import { inspectMessages } from '../qa/inspector.js';
 
 /**
  * 质检 evaluation (docs/quality-inspection.md): labelled conversations in qa/eval/zh-CN:
- * tune (the pack was adjusted on its errors), heldout (run once, then read: tuning data now)
- * blind1 (run once before any change; its error categories were read), blind2 (written to be hard), blind3 to blind8
+ * tune (the pack was adjusted on its errors), heldout (run once, then read: tuning data now),
+ * dev1 to dev3 (three more writers' conversations, read to choose the 禁语 model's training lines), blind1 (run once before any change; its error categories were read), blind2 (written to be hard), blind3 to blind8
  * (a natural mix; never read). A finding counts as right when its rule and the message it points at
  * (null for the conversation as a whole) are both the label's.
  */
-export const QA_HALVES = ['tune', 'heldout', 'blind1', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6', 'blind7', 'blind8'] as const;
+export const QA_HALVES = ['tune', 'heldout', 'dev1', 'dev2', 'dev3', 'blind1', 'blind2', 'blind3', 'blind4', 'blind5', 'blind6', 'blind7', 'blind8'] as const;
 export type QaHalf = (typeof QA_HALVES)[number];
 
 export interface LabelledConversation {

@@ -83,7 +83,7 @@ describe('the analysis thread', () => {
     expect(slow.threadId).toBeNull();
   });
 
-  it('a thread training a 禁语 model the cache lacks beats all along, so a slow start on a loaded machine is not taken for a stuck thread', async () => {
+  it('a thread training a 禁语 model the cache lacks beats all along, so a slow start on a loaded machine is not taken for a stuck thread', { timeout: 180_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-nlp-cache-'));
     const before = process.env.ZHIKE_NLP_CACHE_DIR;
     process.env.ZHIKE_NLP_CACHE_DIR = dir; // a worker thread takes a copy of the environment when it starts

@@ -107,4 +107,13 @@ describe('ForbiddenDetector with the learned model', () => {
       ['你是不是傻', '?'],
     ]);
   });
+
+  it('reads a clause of emoji alone with the clause before it: 再见!😊 is one clause, a leading emoji stays its own', () => {
+    expect(clausesOf('祝您旅途愉快,再见!😊').map((c) => [c.text, c.mark])).toEqual([
+      ['祝您旅途愉快', ','],
+      ['再见!😊', ''],
+    ]);
+    expect(clausesOf('好的 拜拜~🌸🙏').map((c) => c.text)).toEqual(['好的', '拜拜~🌸🙏']);
+    expect(clausesOf('😊,您好').map((c) => c.text)).toEqual(['😊', '您好']);
+  });
 });

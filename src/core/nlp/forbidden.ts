@@ -200,6 +200,12 @@ export function clausesOf(text: string): Clause[] {
     }
   }
   push(from, text.length, '');
+  // A clause of emoji or symbols alone ("再见！😊") says how the one before it is meant: it is read with it.
+  for (let i = out.length - 1; i > 0; i--) {
+    if (GRAM.test(out[i].text)) continue;
+    const [prev, cur] = [out[i - 1], out[i]];
+    out.splice(i - 1, 2, { text: text.slice(prev.start, cur.end), start: prev.start, end: cur.end, mark: cur.mark });
+  }
   return out;
 }
 
@@ -282,7 +288,7 @@ export function keepForbiddenModel(pack: ForbiddenPack, model: SoftmaxRegression
 const TRAINING: LinearOptions = { minCount: 2 };
 
 /** Bumped when the features or the training change, so a model kept by an older version is not reused. */
-const MODEL_FORMAT = 'forbidden-clauses-v1';
+const MODEL_FORMAT = 'forbidden-clauses-v2';
 
 /**
  * Trains the pack's 禁语 model one epoch per step (each a few tens of ms), so a server that warms
