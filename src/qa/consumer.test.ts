@@ -17,7 +17,7 @@ describe.each(DB_KINDS)('quality inspection (质检) on %s', (kind) => {
 
   it('inspects a conversation when it is resolved, once per resolution; every version is kept', async () => {
     const agent = track(await onlineAgent(t, { email: `qa-agent-${kind}@example.com`, name: '小质', agentNo: '3301' }));
-    const { contactToken } = await a.newContact();
+    const { contactToken } = await a.newContact({ name: '王 13812348000' }); // a name that holds a phone number
     const conv = await a.newConversation(contactToken);
     expect((await a.customerSend(contactToken, conv.id, '我的快递三天了还没到，怎么回事？')).status).toBe(201);
     await consumersCaughtUp(t, 30_000);
@@ -55,6 +55,10 @@ describe.each(DB_KINDS)('quality inspection (质检) on %s', (kind) => {
     expect(v1.score).toBe(first.score);
     expect(v2.findings.map((f: { rule: string }) => f.rule)).not.toContain('closing.farewell');
     expect(v2).toMatchObject({ agentId: agent.id, packVersion: expect.any(String), sheet: { id: 'chat', name: '在线会话评分表' } });
+    // the 质检工作台's list shows the customer's name masked, as the conversation list and search do
+    const listed = await a.inject('GET', `/api/v1/inspections?agentId=${agent.id}`, { token: t.adminToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body.inspections.map((i: { contactName: string }) => i.contactName)).toEqual(['王 138****8000', '王 138****8000']);
 
     // the agent who served it reads them; another agent may not
     expect((await a.inject('GET', `/api/v1/conversations/${conv.id}/inspections`, { token: agent.token })).status).toBe(200);

@@ -1,4 +1,5 @@
 import { DEFAULT_SHEET, type Adjustments, type Appeal, type AppealStep, type Assignment, type Inspection, type QaFinding, type QaMessage, type SampleReason, type SamplingPlan, type ScoreSheet, type SystemKind } from '../core/qa/index.js';
+import { maskText } from '../core/contacts/masking.js';
 import type { Row, Sql } from '../storage/db.js';
 import { isoReq as iso } from '../storage/rows.js';
 
@@ -297,7 +298,7 @@ export async function listInspections(sql: Sql, workspaceId: number, f: Inspecti
   return rows.map((r) => ({
     ...toInspection(r),
     agentName: r.agent_name ?? null,
-    contactName: r.contact_name ?? null,
+    contactName: r.contact_name == null ? null : maskText(r.contact_name), // a name that holds a phone number, as everywhere agents read it
     groupName: r.group_name ?? null,
     appeals: { pending: Number(r.appeals_pending), total: Number(r.appeals_total) },
     assignment:
