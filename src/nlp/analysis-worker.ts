@@ -139,7 +139,7 @@ export class AnalysisThread {
     await this.request<ThreadAnalysis[]>((id) => ({ id, warm: locale }));
   }
 
-  /** How many times a thread said it was still building an engine (tests, and a slow start's log). */
+  /** How many times a thread said it was still building an engine (tests). */
   get beats(): number {
     return this.beatCount;
   }
