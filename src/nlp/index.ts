@@ -2,7 +2,7 @@ import { createNlp, wordTokenizer, type NlpEngine, type NlpPack } from '../core/
 import type { TermTools } from '../core/search/terms.js';
 import { jiebaSearchTokenizer, jiebaTokenizer } from './jieba.js';
 import { traditionalToSimplified } from './opencc.js';
-import { forbiddenModelCached, prepareForbiddenModel, prepareForbiddenModelInSteps } from './model-cache.js';
+import { forbiddenModelCached, forbiddenModelSteps } from './model-cache.js';
 import { availableLocales, loadPack } from './packs.js';
 
 export { jiebaTokenizer } from './jieba.js';
@@ -12,27 +12,55 @@ export { loadPack, packsDir, availableLocales } from './packs.js';
 const isChinese = (locale: string) => locale.toLowerCase().startsWith('zh');
 
 /**
- * The engine for a pack: jieba and OpenCC for Chinese packs, the word tokenizer otherwise.
- * `onStep` runs between the parts of the work (loading jieba's dictionary, each step of training
- * the 禁语 model when it is not in the cache): a sign of life for whoever waits on it.
+ * Building a pack's engine, a step at a time: jieba and OpenCC for Chinese packs, the word
+ * tokenizer otherwise, and the 禁语 model (from the cache, or trained an epoch a step). Each step
+ * is at most a few hundred ms of synchronous work.
+ */
+function* engineSteps(pack: NlpPack): Generator<void, NlpEngine> {
+  if (!isChinese(pack.locale)) {
+    yield* forbiddenModelSteps(pack, wordTokenizer);
+    return createNlp({ pack, tokenizer: wordTokenizer });
+  }
+  const tokenizer = jiebaTokenizer(pack.words);
+  yield;
+  yield* forbiddenModelSteps(pack, tokenizer);
+  yield;
+  const convert = traditionalToSimplified();
+  yield;
+  return createNlp({ pack, tokenizer, convert });
+}
+
+/**
+ * The engine for a pack, built now. `onStep` runs between the steps: a sign of life for whoever
+ * waits on it (the analysis thread's beat).
  */
 export function engineForPack(pack: NlpPack, onStep?: () => void): NlpEngine {
-  if (isChinese(pack.locale)) {
-    const tokenizer = jiebaTokenizer(pack.words);
+  const steps = engineSteps(pack);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
     onStep?.();
-    prepareForbiddenModel(pack, tokenizer, onStep);
-    onStep?.();
-    const convert = traditionalToSimplified();
-    onStep?.();
-    return createNlp({ pack, tokenizer, convert });
   }
-  prepareForbiddenModel(pack, wordTokenizer, onStep);
-  return createNlp({ pack, tokenizer: wordTokenizer });
 }
 
 /** Loads the shipped pack of `locale` (zh-CN, en) from nlp/packs and builds its engine. */
 export function createNlpEngine(locale = 'zh-CN', dir?: string, onStep?: () => void): NlpEngine {
   return engineForPack(loadPack(locale, dir), onStep);
+}
+
+/**
+ * The same engine as createNlpEngine, with `pause()` between the steps, so a server that warms
+ * it in the background is never held up for all of it at once.
+ */
+export async function createNlpEngineInSteps(locale: string, pause: () => Promise<void>): Promise<NlpEngine> {
+  const pack = loadPack(locale);
+  await pause();
+  const steps = engineSteps(pack);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await pause();
+  }
 }
 
 /**
@@ -46,30 +74,10 @@ export function prepareShippedModels(dir?: string): string[] {
   for (const locale of availableLocales(dir)) {
     const pack = loadPack(locale, dir);
     if (forbiddenModelCached(pack)) continue;
-    prepareForbiddenModel(pack, isChinese(pack.locale) ? jiebaTokenizer(pack.words) : wordTokenizer);
+    for (const _ of forbiddenModelSteps(pack, isChinese(pack.locale) ? jiebaTokenizer(pack.words) : wordTokenizer));
     trained.push(locale);
   }
   return trained;
-}
-
-/**
- * The same engine as createNlpEngine, built in steps with `pause()` between them (each is a
- * few hundred ms of synchronous work: the pack, jieba's dictionary, OpenCC, the classifiers),
- * so a server that warms it in the background is never held up for all of it at once.
- */
-export async function createNlpEngineInSteps(locale: string, pause: () => Promise<void>): Promise<NlpEngine> {
-  const pack = loadPack(locale);
-  await pause();
-  if (!isChinese(pack.locale)) {
-    await prepareForbiddenModelInSteps(pack, wordTokenizer, pause);
-    return createNlp({ pack, tokenizer: wordTokenizer });
-  }
-  const tokenizer = jiebaTokenizer(pack.words);
-  await pause();
-  const convert = traditionalToSimplified();
-  await pause();
-  await prepareForbiddenModelInSteps(pack, tokenizer, pause);
-  return createNlp({ pack, tokenizer, convert });
 }
 
 let termTools: TermTools | undefined;

@@ -58,30 +58,21 @@ const tokensOf = (pack: NlpPack, tokenizer: Tokenizer) => {
   return (text: string) => segmenter.tokens(text);
 };
 
-/** The pack's 禁语 model from the cache, or trained (a step per epoch) and kept there. */
-function* prepare(pack: NlpPack, tokenizer: Tokenizer): Generator<void, void> {
+/**
+ * Makes the pack's 禁语 model ready for the engine about to be built: from the cache, or trained
+ * (a step per epoch, each tens of ms) and kept there. The caller runs the steps at once or with
+ * pauses between; the analysis thread beats between them, so a long training on a loaded machine
+ * is not taken for a stuck thread.
+ */
+export function* forbiddenModelSteps(pack: NlpPack, tokenizer: Tokenizer): Generator<void, void> {
   if (forbiddenModelReady(pack)) return;
   const file = fileFor(pack);
   if (!file || load(pack, file)) return;
   save(file, yield* trainForbiddenModel(pack, tokensOf(pack, tokenizer)));
 }
 
-/**
- * Makes the pack's 禁语 model ready for the engine about to be built: from the cache, or trained
- * now and kept there. `onStep` runs between the training's steps (each tens of ms): the analysis
- * thread tells the process it is alive with it, so a long training is not taken for a stuck thread.
- */
-export function prepareForbiddenModel(pack: NlpPack, tokenizer: Tokenizer, onStep?: () => void): void {
-  for (const _ of prepare(pack, tokenizer)) onStep?.();
-}
-
 /** Whether the pack's 禁语 model is in the cache (or the pack has none): a process building its engine will not train. */
 export function forbiddenModelCached(pack: NlpPack): boolean {
   const file = fileFor(pack);
   return !file || fs.existsSync(file);
-}
-
-/** The same, training an epoch at a time with `pause()` between (a server warming its engine in the background). */
-export async function prepareForbiddenModelInSteps(pack: NlpPack, tokenizer: Tokenizer, pause: () => Promise<void>): Promise<void> {
-  for (const _ of prepare(pack, tokenizer)) await pause();
 }
