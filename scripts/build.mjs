@@ -5,9 +5,12 @@
 //   widget  widget/ → dist/public/widget.js   Vite
 // then gzip and brotli copies of the console's and widget's text files (served by Accept-Encoding).
 // `--if-stale` builds only the parts whose inputs changed since their last build (npm start and
-// npm test use it); each part has its own stamp in dist/.
-import { execFileSync } from 'node:child_process';
+// npm test use it); each part has its own stamp in dist/. `--parts=console,widget` builds only
+// those; `--no-models` leaves the 禁语 models to the server; `--nice` builds at a lower CPU priority
+// (npm start builds the console beside the starting server: scripts/start.mjs).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
@@ -53,6 +56,38 @@ const timed = async (label, fn) => {
 };
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 
+/** The child process running now (Vite): stopped with this build when it is interrupted. */
+let running = null;
+function run(command, args) {
+  return new Promise((resolve, reject) => {
+    running = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    running.on('error', reject);
+    running.on('exit', (code, signal) => {
+      running = null;
+      if (code === 0) resolve();
+      else reject(new Error(`${path.basename(command)} ${args.join(' ')} ${signal ? `was stopped by ${signal}` : `exited with ${code}`}`));
+    });
+  });
+}
+
+/**
+ * While the console or widget is built, dist/public.building holds this process's id: the server
+ * answers the console's pages with "being built" (and reloads them) instead of "not built"
+ * (src/server/plugins/static.ts). Removed when the build ends, however it ends.
+ */
+const buildingMarker = `${publicDir}.building`;
+function markBuilding(on) {
+  if (on) fs.writeFileSync(buildingMarker, String(process.pid));
+  else fs.rmSync(buildingMarker, { force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    running?.kill('SIGTERM');
+    markBuilding(false);
+    process.exit(128 + os.constants.signals[signal]);
+  });
+}
+
 async function buildServer() {
   const { build } = await import('esbuild');
   const entryPoints = [];
@@ -81,14 +116,14 @@ async function buildServer() {
 
 async function buildConsole() {
   // Vite empties dist/public: the widget is built again after it (buildWidget, a second or two).
-  execFileSync(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  await run(bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
   // Brotli quality 11: 10% smaller than 5 on the console's first load (issue 13's 350 KB budget), for about
   // 2.5 s more build on 1.5 MB; the files are cached immutable, so each browser fetches them once.
   await compressTree(publicDir, (rel) => rel !== 'widget.js' && !rel.startsWith('widget.js.'), 11);
 }
 
 async function buildWidget() {
-  execFileSync(bin('vite'), ['build', '--config', 'widget/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  await run(bin('vite'), ['build', '--config', 'widget/vite.config.ts', '--logLevel', 'warn']);
   await compressTree(publicDir, (rel) => rel === 'widget.js', 11); // small, and fetched (revalidated) on every customer's page view
 }
 
@@ -135,15 +170,26 @@ async function compressFile(file, brotliQuality) {
   if (br.length < raw.length) fs.writeFileSync(file + '.br', br);
 }
 
-const ifStale = process.argv.includes('--if-stale');
-const todo = Object.keys(parts).filter((name) => !ifStale || isStale(name));
+const argv = process.argv.slice(2);
+const ifStale = argv.includes('--if-stale');
+const only = argv.find((a) => a.startsWith('--parts='))?.slice('--parts='.length).split(',');
+for (const name of only ?? []) if (!(name in parts)) throw new Error(`build: no part "${name}" (${Object.keys(parts).join(', ')})`);
+// lower priority, for this process and the ones it starts (Vite, esbuild): the server starting beside it comes first
+if (argv.includes('--nice')) os.setPriority(0, 10);
+const todo = Object.keys(parts).filter((name) => (!only || only.includes(name)) && (!ifStale || isStale(name)));
 if (todo.includes('console') && !todo.includes('widget')) todo.push('widget'); // see buildConsole
 fs.mkdirSync(dist, { recursive: true });
 if (fs.existsSync(path.join(dist, '.build-stamp'))) fs.rmSync(path.join(dist, '.build-stamp')); // the single stamp of older builds
 for (const name of todo) {
   const started = new Date();
   fs.rmSync(stampOf(name), { force: true });
-  await timed(name, parts[name].build);
+  const front = name === 'console' || name === 'widget';
+  if (front) markBuilding(true);
+  try {
+    await timed(name, parts[name].build);
+  } finally {
+    if (front) markBuilding(false);
+  }
   // The stamp carries the time the build started: an input saved during the build makes it stale again.
   fs.writeFileSync(stampOf(name), started.toISOString());
   fs.utimesSync(stampOf(name), started, started);
@@ -153,7 +199,8 @@ for (const name of todo) {
 // seconds, once per pack version): otherwise every process started afterwards (the server and its
 // analysis thread, each test file's server) would train its own copy at the same moment. Checking
 // costs a pack load; a cache emptied later only means the server trains in the background again.
-{
+// npm start leaves it to the server, whose analysis thread trains it once it serves (--no-models).
+if (!argv.includes('--no-models')) {
   const { prepareShippedModels } = await import(pathToFileURL(path.join(dist, 'app/nlp/index.js')).href);
   const started = Date.now();
   const trained = prepareShippedModels();

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +95,55 @@ describe('static files (the built console and widget)', () => {
     const css = assets.find((f) => f.endsWith('.css'));
     if (css) expect((await get(`${url}/assets/${css}`, { 'accept-encoding': 'gzip' })).headers['content-type']).toMatch(/^text\/css/);
     expect((await get(`${url}/assets/nope-123.js`)).status).toBe(404);
+  });
+});
+
+/**
+ * `npm start` builds the console beside the starting server (scripts/start.mjs): until it is built,
+ * its pages say so and reload themselves; without a build running, they say how to build it.
+ */
+describe('static files before the console is built', () => {
+  let t: TestApp;
+  let url: string;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhike-static-'));
+    t = await createTestApp('pglite', { config: { staticDir: path.join(dir, 'public') } });
+    url = await t.listen();
+  });
+  afterAll(async () => {
+    await t.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 "being built" with a page that reloads while a build runs, and "not built" once none does', async () => {
+    const marker = path.join(dir, 'public.building');
+    fs.writeFileSync(marker, String(process.pid)); // a live process: a build running
+    const page = await get(`${url}/inboxes`, { accept: 'text/html' });
+    expect(page.status).toBe(503);
+    expect(page.headers['retry-after']).toBe('2');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body.toString()).toContain('控制台正在构建');
+    expect(page.body.toString()).toContain('http-equiv="refresh"');
+    const widget = await get(`${url}/widget.js`);
+    expect(widget.status).toBe(503);
+    expect(widget.headers['retry-after']).toBe('2');
+    expect(widget.body.toString()).toMatch(/being built/);
+    // the API does not wait for the console
+    expect((await get(`${url}/healthz`)).status).toBe(200);
+
+    // a build that was killed (its process is gone) is not "being built"
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    fs.writeFileSync(marker, gone.stdout.toString());
+    const after = await get(`${url}/`, { accept: 'text/html' });
+    expect(after.status).toBe(503);
+    expect(after.headers['retry-after']).toBeUndefined();
+    expect(after.body.toString()).toMatch(/not built yet: run `npm run build`/);
+
+    fs.rmSync(marker);
+    const none = await get(`${url}/widget.js`);
+    expect(none.status).toBe(503);
+    expect(none.body.toString()).toMatch(/not built yet/);
   });
 });
