@@ -22,23 +22,26 @@ const server = spawnSync(node, [buildScript, '--if-stale', '--parts=server', '--
 if (server.status !== 0) process.exit(server.status ?? 1);
 
 const main = spawn(node, [path.join(root, 'dist', 'app', 'server', 'main.js')], { cwd: root, stdio: 'inherit' });
-const fronts = spawn(node, [buildScript, '--if-stale', '--parts=console,widget', '--no-models', '--nice'], { cwd: root, stdio: 'inherit' });
+const fronts = spawn(node, [buildScript, '--if-stale', '--parts=console,widget', '--no-models', '--nice', '--quick'], { cwd: root, stdio: 'inherit' });
 let frontsDone = false;
-fronts.on('exit', (code, signal) => {
+let stopping = false;
+fronts.on('exit', (code) => {
   frontsDone = true;
-  if (code !== 0 && !signal && main.exitCode === null) {
+  if (code !== 0 && !stopping) {
     process.stderr.write('build: the console or the widget did not build (see above); the server serves on without them. Fix it and run `npm run build`.\n');
   }
 });
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    stopping = true;
     if (main.exitCode === null) main.kill(signal);
     if (!frontsDone) fronts.kill('SIGTERM');
   });
 }
 
 main.on('exit', (code, signal) => {
+  stopping = true;
   if (!frontsDone) fronts.kill('SIGTERM');
   process.exitCode = code ?? 128 + (os.constants.signals[signal] ?? 1);
 });
