@@ -21,12 +21,15 @@
  *    /api/v1/knowledge/search over 5,000 imported articles, p50/p99 one at a time and req/s.
  *  - full-text search (part "search", bench/search.ts): GET /api/v1/search over 1,000,000 messages (BENCH_SEARCH_MESSAGES),
  *    p50/p99 per kind of query on PostgreSQL (target p99 < 200 ms) and PGlite.
+ *  - start-up (part "startup", bench/startup.ts): `npm start` in a scratch copy of the project, first
+ *    start (build + new embedded database) and second start, to /healthz and to the console being
+ *    served; BENCH_STARTUP_RUNS (2). Issue 12's targets: first ≤ 10 s, second ~2 s.
  *  - the 工单 list (part "tickets", bench/tickets.ts): GET /api/v1/tickets with 100,000 tickets under each
  *    filter, p50/p99 on PostgreSQL (target < 50 ms at p99) and PGlite, next to the bare indexed query.
  * Environment: BENCH_CONVERSATIONS (200), BENCH_SECONDS (10), BENCH_IDLE (5000), BENCH_RATE (2000),
  * BENCH_HTTP_MESSAGES (20), BENCH_HTTP_RUNS (1), BENCH_HTTP_DATABASES (postgres,pglite), BENCH_NODE_ARGS (extra node flags for the server, e.g. --cpu-prof),
  * BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/test), BENCH_ONLY (delivery, consumers, qa-lag, idle,
- * widget, routing, http, console-weight, nlp, qa, knowledge, knowledge-http, tickets, search, reports; comma-separated; default all).
+ * widget, routing, http, console-weight, startup, nlp, qa, knowledge, knowledge-http, tickets, search, reports; comma-separated; default all).
  * Part "reports": BENCH_REPORTS_MESSAGES (1000000), BENCH_REPORTS_REQUESTS (30 on PostgreSQL, 10 on PGlite); the rollup consumer's lag is in part "qa-lag".
  * Part "nlp": the zh-CN analysis in-process (bench/nlp.ts), BENCH_NLP_CALLS (20000). Part "qa": messages
  * inspected per second on one core given their analysis (bench/qa.ts).
@@ -52,6 +55,7 @@ import { benchRouting, benchRoutingDb } from './routing.js';
 import { benchTickets } from './tickets.js';
 import { benchSearch } from './search.js';
 import { benchReports } from './reports.js';
+import { benchStartup } from './startup.js';
 import { FACT_EVENT_TYPES } from '../src/core/reports/facts.js';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 200);
@@ -59,7 +63,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const IDLE = Number(process.env.BENCH_IDLE ?? 5000);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const root = projectRoot();
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,routing,http,nlp,qa,knowledge,knowledge-http,tickets,search,reports').split(',').map((x) => x.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'delivery,consumers,qa-lag,idle,widget,console-weight,startup,routing,http,nlp,qa,knowledge,knowledge-http,tickets,search,reports').split(',').map((x) => x.trim()));
 const log = (s: string) => process.stdout.write(s + '\n');
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -314,6 +318,7 @@ async function main() {
     log(`\nwidget.js: ${size ? `${kb(size.raw)} raw, ${kb(size.gzip)} gzipped (budget 30 KB) → ${size.gzip <= 30 * 1024 ? 'MET' : 'NOT MET'}` : 'not built'}`);
   }
   if (ONLY.has('console-weight')) await consoleWeight();
+  if (ONLY.has('startup')) await benchStartup(root, log);
   if (ONLY.has('http')) await httpApi();
   if (ONLY.has('routing')) {
     await benchRouting(log);

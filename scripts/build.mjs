@@ -13,7 +13,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import { promisify } from 'node:util';
 
@@ -81,13 +81,6 @@ function markBuilding(on) {
   if (on) fs.writeFileSync(buildingMarker, String(process.pid));
   else fs.rmSync(buildingMarker, { force: true });
 }
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(signal, () => {
-    running?.kill('SIGTERM');
-    markBuilding(false);
-    process.exit(128 + os.constants.signals[signal]);
-  });
-}
 
 async function buildServer() {
   const { build } = await import('esbuild');
@@ -120,6 +113,7 @@ const widgetFiles = (rel) => rel === 'widget.js';
 /** Brotli quality: 11 for what is served for good; `--quick` (npm start) compresses at 5 first, then at 11 (finishCompression). */
 const FINAL_BROTLI = 11;
 const QUICK_BROTLI = 5;
+let brotliQuality = FINAL_BROTLI;
 
 async function buildConsole() {
   // Vite empties dist/public: the widget is built again after it (buildWidget, a second or two).
@@ -198,47 +192,60 @@ async function compressFile(file, brotliQuality) {
   }
 }
 
-const argv = process.argv.slice(2);
-const ifStale = argv.includes('--if-stale');
-const only = argv.find((a) => a.startsWith('--parts='))?.slice('--parts='.length).split(',');
-for (const name of only ?? []) if (!(name in parts)) throw new Error(`build: no part "${name}" (${Object.keys(parts).join(', ')})`);
-// lower priority, for this process and the ones it starts (Vite, esbuild): the server starting beside it comes first
-if (argv.includes('--nice')) os.setPriority(0, 19);
-const brotliQuality = argv.includes('--quick') ? QUICK_BROTLI : FINAL_BROTLI;
-const todo = Object.keys(parts).filter((name) => (!only || only.includes(name)) && (!ifStale || isStale(name)));
-if (todo.includes('console') && !todo.includes('widget')) todo.push('widget'); // see buildConsole
-fs.mkdirSync(dist, { recursive: true });
-if (fs.existsSync(path.join(dist, '.build-stamp'))) fs.rmSync(path.join(dist, '.build-stamp')); // the single stamp of older builds
-for (const name of todo) {
-  const started = new Date();
-  fs.rmSync(stampOf(name), { force: true });
-  const front = name === 'console' || name === 'widget';
-  if (front) fs.rmSync(finalStamp(name), { force: true });
-  if (front) markBuilding(true);
-  try {
-    await timed(name, parts[name].build);
-  } finally {
-    if (front) markBuilding(false);
+/** Builds what `argv` asks for (the flags above). scripts/start.mjs runs the server's part in its own process. */
+export async function build(argv) {
+  const ifStale = argv.includes('--if-stale');
+  const only = argv.find((a) => a.startsWith('--parts='))?.slice('--parts='.length).split(',');
+  for (const name of only ?? []) if (!(name in parts)) throw new Error(`build: no part "${name}" (${Object.keys(parts).join(', ')})`);
+  // lower priority, for this process and the ones it starts (Vite, esbuild): the server starting beside it comes first
+  if (argv.includes('--nice')) os.setPriority(0, 19);
+  brotliQuality = argv.includes('--quick') ? QUICK_BROTLI : FINAL_BROTLI;
+  const todo = Object.keys(parts).filter((name) => (!only || only.includes(name)) && (!ifStale || isStale(name)));
+  if (todo.includes('console') && !todo.includes('widget')) todo.push('widget'); // see buildConsole
+  fs.mkdirSync(dist, { recursive: true });
+  if (fs.existsSync(path.join(dist, '.build-stamp'))) fs.rmSync(path.join(dist, '.build-stamp')); // the single stamp of older builds
+  for (const name of todo) {
+    const started = new Date();
+    fs.rmSync(stampOf(name), { force: true });
+    const front = name === 'console' || name === 'widget';
+    if (front) fs.rmSync(finalStamp(name), { force: true });
+    if (front) markBuilding(true);
+    try {
+      await timed(name, parts[name].build);
+    } finally {
+      if (front) markBuilding(false);
+    }
+    // The stamp carries the time the build started: an input saved during the build makes it stale again.
+    fs.writeFileSync(stampOf(name), started.toISOString());
+    fs.utimesSync(stampOf(name), started, started);
+    if (front && brotliQuality === FINAL_BROTLI) fs.writeFileSync(finalStamp(name), new Date().toISOString());
   }
-  // The stamp carries the time the build started: an input saved during the build makes it stale again.
-  fs.writeFileSync(stampOf(name), started.toISOString());
-  fs.utimesSync(stampOf(name), started, started);
-  if (front && brotliQuality === FINAL_BROTLI) fs.writeFileSync(finalStamp(name), new Date().toISOString());
-}
-// what a quick build (npm start) left at brotli 5, now or from a start stopped before it was done;
-// the console is served meanwhile
-for (const name of ['console', 'widget']) {
-  if ((!only || only.includes(name)) && compressionUnfinished(name)) await timed(`${name}: brotli ${FINAL_BROTLI}`, () => finishCompression(name));
+  // what a quick build (npm start) left at brotli 5, now or from a start stopped before it was done;
+  // the console is served meanwhile
+  for (const name of ['console', 'widget']) {
+    if ((!only || only.includes(name)) && compressionUnfinished(name)) await timed(`${name}: brotli ${FINAL_BROTLI}`, () => finishCompression(name));
+  }
+
+  // The 禁语 models of the shipped packs, trained into ZHIKE_NLP_CACHE_DIR when not there yet (a few
+  // seconds, once per pack version): otherwise every process started afterwards (the server and its
+  // analysis thread, each test file's server) would train its own copy at the same moment. Checking
+  // costs a pack load; a cache emptied later only means the server trains in the background again.
+  // npm start leaves it to the server, whose analysis thread trains it once it serves (--no-models).
+  if (!argv.includes('--no-models')) {
+    const { prepareShippedModels } = await import(pathToFileURL(path.join(dist, 'app/nlp/index.js')).href);
+    const started = Date.now();
+    const trained = prepareShippedModels();
+    if (trained.length) process.stdout.write(`build: 禁语 model trained for ${trained.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
 }
 
-// The 禁语 models of the shipped packs, trained into ZHIKE_NLP_CACHE_DIR when not there yet (a few
-// seconds, once per pack version): otherwise every process started afterwards (the server and its
-// analysis thread, each test file's server) would train its own copy at the same moment. Checking
-// costs a pack load; a cache emptied later only means the server trains in the background again.
-// npm start leaves it to the server, whose analysis thread trains it once it serves (--no-models).
-if (!argv.includes('--no-models')) {
-  const { prepareShippedModels } = await import(pathToFileURL(path.join(dist, 'app/nlp/index.js')).href);
-  const started = Date.now();
-  const trained = prepareShippedModels();
-  if (trained.length) process.stdout.write(`build: 禁语 model trained for ${trained.join(', ')} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      running?.kill('SIGTERM');
+      markBuilding(false);
+      process.exit(128 + os.constants.signals[signal]);
+    });
+  }
+  await build(process.argv.slice(2));
 }

@@ -5,7 +5,8 @@ import { loadConfig } from '../config.js';
 import { ClientLimiter, clientAddress, ipKey } from './limiter.js';
 import { LoginGuard, loginLockMs } from './login.js';
 import { DEFAULT_LIMITS, parseRule } from './rules.js';
-import { MemoryStore, RedisStore } from './store.js';
+import { MemoryStore } from './store.js';
+import { RedisStore } from './redis-store.js';
 
 describe('limit rules', () => {
   it('parse N/window, 0 switches off, anything else names the variable', () => {

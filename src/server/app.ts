@@ -45,7 +45,7 @@ import { loggerOptions, OneLinePerRequest } from '../observability/logging.js';
 import { createMetrics } from '../observability/metrics.js';
 import { ClientLimiter } from '../ratelimit/limiter.js';
 import { LoginGuard } from '../ratelimit/login.js';
-import { MemoryStore, RedisStore } from '../ratelimit/store.js';
+import { MemoryStore, type LimitStore } from '../ratelimit/store.js';
 import { API_PREFIX, API_TAGS, apiNotFound, clientErrors, finishDocument, frameworkErrors, installContract, SECURITY_SCHEMES } from '../http/contract.js';
 import { agentsPlugin } from './plugins/agents.js';
 import { calendarsPlugin } from './plugins/calendars.js';
@@ -181,8 +181,9 @@ export async function buildApp(opts: BuildOptions): Promise<ZhikeApp> {
   app.decorateRequest('session', null);
 
   // Abuse limits: counted in Redis when there is one (every instance shares them), else here.
-  const limitStore = opts.config.redisUrl
-    ? new RedisStore(opts.config.redisUrl, `zhike:limits:${opts.config.databaseSchema ?? 'public'}:`, (err) =>
+  // (ioredis is loaded only then: a server without Redis starts without it)
+  const limitStore: LimitStore = opts.config.redisUrl
+    ? new (await import('../ratelimit/redis-store.js')).RedisStore(opts.config.redisUrl, `zhike:limits:${opts.config.databaseSchema ?? 'public'}:`, (err) =>
         app.log.warn({ err }, 'rate limits: Redis failed; counting in this instance meanwhile'),
       )
     : new MemoryStore();

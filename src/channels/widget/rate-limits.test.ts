@@ -4,7 +4,7 @@ import { createTestApp, TEST_LIMITS, type TestApp } from '../../../test/helpers/
 import { api } from '../../../test/helpers/api.js';
 import { TEST_REDIS_URL } from '../../../test/helpers/env.js';
 import { WsClient } from '../../../test/helpers/ws.js';
-import type { RedisStore } from '../../ratelimit/store.js';
+import type { RedisStore } from '../../ratelimit/redis-store.js';
 
 /** Issue 12 item 1: the client API's limits per client IP and per contact (limits are not storage: PGlite is enough). */
 describe('client API rate limits', () => {
