@@ -14,8 +14,9 @@ export interface AxeViolation {
  * axe-core's violations on the page, or in the elements `within` selects. It first lets the
  * page settle, because axe reads colours as they are on screen: the pointer leaves whatever it
  * last clicked (antd's hover shades are lighter), and entry animations, click waves and
- * loading states finish (endless spinners excepted), the widget's shadow root's included. The page's context needs `bypassCSP`
- * for the injected script.
+ * loading states finish (endless spinners excepted), the widget's shadow root's included: a table
+ * reloading (antd's Spin around content, which dims it to half opacity) is read once it has loaded.
+ * The page's context needs `bypassCSP` for the injected script.
  */
 export async function axeViolations(page: Page, within?: string | string[]): Promise<AxeViolation[]> {
   await page.mouse.move(0, 0);
@@ -26,7 +27,8 @@ export async function axeViolations(page: Page, within?: string | string[]): Pro
         const doc = (globalThis as any).document;
         // the widget draws in a shadow root: its animations are listed there, not on the document
         const roots = [doc, ...[...doc.querySelectorAll('*')].map((e: any) => e.shadowRoot).filter(Boolean)];
-        return roots.every((r: any) => r.getAnimations().every((a: any) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity));
+        const animating = !roots.every((r: any) => r.getAnimations().every((a: any) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity));
+        return !animating && !doc.querySelector('.ant-spin-spinning > .ant-spin-container');
       },
       null,
       { timeout: 5000 },

@@ -35,15 +35,19 @@ export class WsClient {
     this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   }
 
-  /** Resolves with the first frame (already received or future) matching `pred`. */
-  waitFor(pred: (f: any) => boolean, timeoutMs = 5000): Promise<any> {
+  /**
+   * Resolves with the first frame (already received or future) matching `pred`. Many frames come
+   * from durable consumers (routing, reception), which a test machine running the whole suite on
+   * two cores can hold up for seconds: the bound is generous, and a frame that comes resolves at once.
+   */
+  waitFor(pred: (f: any) => boolean, timeoutMs = 15_000): Promise<any> {
     const seen = this.frames.find(pred);
     if (seen) return Promise.resolve(seen);
     return this.next(pred, timeoutMs);
   }
 
   /** Resolves with the next future frame matching `pred`. */
-  next(pred: (f: any) => boolean, timeoutMs = 5000): Promise<any> {
+  next(pred: (f: any) => boolean, timeoutMs = 15_000): Promise<any> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`timed out waiting for a frame; got ${JSON.stringify(this.frames.slice(-5))}`)), timeoutMs);
       this.waiters.push({
