@@ -192,7 +192,7 @@ async function compressFile(file, brotliQuality) {
   }
 }
 
-/** Builds what `argv` asks for (the flags above). scripts/start.mjs runs the server's part in its own process. */
+/** Builds what `argv` asks for (the flags above). scripts/start.mjs calls it for the server's part, without a process of its own. */
 export async function build(argv) {
   const ifStale = argv.includes('--if-stale');
   const only = argv.find((a) => a.startsWith('--parts='))?.slice('--parts='.length).split(',');
